@@ -68,10 +68,12 @@ class Base(DeclarativeBase):
 class TenantScoped:
     """Mixin: the tenant key that leads every primary key."""
 
-    tenant_id: Mapped[uuid.UUID] = mapped_column(sa.Uuid, primary_key=True)
+    tenant_id: Mapped[uuid.UUID] = mapped_column(sa.Uuid, primary_key=True, sort_order=-10)
 
 
-def tenant_fk(column: str, target: str, *, ondelete: str | None = "CASCADE") -> sa.ForeignKeyConstraint:
+def tenant_fk(
+    column: str, target: str, *, ondelete: str | None = "CASCADE"
+) -> sa.ForeignKeyConstraint:
     """A composite foreign key (tenant_id, column) -> target(tenant_id, id)."""
     return sa.ForeignKeyConstraint(
         ["tenant_id", column], [f"{target}.tenant_id", f"{target}.id"], ondelete=ondelete

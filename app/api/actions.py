@@ -1,0 +1,66 @@
+"""Deal stages, commitments and suppressions changed from the task pane."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from flask import Blueprint
+
+from app.records import actions
+from app.records import serialize as ser
+from app.records.models import utcnow
+
+from . import context as ctx
+from .schemas import CommitmentPatch, DealLinkIn, DealStageIn, SuppressionIn
+from .spec import spec
+
+bp = Blueprint("actions", __name__)
+
+
+@bp.patch("/deals/<uuid:deal_id>")
+@spec.validate(json=DealStageIn, tags=["deals"])
+def deal_stage(deal_id: uuid.UUID, json: DealStageIn) -> Any:
+    """Moves a deal to another stage (recorded in its history)."""
+    session = ctx.db_session()
+    deal = actions.set_deal_stage(session, tenant_id=ctx.tenant_id(), deal_id=deal_id,
+                                  stage=json.stage, actor=ctx.user_id())
+    session.commit()
+    return ser.deal(deal, utcnow(), None, None, [], None)
+
+
+@bp.post("/deals/<uuid:deal_id>/interactions")
+@spec.validate(json=DealLinkIn, tags=["deals"])
+def deal_link(deal_id: uuid.UUID, json: DealLinkIn) -> Any:
+    """Links this email thread or meeting to the deal."""
+    session = ctx.db_session()
+    actions.link_deal(session, tenant_id=ctx.tenant_id(), deal_id=deal_id,
+                      interaction_id=json.interaction_id)
+    session.commit()
+    return {"deal_id": str(deal_id), "interaction_id": str(json.interaction_id)}, 201
+
+
+@bp.patch("/commitments/<uuid:commitment_id>")
+@spec.validate(json=CommitmentPatch, tags=["commitments"])
+def commitment(commitment_id: uuid.UUID, json: CommitmentPatch) -> Any:
+    """Marks a commitment done or dismissed, reopens it, or snoozes it."""
+    session = ctx.db_session()
+    c = actions.update_commitment(session, tenant_id=ctx.tenant_id(),
+                                  commitment_id=commitment_id, status=json.status,
+                                  snoozed_until=json.snoozed_until)
+    session.commit()
+    return ser.commitment(c, None, utcnow().date())
+
+
+@bp.post("/suppressions")
+@spec.validate(json=SuppressionIn, tags=["suppressions"])
+def suppress(json: SuppressionIn) -> Any:
+    """Never track this address or domain again (for me, or for the whole tenant)."""
+    session = ctx.db_session()
+    sup = actions.add_suppression(
+        session, tenant_id=ctx.tenant_id(), value=json.value, actor=ctx.user_id(),
+        user_id=ctx.user_id() if json.scope == "user" else None, reason=json.reason,
+    )
+    session.commit()
+    return {"id": str(sup.id), "kind": sup.kind, "value": sup.value,
+            "scope": "user" if sup.user_id else "tenant"}, 201

@@ -1,0 +1,39 @@
+"""Operator endpoints: liveness, readiness (database reachable) and the local JWKS."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy.exc
+from flask import Blueprint
+
+from app.errors import NotFound, ServiceUnavailable
+
+from . import context as ctx
+
+bp = Blueprint("ops", __name__)
+
+
+@bp.get("/healthz")
+def healthz() -> Any:
+    """The process is up."""
+    return {"status": "ok"}
+
+
+@bp.get("/readyz")
+def readyz() -> Any:
+    """The process can serve: the database answers."""
+    try:
+        ctx.database().ping()
+    except sqlalchemy.exc.SQLAlchemyError as exc:
+        raise ServiceUnavailable("database unreachable", code="database_unreachable") from exc
+    return {"status": "ready"}
+
+
+@bp.get("/local-idp/keys")
+def local_jwks() -> Any:
+    """The public key of the local signer (only when no Entra app is configured)."""
+    signer = ctx.signer()
+    if signer is None:
+        raise NotFound("local keys are off: Entra ID is configured")
+    return signer.jwks()

@@ -1,0 +1,80 @@
+"""Request models (pydantic): what each endpoint accepts, documented in the OpenAPI file."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+
+from pydantic import BaseModel, ConfigDict, Field
+
+MAX_PAGE_SIZE = 100
+
+
+class Paging(BaseModel):
+    """Page number and size (at most 100 per page)."""
+
+    model_config = ConfigDict(extra="forbid")
+    page: int = Field(1, ge=1, le=10_000)
+    page_size: int = Field(20, ge=1, le=MAX_PAGE_SIZE)
+
+
+class StoryQuery(Paging):
+    """Exactly one of ``email``, ``emails`` (comma-separated, up to 50) or ``contact_id``."""
+
+    email: str | None = Field(None, max_length=400)
+    emails: str | None = Field(None, max_length=20_000)
+    contact_id: uuid.UUID | None = None
+
+
+class SearchQuery(Paging):
+    """A name, address or domain fragment."""
+
+    q: str = Field(..., min_length=1, max_length=200)
+
+
+class DealStageIn(BaseModel):
+    """The new stage of a deal."""
+
+    model_config = ConfigDict(extra="forbid")
+    stage: str = Field(..., max_length=20)
+
+
+class DealLinkIn(BaseModel):
+    """An interaction to link to a deal."""
+
+    model_config = ConfigDict(extra="forbid")
+    interaction_id: uuid.UUID
+
+
+class CommitmentPatch(BaseModel):
+    """Mark a commitment done, dismissed (cancelled), open again, or snooze it."""
+
+    model_config = ConfigDict(extra="forbid")
+    status: str | None = Field(None, max_length=10)
+    snoozed_until: date | None = None
+
+
+class ContactPatch(BaseModel):
+    """A seller's correction of a contact."""
+
+    model_config = ConfigDict(extra="forbid")
+    name: str | None = Field(None, max_length=200)
+    title: str | None = Field(None, max_length=200)
+    phone: str | None = Field(None, max_length=40)
+    company: str | None = Field(None, max_length=200)
+
+
+class MergeIn(BaseModel):
+    """Merge the contact in the path into ``into`` (which survives)."""
+
+    model_config = ConfigDict(extra="forbid")
+    into: uuid.UUID
+
+
+class SuppressionIn(BaseModel):
+    """An address or domain never to track; ``scope`` "user" (just me) or "tenant"."""
+
+    model_config = ConfigDict(extra="forbid")
+    value: str = Field(..., min_length=3, max_length=320)
+    scope: str = Field("user", pattern="^(user|tenant)$")
+    reason: str = Field("", max_length=200)

@@ -1,0 +1,32 @@
+"""The OpenAPI document (``/api/v1/openapi.json``) and request validation, from pydantic
+models, through spectree; validation failures become our 400 error shape."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from spectree import SecurityScheme, SpecTree
+
+from app.errors import BadRequest
+
+
+def _reject(_req: Any, _resp: Any, err: Any, _instance: Any, *_args: Any) -> None:
+    if err is None:
+        return
+    problems = []
+    for e in err.errors()[:5]:
+        where = ".".join(str(p) for p in e.get("loc", ())) or "request"
+        problems.append(f"{where}: {e.get('msg', 'invalid')}")
+    raise BadRequest("; ".join(problems), code="invalid_request")
+
+
+spec = SpecTree(
+    "flask",
+    title="Storyline API",
+    version="v1",
+    path="api/v1",
+    before=_reject,
+    security_schemes=[SecurityScheme(
+        name="bearer", data={"type": "http", "scheme": "bearer", "bearerFormat": "JWT"})],
+    security={"bearer": []},
+)

@@ -1,0 +1,47 @@
+"""``GET /api/v1/story``: the customer story for an address, several addresses, or a contact."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint
+
+from app.errors import BadRequest, NotFound
+from app.records.identity import normalize_address
+from app.records.story import StoryQuery as Story
+
+from . import context as ctx
+from .schemas import StoryQuery
+from .spec import spec
+
+bp = Blueprint("story", __name__)
+MAX_ADDRESSES = 50
+
+
+@bp.get("/story")
+@spec.validate(query=StoryQuery, tags=["story"])
+def story(query: StoryQuery) -> Any:
+    """The story of the sender (``email``), of everyone on the open email (``emails``), or of
+    a contact (``contact_id``): contact, account, timeline, commitments, signals, deals,
+    health and team."""
+    given = [x for x in (query.email, query.emails, query.contact_id) if x]
+    if len(given) != 1:
+        raise BadRequest("give exactly one of email, emails or contact_id", code="invalid_request")
+    builder = Story(ctx.db_session(), ctx.tenant_id())
+    if query.contact_id:
+        return builder.for_contact_id(query.contact_id, page=query.page,
+                                      page_size=query.page_size)
+    if query.email:
+        address = normalize_address(query.email)
+        found = builder.for_address(address, page=query.page, page_size=query.page_size)
+        if found is None:
+            raise NotFound("nobody with that address or domain in your record")
+        return found
+    raw = [a for a in (query.emails or "").split(",") if a.strip()]
+    if not raw or len(raw) > MAX_ADDRESSES:
+        raise BadRequest(f"give 1 to {MAX_ADDRESSES} addresses", code="invalid_request")
+    stories = []
+    for address in dict.fromkeys(normalize_address(a) for a in raw):
+        found = builder.for_address(address, page=query.page, page_size=query.page_size)
+        stories.append({"address": address, "found": found is not None, "story": found})
+    return {"stories": stories}

@@ -1,0 +1,105 @@
+"""What a seller changes from the task pane: deal stages, commitments, suppressions."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from app.errors import BadRequest, Conflict, NotFound
+
+from .identity import normalize_address, registrable_domain
+from .models import (
+    COMMITMENT_STATUSES,
+    DEAL_STAGES,
+    AuditEvent,
+    Commitment,
+    Deal,
+    DealInteraction,
+    DealStageChange,
+    Interaction,
+    Suppression,
+    utcnow,
+)
+
+
+def set_deal_stage(session: Session, *, tenant_id: uuid.UUID, deal_id: uuid.UUID, stage: str,
+                   actor: uuid.UUID | None) -> Deal:
+    """Moves a deal to ``stage`` and records the change in its history."""
+    if stage not in DEAL_STAGES:
+        raise BadRequest(f"stage must be one of {', '.join(DEAL_STAGES)}", code="invalid_stage")
+    deal = session.get(Deal, (tenant_id, deal_id))
+    if deal is None:
+        raise NotFound("no deal with that id")
+    if deal.stage != stage:
+        now = utcnow()
+        session.add(DealStageChange(tenant_id=tenant_id, deal_id=deal.id, from_stage=deal.stage,
+                                    to_stage=stage, changed_at=now, changed_by=actor))
+        deal.stage, deal.stage_changed_at = stage, now
+    session.flush()
+    return deal
+
+
+def link_deal(session: Session, *, tenant_id: uuid.UUID, deal_id: uuid.UUID,
+              interaction_id: uuid.UUID) -> None:
+    """Links an email or meeting to a deal (idempotent)."""
+    if session.get(Deal, (tenant_id, deal_id)) is None:
+        raise NotFound("no deal with that id")
+    if session.get(Interaction, (tenant_id, interaction_id)) is None:
+        raise NotFound("no interaction with that id")
+    if session.get(DealInteraction, (tenant_id, deal_id, interaction_id)) is None:
+        session.add(DealInteraction(tenant_id=tenant_id, deal_id=deal_id,
+                                    interaction_id=interaction_id))
+        session.flush()
+
+
+def update_commitment(session: Session, *, tenant_id: uuid.UUID, commitment_id: uuid.UUID,
+                      status: str | None = None, snoozed_until: date | None = None) -> Commitment:
+    """Marks a commitment done / cancelled (dismissed) / open again, or snoozes it."""
+    c = session.get(Commitment, (tenant_id, commitment_id))
+    if c is None:
+        raise NotFound("no commitment with that id")
+    if status is not None:
+        if status not in COMMITMENT_STATUSES:
+            raise BadRequest(f"status must be one of {', '.join(COMMITMENT_STATUSES)}",
+                             code="invalid_status")
+        c.status = status
+        c.completed_at = utcnow() if status == "done" else None
+    if snoozed_until is not None:
+        if snoozed_until <= utcnow().date():
+            raise BadRequest("snooze until a future date")
+        c.snoozed_until = snoozed_until
+    session.flush()
+    return c
+
+
+def add_suppression(session: Session, *, tenant_id: uuid.UUID, value: str,
+                    user_id: uuid.UUID | None, actor: uuid.UUID | None,
+                    reason: str = "") -> Suppression:
+    """Never track an address (``jane@x.com``) or a domain (``x.com``), for the tenant or
+    one user. Mail already recorded stays until erased; new mail is skipped."""
+    raw = value.strip().lower()
+    if "@" in raw:
+        kind, norm = "address", normalize_address(raw)
+    else:
+        if not raw or "." not in raw or " " in raw or len(raw) > 253:
+            raise BadRequest("give an email address or a domain such as example.com",
+                             code="invalid_suppression")
+        kind, norm = "domain", registrable_domain(raw)
+    exists = session.scalar(sa.select(Suppression).where(
+        Suppression.tenant_id == tenant_id, Suppression.value == norm,
+        Suppression.user_id.is_(None) if user_id is None else Suppression.user_id == user_id,
+    ))
+    if exists is not None:
+        raise Conflict("that address or domain is already suppressed")
+    sup = Suppression(tenant_id=tenant_id, kind=kind, value=norm, user_id=user_id,
+                      created_by=actor, reason=reason[:200])
+    session.add(sup)
+    session.add(AuditEvent(tenant_id=tenant_id, actor_user_id=actor, action="suppression.add",
+                           details={"kind": kind, "value": norm,
+                                    "scope": "user" if user_id else "tenant"}))
+    session.info.pop("identity_contexts", None)
+    session.flush()
+    return sup

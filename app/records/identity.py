@@ -1,0 +1,179 @@
+"""Identity rules: who an address is (colleague, customer, automated, suppressed), and which
+account a domain belongs to. Pure functions plus a per-tenant context loaded once per batch."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+import uuid
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+
+import idna
+import sqlalchemy as sa
+import tldextract
+from email_validator import EmailNotValidError, validate_email
+from sqlalchemy.orm import Session
+
+from app.errors import BadRequest
+
+from .models import Suppression, Tenant, TenantDomain, User
+
+AUTOMATED_LOCALPARTS = re.compile(
+    r"^(no[-_.]?reply|do[-_.]?not[-_.]?reply|donotreply|mailer[-_.]daemon|postmaster|bounces?"
+    r"|notifications?|notify|alerts?|automated|newsletter|news|marketing|info-?noreply)([-+_.].*)?$"
+)
+BULK_PRECEDENCE = {"bulk", "list", "junk"}
+
+
+class InvalidAddress(BadRequest):
+    """An email address that cannot be normalised."""
+
+    code = "invalid_address"
+
+
+@cache
+def _extractor() -> tldextract.TLDExtract:
+    # The bundled public-suffix snapshot only: no network fetch at run time.
+    return tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
+
+
+@cache
+def free_mail_domains() -> frozenset[str]:
+    """Consumer mail domains (data file reviewed like code)."""
+    text = resources.files("app.records").joinpath("data/freemail.txt").read_text("utf-8")
+    return frozenset(
+        line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")
+    )
+
+
+def normalize_address(raw: str) -> str:
+    """Returns ``local@domain`` lower-cased with an ASCII (IDNA) domain; raises InvalidAddress.
+
+    Accepts ``"Name <addr>"`` and surrounding whitespace, as pasted from mail clients.
+    """
+    if not isinstance(raw, str):
+        raise InvalidAddress("an email address must be a string")
+    text = unicodedata.normalize("NFC", raw).strip()
+    if "<" in text and text.endswith(">"):
+        text = text[text.rindex("<") + 1 : -1].strip()
+    if not text or len(text) > 320:
+        raise InvalidAddress("an email address must have 1 to 320 characters")
+    try:
+        result = validate_email(text, check_deliverability=False, allow_smtputf8=True)
+    except EmailNotValidError as exc:
+        raise InvalidAddress(f"not a valid email address: {exc}") from None
+    domain = result.ascii_domain or idna.encode(result.domain, uts46=True).decode("ascii")
+    return f"{result.local_part.lower()}@{domain.lower()}"
+
+
+def domain_of(address: str) -> str:
+    """The domain part of a normalised address."""
+    return address.rsplit("@", 1)[1]
+
+
+def registrable_domain(domain: str) -> str:
+    """The registrable domain (public-suffix aware): ``mail.foo.co.uk`` -> ``foo.co.uk``."""
+    parts = _extractor()(domain)
+    if parts.domain and parts.suffix:
+        return f"{parts.domain}.{parts.suffix}"
+    return domain
+
+
+def account_name_from_domain(domain: str) -> str:
+    """A readable account name guessed from its domain: ``harbourline-freight.com`` ->
+    ``Harbourline Freight``."""
+    label = _extractor()(domain).domain or domain.split(".")[0]
+    return " ".join(part.capitalize() for part in re.split(r"[-_.]+", label) if part)
+
+
+def name_key(name: str) -> str:
+    """A comparison key for a person's name: case, accents, punctuation and order folded."""
+    folded = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
+    if "," in folded:  # "Doe, Jane" -> "jane doe"
+        last, _, first = folded.partition(",")
+        folded = f"{first} {last}"
+    return " ".join(re.findall(r"[a-z0-9]+", folded))
+
+
+def is_automated(address: str, headers: Mapping[str, str] | None = None) -> bool:
+    """True for bulk and automated senders: no-reply style addresses, list mail, auto replies."""
+    local = address.split("@", 1)[0]
+    if AUTOMATED_LOCALPARTS.match(local):
+        return True
+    if not headers:
+        return False
+    lowered = {k.lower(): v.strip().lower() for k, v in headers.items()}
+    if "list-unsubscribe" in lowered or "list-id" in lowered:
+        return True
+    if lowered.get("precedence") in BULK_PRECEDENCE:
+        return True
+    auto = lowered.get("auto-submitted")
+    return bool(auto and auto != "no")
+
+
+@dataclass
+class IdentityContext:
+    """What the identity rules need to know about one tenant, loaded once per batch."""
+
+    tenant_id: uuid.UUID
+    contact_policy: str
+    internal_domains: frozenset[str]
+    users_by_email: dict[str, uuid.UUID] = field(default_factory=dict)
+    suppressed: dict[str, list[uuid.UUID | None]] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, session: Session, tenant_id: uuid.UUID) -> IdentityContext:
+        """Reads the tenant's domains, users and suppressions."""
+        tenant = session.get(Tenant, tenant_id)
+        if tenant is None:
+            raise BadRequest(f"unknown tenant {tenant_id}", code="unknown_tenant")
+        domains = session.scalars(
+            sa.select(TenantDomain.domain).where(TenantDomain.tenant_id == tenant_id)
+        ).all()
+        users = session.execute(
+            sa.select(User.email, User.id).where(User.tenant_id == tenant_id)
+        ).all()
+        suppressed: dict[str, list[uuid.UUID | None]] = {}
+        for value, user_id in session.execute(
+            sa.select(Suppression.value, Suppression.user_id).where(
+                Suppression.tenant_id == tenant_id
+            )
+        ):
+            suppressed.setdefault(value, []).append(user_id)
+        return cls(
+            tenant_id=tenant_id,
+            contact_policy=tenant.contact_policy,
+            internal_domains=frozenset(domains),
+            users_by_email={email: uid for email, uid in users},
+            suppressed=suppressed,
+        )
+
+    def is_internal(self, address: str) -> bool:
+        """True when the address belongs to the tenant (its domains or their subdomains)."""
+        domain = domain_of(address)
+        return any(domain == d or domain.endswith("." + d) for d in self.internal_domains)
+
+    def is_suppressed(self, address: str, user_id: uuid.UUID | None = None) -> bool:
+        """True when the address or its domain is blocked for the tenant or for this user."""
+        domain = domain_of(address)
+        for key in (address, domain, registrable_domain(domain)):
+            for scope in self.suppressed.get(key, ()):
+                if scope is None or scope == user_id:
+                    return True
+        return False
+
+    def may_create_contact(self, direction: str) -> bool:
+        """The contact auto-creation policy: from sent mail, from all mail, or never."""
+        if self.contact_policy == "none":
+            return False
+        if self.contact_policy == "sent":
+            return direction == "outbound"
+        return True
+
+
+def normalize_many(raw: Iterable[str]) -> list[str]:
+    """Normalises addresses, raising InvalidAddress naming the first bad one."""
+    return [normalize_address(a) for a in raw]

@@ -1,0 +1,90 @@
+"""The records layer's input types: what ingestion (or the sample loader) hands in."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from types import MappingProxyType
+from typing import Any
+
+
+@dataclass(frozen=True)
+class PersonIn:
+    """A person on an email or meeting, as the mail client shows them."""
+
+    address: str
+    name: str = ""
+
+
+@dataclass(frozen=True)
+class CommitmentIn:
+    """A promise or request found in the message; ``owner`` is relative to the message."""
+
+    kind: str  # promise | request
+    owner: str  # sender | recipient
+    action: str
+    due: date | None
+    text: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class SignalIn:
+    """A deal signal found in the message, with its evidence span."""
+
+    kind: str
+    value: Any
+    text: str
+    start: int
+    end: int
+    confidence: float
+
+
+@dataclass(frozen=True)
+class SignatureIn:
+    """What the sender's signature says about them."""
+
+    name: str | None = None
+    title: str | None = None
+    company: str | None = None
+    phones: tuple[str, ...] = ()
+    emails: tuple[str, ...] = ()
+    urls: tuple[str, ...] = ()
+    text: str = ""
+
+
+@dataclass(frozen=True)
+class InteractionIn:
+    """One email or meeting to record. ``external_key``: internetMessageId or iCalUId."""
+
+    kind: str  # email | meeting
+    external_key: str
+    occurred_at: datetime
+    subject: str = ""
+    body_text: str = ""
+    thread_id: str | None = None
+    sender: PersonIn | None = None
+    to: tuple[PersonIn, ...] = ()
+    cc: tuple[PersonIn, ...] = ()
+    attendees: tuple[PersonIn, ...] = ()
+    ends_at: datetime | None = None
+    cancelled: bool = False
+    headers: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    mailbox_user_id: uuid.UUID | None = None
+    folder: str | None = None
+    graph_id: str | None = None
+    commitments: tuple[CommitmentIn, ...] = ()
+    signals: tuple[SignalIn, ...] = ()
+    signature: SignatureIn | None = None
+
+
+@dataclass(frozen=True)
+class RecordOutcome:
+    """What happened to one item: ``stored``, ``duplicate`` (already known) or ``skipped``."""
+
+    status: str
+    reason: str = ""
+    interaction_id: uuid.UUID | None = None

@@ -1,0 +1,65 @@
+"""Finding contacts and accounts by name, address or domain, most active first."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from . import serialize as ser
+from .contacts import addresses_of
+from .identity import name_key
+from .models import Account, AccountDomain, Contact, ContactAddress
+
+
+def _like(text: str) -> str:
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def search_contacts(session: Session, *, tenant_id: uuid.UUID, q: str, page: int,
+                    page_size: int) -> dict[str, Any]:
+    """Live contacts whose name or an address contains ``q``, most active first."""
+    text = q.strip().lower()
+    by_address = sa.select(ContactAddress.contact_id).where(
+        ContactAddress.tenant_id == tenant_id,
+        ContactAddress.address.like(_like(text), escape="\\"),
+    )
+    cond = sa.or_(Contact.id.in_(by_address))
+    key = name_key(text)
+    if key:
+        cond = sa.or_(cond, Contact.name_key.like(_like(key), escape="\\"))
+    rows = session.scalars(
+        sa.select(Contact).where(Contact.tenant_id == tenant_id, Contact.merged_into.is_(None),
+                                 cond)
+        .order_by(Contact.interaction_count.desc(), Contact.display_name, Contact.id)
+        .offset((page - 1) * page_size).limit(page_size + 1)
+    ).all()
+    items = [ser.contact(c, addresses_of(session, tenant_id=tenant_id, contact_ids=[c.id]))
+             for c in rows[:page_size]]
+    return {"page": page, "page_size": page_size, "has_more": len(rows) > page_size,
+            "items": items}
+
+
+def search_accounts(session: Session, *, tenant_id: uuid.UUID, q: str, page: int,
+                    page_size: int) -> dict[str, Any]:
+    """Accounts whose name or a domain contains ``q``, most active first."""
+    text = q.strip().lower()
+    by_domain = sa.select(AccountDomain.account_id).where(
+        AccountDomain.tenant_id == tenant_id,
+        AccountDomain.domain.like(_like(text), escape="\\"),
+    )
+    rows = session.scalars(
+        sa.select(Account).where(
+            Account.tenant_id == tenant_id,
+            sa.or_(Account.id.in_(by_domain),
+                   sa.func.lower(Account.name).like(_like(text), escape="\\")),
+        )
+        .order_by(Account.interaction_count.desc(), Account.name, Account.id)
+        .offset((page - 1) * page_size).limit(page_size + 1)
+    ).all()
+    items = [ser.account(session, tenant_id, a) for a in rows[:page_size]]
+    return {"page": page, "page_size": page_size, "has_more": len(rows) > page_size,
+            "items": items}

@@ -1,0 +1,134 @@
+"""An invented little world for the tests: two tenants, their sellers and customers, and
+mail recorded through the real write path (record_interaction). No real people."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from app.records.ingest import record_interaction
+from app.records.inputs import CommitmentIn, InteractionIn, PersonIn, SignalIn, SignatureIn
+from app.records.models import Contact, ContactAddress, User
+from app.records.tenants import DealIn, ensure_tenant, ensure_user, import_deal
+
+TENANT_A = uuid.UUID("11111111-1111-4111-8111-111111111111")
+TENANT_B = uuid.UUID("22222222-2222-4222-8222-222222222222")
+
+
+@dataclass
+class World:
+    """Handles to what was built."""
+
+    now: datetime
+    users: dict[str, User] = field(default_factory=dict)
+    outcomes: dict[str, str] = field(default_factory=dict)
+    deal_id: uuid.UUID | None = None
+
+    def contact_id(self, session: Session, tenant: uuid.UUID, address: str) -> uuid.UUID:
+        """The id of the contact owning an address."""
+        cid = session.scalar(sa.select(ContactAddress.contact_id).where(
+            ContactAddress.tenant_id == tenant, ContactAddress.address == address))
+        assert cid is not None, address
+        return cid
+
+
+def mail(key: str, at: datetime, sender: tuple[str, str], to: list[tuple[str, str]], *,
+         subject: str = "", body: str = "", cc: list[tuple[str, str]] | None = None,
+         mailbox: User | None = None, **extra: object) -> InteractionIn:
+    """An email as ingestion would hand it in."""
+    return InteractionIn(
+        kind="email", external_key=f"<{key}@mail.test>", occurred_at=at, subject=subject,
+        body_text=body, thread_id=extra.pop("thread", subject or key),  # type: ignore[arg-type]
+        sender=PersonIn(sender[1], sender[0]), to=tuple(PersonIn(a, n) for n, a in to),
+        cc=tuple(PersonIn(a, n) for n, a in (cc or [])),
+        mailbox_user_id=mailbox.id if mailbox else None, graph_id=f"g-{key}",
+        folder="sentitems" if sender[1].endswith("brightloop.io") else "inbox",
+        **extra,  # type: ignore[arg-type]
+    )
+
+
+MAYA = ("Maya Okafor", "maya@brightloop.io")
+TOM = ("Tom Brandt", "tom@brightloop.io")
+JONAS = ("Jonas Weber", "jonas.weber@harbourline-freight.com")
+ELENA = ("Elena Marsh", "elena.marsh@harbourline-freight.com")
+
+
+def build_world(session: Session, now: datetime) -> World:
+    """Builds tenant A (Brightloop, selling to Harbourline Freight and Kestrel Foods) and
+    tenant B (Corvane, who also knows Jonas)."""
+    w = World(now=now)
+    ensure_tenant(session, tenant_id=TENANT_A, name="Brightloop", domains=["brightloop.io"])
+    ensure_tenant(session, tenant_id=TENANT_B, name="Corvane", domains=["corvane.com"])
+    for tenant, (name, email) in [(TENANT_A, MAYA), (TENANT_A, TOM),
+                                  (TENANT_B, ("Lea Fischer", "lea@corvane.com"))]:
+        w.users[email] = ensure_user(session, tenant_id=tenant, email=email, display_name=name,
+                                     oid=uuid.uuid4(), time_zone="Europe/Berlin")
+    maya, tom = w.users[MAYA[1]], w.users[TOM[1]]
+    d = lambda days: now - timedelta(days=days)  # noqa: E731
+    w.deal_id = import_deal(session, tenant_id=TENANT_A, deal=DealIn(
+        account_domain="harbourline-freight.com", name="Harbourline fleet rollout",
+        stage="proposal", amount=Decimal("48000"), currency="EUR", close_date=(now + timedelta(days=30)).date(),
+        owner_email=MAYA[1], history=(("lead", d(40)), ("qualified", d(25)), ("proposal", d(12))),
+    )).id
+    promise = "I'll send the revised quote by Friday."
+    items = {
+        "proposal": mail("proposal", d(10), MAYA, [JONAS], subject="Harbourline proposal",
+                         body=f"Hi Jonas, thanks for the call. {promise}", mailbox=maya,
+                         commitments=(CommitmentIn("promise", "sender", "send the revised quote",
+                                                   d(5).date(), promise, 33, 33 + len(promise)),)),
+        "reply": mail("reply", d(9), JONAS, [MAYA], subject="Harbourline proposal",
+                      body="Could you send the signed MSA? Our budget is EUR 50,000 for this year.",
+                      mailbox=maya,
+                      commitments=(
+                          CommitmentIn("request", "recipient", "send the signed MSA", None,
+                                       "Could you send the signed MSA?", 0, 30),
+                          CommitmentIn("promise", "sender", "confirm the delivery dates",
+                                       d(-4).date(), "I will confirm the delivery dates", 57, 90),
+                      ),
+                      signals=(SignalIn("budget", {"amount": 50000, "currency": "EUR"},
+                                        "Our budget is EUR 50,000", 31, 56, 0.9),),
+                      signature=SignatureIn(name="Jonas Weber", title="Head of Logistics IT",
+                                            company="Harbourline Freight",
+                                            phones=("+49 40 1234 5678",),
+                                            text="Jonas Weber\nHead of Logistics IT")),
+        "followup": mail("followup", d(3), TOM, [JONAS], cc=[MAYA], subject="Rollout plan",
+                         body="Jonas, attached is the rollout plan we discussed.", mailbox=tom),
+        "followup-copy": mail("followup", d(3), TOM, [JONAS], cc=[MAYA], subject="Rollout plan",
+                              body="Jonas, attached is the rollout plan we discussed.",
+                              mailbox=maya),
+        "risk": mail("risk", d(2), ELENA, [MAYA], subject="Delivery delays",
+                     body="We are unhappy with the delays and may put the project on hold.",
+                     mailbox=maya,
+                     signals=(SignalIn("risk", "on hold", "may put the project on hold",
+                                       38, 64, 0.8),)),
+        "newsletter": mail("news", d(1), ("Harbourline News", "news@harbourline-freight.com"),
+                           [MAYA], subject="Our November newsletter", body="News",
+                           headers={"List-Unsubscribe": "<mailto:unsub@harbourline-freight.com>"}),
+        "internal": mail("internal", d(1), MAYA, [TOM], subject="Harbourline pricing",
+                         body="Internal only: can we go to 15% discount?"),
+        "alias": mail("alias", d(1), MAYA, [("Jonas Weber", "jonas.w@harbourline-freight.com")],
+                      subject="Quick question", body="Jonas, is this your new address?",
+                      mailbox=maya),
+        "freelancer": mail("freelancer", d(5), TOM, [("Sam Ortiz", "sam.ortiz.design@gmail.com")],
+                           subject="Design work", body="Hi Sam, can you start Monday?",
+                           mailbox=tom),
+        "kestrel": mail("kestrel", d(6), MAYA, [("Ruth Hale", "ruth.hale@mail.kestrelfoods.co.uk")],
+                        subject="Kestrel intro", body="Hi Ruth, lovely to meet you.", mailbox=maya),
+        "stranger-inbound": mail("stranger", d(4), ("Otto Nobody", "otto@unknown-widgets.com"),
+                                 [MAYA], subject="Cold pitch", body="Buy our widgets",
+                                 mailbox=maya),
+    }
+    for name, item in items.items():
+        w.outcomes[name] = record_interaction(session, tenant_id=TENANT_A, item=item).status
+    corvane = mail("corvane", d(2), ("Lea Fischer", "lea@corvane.com"), [JONAS],
+                   subject="Corvane confidential pricing", body="Our private offer to you.",
+                   mailbox=w.users["lea@corvane.com"])
+    w.outcomes["corvane"] = record_interaction(session, tenant_id=TENANT_B, item=corvane).status
+    session.flush()
+    assert session.scalar(sa.select(sa.func.count()).select_from(Contact)) >= 5
+    return w
