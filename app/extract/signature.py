@@ -1,0 +1,235 @@
+"""Find the signature block at the end of the new part and read contact details from it.
+
+The block starts after a ``--`` delimiter, after a sign-off line ("Best regards,"), at a mobile
+footer, or, with none of these, where a run of short contact-like lines ends the message.
+Closings, title words and company suffixes are data: ``patterns/signature_lexicon.jsonl``.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import phonenumbers
+
+from .types import Signature
+
+LEXICON = Path(__file__).with_name("patterns") / "signature_lexicon.jsonl"
+MAX_SIGNATURE_LINES = 12
+MAX_LINE = 100
+
+EMAIL_RE = re.compile(r"\b[\w.+'-]+@[\w-]+(?:\.[\w-]+)+\b")
+URL_RE = re.compile(
+    r"\b(?:https?://[^\s<>\"]+|www\.[^\s<>\"]+|[a-z0-9-]+(?:\.[a-z0-9-]+)*"
+    r"\.(?:com|net|org|io|ai|co|biz|info|de|uk|fr|nl|eu|ca|au|us)(?:/[^\s<>\"]*)?)",
+    re.I,
+)
+ADDRESS_RE = re.compile(
+    r"(\b\d+\s+\w+.*\b(street|st|avenue|ave|road|rd|suite|ste|blvd|boulevard|floor|fl|drive|dr|"
+    r"lane|ln|way|plaza|parkway|pkwy|court|ct|square|sq|place|pl)\b\.?|\b[A-Z][a-z]+,?\s+[A-Z]{2}"
+    r"\s+\d{5}\b|\bP\.?\s?O\.?\s+Box\b|\b\d{5}(-\d{4})?\s*$|\b[A-Z]{1,2}\d{1,2}[A-Z]?\s\d[A-Z]{2}\b)",
+    re.I,
+)
+LABEL_RE = re.compile(
+    r"^(tel|phone|ph|mobile|mob|cell|direct|office|fax|main|work|[tmfcpdowe]|e-?mail|web|"
+    r"website|url)\s*[:.]\s*",
+    re.I,
+)
+NAME_TOKEN = re.compile(r"^(?:[A-Z][a-zA-Z'\u00c0-\u017f-]+|[A-Z]\.?|[A-Z]{2,})$")
+SPLIT_RE = re.compile(
+    r"\s+[|•·–—/]\s+|\s+-\s+|,\s+(?!(?:inc|llc|ltd|l\.?l\.?[cp]|corp|gmbh|ag|plc)\b)|\s+at\s+|\t+",
+    re.I,
+)
+MOBILE_LINES = 3
+DISCLAIMER_RE = re.compile(
+    r"^\s*(confidentiality|confidential|disclaimer|privileged|notice:|important notice|"
+    r"this (e-?mail|message|communication)\b|the information (contained|in this)|"
+    r"please consider the environment)",
+    re.I | re.M,
+)
+
+
+@dataclass(frozen=True)
+class _Lexicon:
+    closings: frozenset[str]
+    titles: re.Pattern[str]
+    suffixes: frozenset[str]
+    mobile: tuple[str, ...]
+
+
+@cache
+def _lexicon() -> _Lexicon:
+    words: dict[str, list[str]] = {}
+    for raw in LEXICON.read_text(encoding="utf-8").splitlines():
+        if raw.strip():
+            row = json.loads(raw)
+            words.setdefault(row["kind"], []).append(row["value"].lower())
+    titles = "|".join(re.escape(t) for t in sorted(words["title_word"], key=len, reverse=True))
+    return _Lexicon(
+        closings=frozenset(words["closing"]),
+        titles=re.compile(rf"(?<![\w-])(?:{titles})(?![\w-])", re.I),
+        suffixes=frozenset(words["company_suffix"]),
+        mobile=tuple(words["mobile_footer"]),
+    )
+
+
+def _is_closing(line: str) -> bool:
+    low = line.lower().strip().rstrip(",.!-: ")
+    if low in _lexicon().closings:
+        return True
+    head, _, rest = low.partition(",")
+    return bool(rest) and head.strip() in _lexicon().closings and len(rest.split()) <= 3
+
+
+def _contact_like(line: str) -> bool:
+    return bool(EMAIL_RE.search(line) or URL_RE.search(line) or _has_phone(line))
+
+
+def _has_phone(line: str) -> bool:
+    return len(re.sub(r"\D", "", line)) >= 7 and bool(re.search(r"\d{3}[\s.)-]*\d{3,4}", line))
+
+
+def looks_like_name(text: str) -> bool:
+    """True for "Dana Whitfield", "J. R. Okafor", "ANNA BERG"; False for titles and prose."""
+    toks = text.strip().split()
+    if not 2 <= len(toks) <= 4 or any(not NAME_TOKEN.match(t.rstrip(",.")) for t in toks):
+        return False
+    return not _lexicon().titles.search(text) and not _is_company(text)
+
+
+def _is_company(text: str) -> bool:
+    last = text.strip().rstrip(".,").split()[-1].lower() if text.strip() else ""
+    return last in _lexicon().suffixes or last + "." in _lexicon().suffixes
+
+
+def find_signature_start(text: str) -> int | None:
+    """Returns the offset where the signature block starts in the new part, or None."""
+    lines, pos = [], 0
+    disclaimer = DISCLAIMER_RE.search(text, max(0, len(text) - 2000))
+    if disclaimer and disclaimer.start() > 0:
+        text = text[: disclaimer.start()]
+        if not text.strip():
+            return None
+    for line in text.split("\n"):
+        lines.append((pos, line.strip()))
+        pos += len(line) + 1
+    filled = [(p, s) for p, s in lines if s]
+    if not filled:
+        return None
+    tail = filled[-MAX_SIGNATURE_LINES - 1 :]
+    for idx, (p, s) in enumerate(tail):
+        if s in ("--", "-- ", "__", "---") and idx < len(tail) - 1:
+            return tail[idx + 1][0]
+    for p, s in tail[-MOBILE_LINES:]:
+        if s.lower().startswith(_lexicon().mobile):
+            return p
+    for idx in range(len(tail) - 1, -1, -1):
+        p, s = tail[idx]
+        if _is_closing(s) and (len(filled) > len(tail) or idx > 0 or len(tail) <= 6):
+            after = tail[idx + 1 :]
+            if not after:
+                return None
+            if all(len(a) <= MAX_LINE for _, a in after) and not any(a.endswith("?") for _, a in after):
+                return after[0][0]
+            return None
+    return _trailing_block(lines)
+
+
+def _paragraphs(lines: list[tuple[int, str]]) -> list[list[tuple[int, str]]]:
+    paras: list[list[tuple[int, str]]] = [[]]
+    for p, s in lines:
+        if s:
+            paras[-1].append((p, s))
+        elif paras[-1]:
+            paras.append([])
+    return [para for para in paras if para]
+
+
+def _sig_line(s: str) -> bool:
+    prose = s.endswith((".", "?", "!", ":")) and len(s.split()) > 5
+    return _contact_like(s) or (len(s) <= 70 and not prose)
+
+
+def _trailing_block(lines: list[tuple[int, str]]) -> int | None:
+    """The last paragraphs, when they are a name alone or short lines with contact details."""
+    paras = _paragraphs(lines)
+    if len(paras) < 2:
+        return None
+    last = paras[-1]
+    if len(last) == 1 and looks_like_name(last[0][1]):
+        return last[0][0]
+    block: list[tuple[int, str]] = []
+    for para in reversed(paras[1:]):
+        limit = MAX_SIGNATURE_LINES if not block else 4
+        if len(para) > limit or not all(_sig_line(s) for _, s in para):
+            break
+        if len(block) + len(para) > MAX_SIGNATURE_LINES:
+            break
+        block = para + block
+    if len(block) < 2 or not any(_contact_like(s) for _, s in block):
+        return None
+    return block[0][0]
+
+
+def _plain_label(part: str, name_shaped_ok: bool = False) -> bool:
+    """A short capitalised phrase that is no name: a title or company when its place fits."""
+    return (
+        len(part.split()) <= 6
+        and part[:1].isupper()
+        and (name_shaped_ok or not looks_like_name(part))
+        and not re.search(r"\d", part)
+        and not _is_company(part)
+        and not part.endswith(("?", "!"))
+    )
+
+
+def parse_signature(text: str, start: int, region: str = "US") -> Signature:
+    """Returns the contact fields of a signature block (``start`` is its offset, kept as is)."""
+    lex = _lexicon()
+    lines = [ln.strip() for ln in text.split("\n") if ln.strip()]
+    emails = list(dict.fromkeys(EMAIL_RE.findall(text)))
+    urls = [u.rstrip(".,;)") for u in URL_RE.findall(EMAIL_RE.sub(" ", text))]
+    phones: list[str] = []
+    for match in phonenumbers.PhoneNumberMatcher(text, region):
+        e164 = phonenumbers.format_number(match.number, phonenumbers.PhoneNumberFormat.E164)
+        if e164 not in phones:
+            phones.append(e164)
+    name = title = company = None
+    for line in lines:
+        if _contact_like(LABEL_RE.sub("", line)) or ADDRESS_RE.search(line) or _is_closing(line):
+            continue
+        parts = [p.strip() for p in SPLIT_RE.split(line) if p and p.strip()] or [line]
+        for part in parts:
+            if name is None and title is None and looks_like_name(part):
+                name = part.rstrip(",")
+            elif lex.titles.search(part) and title is None and len(part.split()) <= 8:
+                title = part
+            elif name and title is None and company is None and _plain_label(part, True):
+                title = part
+            elif company is None and _is_company(part):
+                company = part
+            elif company is None and (name or title) and _plain_label(part):
+                company = part
+    return Signature(
+        text=text,
+        start=start,
+        end=start + len(text),
+        name=name,
+        title=title,
+        company=company,
+        phones=phones,
+        emails=emails,
+        urls=list(dict.fromkeys(urls)),
+    )
+
+
+def split_signature(new_part: str, region: str = "US") -> tuple[str, Signature | None]:
+    """Returns ``(reply_text, signature)``: the message without its sign-off block, and the block."""
+    start = find_signature_start(new_part)
+    if start is None:
+        return new_part, None
+    block = new_part[start:].rstrip()
+    return new_part[:start].rstrip(), parse_signature(block, start, region)
