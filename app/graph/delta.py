@@ -25,7 +25,7 @@ from .types import DeltaPage, MailMessage, Meeting
 
 MESSAGE_SELECT = [
     "id", "internetMessageId", "conversationId", "subject", "body", "sender", "from",
-    "toRecipients", "ccRecipients", "bccRecipients", "sentDateTime", "receivedDateTime",
+    "toRecipients", "ccRecipients", "sentDateTime", "receivedDateTime",
     "internetMessageHeaders", "isDraft",
 ]
 

@@ -1,0 +1,65 @@
+"""One object the rest of the project holds to reach Graph: config, tokens, pages,
+subscriptions. Build it once per process (``Graph.build``) and pass it in."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from app.settings import Settings
+
+from . import subscriptions as subs
+from .client import TokenSource, TransportFactory
+from .config import GraphConfig
+from .pager import PagerEvent, Stream, iter_pages
+from .types import SubscriptionInfo
+
+TokenFactory = Callable[[str], TokenSource]  # tenant id -> token source
+
+
+@dataclass
+class Graph:
+    """Graph for every tenant of this process; ``tokens(tenant)`` gives app-only tokens."""
+
+    config: GraphConfig
+    tokens: TokenFactory
+    transport: TransportFactory | None = None  # tests: an httpx transport per unit of work
+
+    @classmethod
+    def build(cls, settings: Settings, *, token_dir: Path | None = None,
+              **overrides: object) -> Graph:
+        """Graph with msal client-credential tokens, from the project settings."""
+        from .auth import FileTokenStore, GraphAuth
+
+        config = GraphConfig.from_settings(settings, **overrides)
+        store = FileTokenStore(token_dir or settings.instance_path / "token-cache")
+        auth = GraphAuth(config, obo_store=store)
+        return cls(config=config, tokens=auth.app_token_source)
+
+    def pages(self, tenant: str, streams: list[Stream], *, buffer: int = 4
+              ) -> Iterator[PagerEvent]:
+        """Delta pages of ``streams`` in order per stream (see :func:`iter_pages`)."""
+        return iter_pages(self.config, self.tokens(tenant), streams, buffer=buffer,
+                          transport=self.transport)
+
+    def subscribe(self, tenant: str, *, resource: str, notification_url: str,
+                  client_state: str, lifecycle_url: str | None = None) -> SubscriptionInfo:
+        """Creates a change-notification subscription."""
+        return subs.create_subscription(
+            self.config, self.tokens(tenant), resource=resource,
+            notification_url=notification_url, client_state=client_state,
+            lifecycle_url=lifecycle_url, transport=self.transport)
+
+    def renew(self, tenant: str, subscription_id: str,
+              expires_at: datetime | None = None) -> SubscriptionInfo:
+        """Extends a subscription to the longest lifetime Graph allows."""
+        return subs.renew_subscription(
+            self.config, self.tokens(tenant), subscription_id=subscription_id,
+            expires_at=expires_at, transport=self.transport)
+
+    def unsubscribe(self, tenant: str, subscription_id: str) -> None:
+        """Deletes a subscription."""
+        subs.delete_subscription(self.config, self.tokens(tenant),
+                                 subscription_id=subscription_id, transport=self.transport)
