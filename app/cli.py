@@ -7,6 +7,7 @@ import uuid
 import click
 import sqlalchemy as sa
 from flask import Flask, current_app
+from flask.cli import with_appcontext
 
 from app import migrate
 from app.api import context
@@ -22,6 +23,7 @@ def init_app(app: Flask) -> None:
 
 
 @click.command("db-upgrade")
+@with_appcontext
 def db_upgrade() -> None:
     """Creates or migrates the database to the newest schema."""
     migrate.upgrade(context.database().engine)
@@ -29,6 +31,7 @@ def db_upgrade() -> None:
 
 
 @click.command("tenant-add")
+@with_appcontext
 @click.option("--tenant-id", required=True, type=click.UUID, help="The Entra directory id.")
 @click.option("--name", required=True)
 @click.option("--domain", "domains", multiple=True, required=True, help="An internal domain.")
@@ -44,6 +47,7 @@ def tenant_add(tenant_id: uuid.UUID, name: str, domains: tuple[str, ...],
 
 
 @click.command("dev-token")
+@with_appcontext
 @click.option("--user", "address", default=None, help="A seller's address (default: the first).")
 @click.option("--ttl", default=3600, show_default=True, help="Lifetime in seconds.")
 def dev_token(address: str | None, ttl: int) -> None:
@@ -71,6 +75,7 @@ def dev_token(address: str | None, ttl: int) -> None:
 
 
 @click.command("load-sample")
+@with_appcontext
 @click.option("--reset/--no-reset", default=True, help="Start from an empty sample tenant.")
 def load_sample(reset: bool) -> None:
     """Loads the invented sample company (sellers, deals, and its mail and meetings)."""

@@ -72,7 +72,8 @@ def build_world(session: Session, now: datetime) -> World:
     d = lambda days: now - timedelta(days=days)  # noqa: E731
     w.deal_id = import_deal(session, tenant_id=TENANT_A, deal=DealIn(
         account_domain="harbourline-freight.com", name="Harbourline fleet rollout",
-        stage="proposal", amount=Decimal("48000"), currency="EUR", close_date=(now + timedelta(days=30)).date(),
+        stage="proposal", amount=Decimal("48000"), currency="EUR",
+        close_date=(now + timedelta(days=30)).date(),
         owner_email=MAYA[1], history=(("lead", d(40)), ("qualified", d(25)), ("proposal", d(12))),
     )).id
     promise = "I'll send the revised quote by Friday."

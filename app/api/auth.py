@@ -10,7 +10,7 @@ from app.records.models import Tenant, User
 
 from . import context as ctx
 
-PUBLIC_ENDPOINTS = {"openapi_api/v1", "graph_notifications.receive"}
+PUBLIC_ENDPOINTS = {"graph_notifications.receive"}
 
 
 def authenticate() -> None:

@@ -10,6 +10,7 @@ from flask import Blueprint
 from app.errors import NotFound, ServiceUnavailable
 
 from . import context as ctx
+from .spec import spec
 
 bp = Blueprint("ops", __name__)
 
@@ -28,6 +29,12 @@ def readyz() -> Any:
     except sqlalchemy.exc.SQLAlchemyError as exc:
         raise ServiceUnavailable("database unreachable", code="database_unreachable") from exc
     return {"status": "ready"}
+
+
+@bp.get("/api/v1/openapi.json")
+def openapi() -> Any:
+    """The OpenAPI 3 document of the API (generated from the request models)."""
+    return spec.spec
 
 
 @bp.get("/local-idp/keys")

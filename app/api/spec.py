@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from spectree import SecurityScheme, SpecTree
+from spectree.models import SecureType, SecuritySchemeData
 
 from app.errors import BadRequest
 
@@ -24,9 +25,11 @@ spec = SpecTree(
     "flask",
     title="Storyline API",
     version="v1",
-    path="api/v1",
+    path="api/v1/docs",  # Swagger UI; the document itself is served at /api/v1/openapi.json
     before=_reject,
     security_schemes=[SecurityScheme(
-        name="bearer", data={"type": "http", "scheme": "bearer", "bearerFormat": "JWT"})],
+        name="bearer",
+        data=SecuritySchemeData(type=SecureType.HTTP, scheme="bearer", bearer_format="JWT"),
+    )],
     security={"bearer": []},
 )

@@ -62,7 +62,9 @@ def normalize_address(raw: str) -> str:
     if not text or len(text) > 320:
         raise InvalidAddress("an email address must have 1 to 320 characters")
     try:
-        result = validate_email(text, check_deliverability=False, allow_smtputf8=True)
+        result = validate_email(
+            text, check_deliverability=False, allow_smtputf8=True, globally_deliverable=False
+        )
     except EmailNotValidError as exc:
         raise InvalidAddress(f"not a valid email address: {exc}") from None
     domain = result.ascii_domain or idna.encode(result.domain, uts46=True).decode("ascii")
