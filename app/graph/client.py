@@ -21,11 +21,11 @@ from kiota_abstractions.authentication import (
     BaseBearerTokenAuthenticationProvider,
 )
 from kiota_http.middleware import ParametersNameDecodingHandler, UserAgentHandler
-from msgraph import GraphRequestAdapter, GraphServiceClient
 from msgraph_core import GraphClientFactory
 
 from .config import GraphConfig
 from .errors import DeltaExpired, GraphAuthError, GraphError, GraphThrottled
+from .sdk import GraphRequestAdapter, GraphServiceClient
 
 log = logging.getLogger(__name__)
 R = TypeVar("R")

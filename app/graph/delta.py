@@ -10,17 +10,11 @@ import asyncio
 from datetime import UTC, datetime
 
 from kiota_abstractions.base_request_configuration import RequestConfiguration
-from msgraph import GraphServiceClient
-from msgraph.generated.users.item.calendar_view.delta.delta_request_builder import (
-    DeltaRequestBuilder as EventDeltaBuilder,
-)
-from msgraph.generated.users.item.mail_folders.item.messages.delta.delta_request_builder import (
-    DeltaRequestBuilder as MessageDeltaBuilder,
-)
 
 from .client import call_graph
 from .config import GraphConfig
 from .convert import is_removed, meeting_from_sdk, message_from_sdk
+from .sdk import EventDeltaBuilder, GraphServiceClient, MessageDeltaBuilder
 from .types import DeltaPage, MailMessage, Meeting
 
 MESSAGE_SELECT = [

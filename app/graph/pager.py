@@ -17,12 +17,12 @@ from datetime import datetime
 from typing import Any
 
 import httpx
-from msgraph import GraphServiceClient
 
 from .client import TokenSource, TransportFactory, graph_client
 from .config import GraphConfig
 from .delta import event_page, message_page
 from .errors import DeltaExpired, GraphError
+from .sdk import GraphServiceClient
 from .types import DeltaPage
 
 CALENDAR = "calendar"
@@ -58,6 +58,7 @@ class _Producer:
         self.loop: asyncio.AbstractEventLoop | None = None
         self.queue: asyncio.Queue[PagerEvent] | None = None
         self.main: asyncio.Task[None] | None = None
+        self.drained: asyncio.Event | None = None
         self.ready = threading.Event()
         self.failure: BaseException | None = None
 
@@ -73,6 +74,7 @@ class _Producer:
         self.loop = asyncio.get_running_loop()
         self.queue = asyncio.Queue(maxsize=self.buffer)
         self.main = asyncio.current_task()
+        self.drained = asyncio.Event()
         transport: httpx.AsyncBaseTransport | None = self.transport() if self.transport else None
         async with graph_client(self.config, self.tokens, transport=transport) as client:
             self.ready.set()
@@ -82,6 +84,7 @@ class _Producer:
                 sem = slots.setdefault(stream.mailbox, asyncio.Semaphore(self.config.max_in_flight))
                 tasks.append(asyncio.create_task(self._stream(client, sem, stream)))
             await asyncio.gather(*tasks)
+            await self.drained.wait()  # the loop must outlive the consumer's last get()
 
     async def _fetch(self, client: GraphServiceClient, sem: asyncio.Semaphore, s: Stream,
                      link: str | None) -> DeltaPage[Any]:
@@ -164,5 +167,8 @@ def iter_pages(
     finally:
         loop, main = producer.loop, producer.main
         if thread.is_alive() and loop is not None and main is not None:
-            loop.call_soon_threadsafe(main.cancel)
+            try:
+                loop.call_soon_threadsafe(main.cancel)
+            except RuntimeError:
+                pass  # the loop closed in between: nothing left to stop
         thread.join(timeout=config.timeout)

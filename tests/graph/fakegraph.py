@@ -10,7 +10,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, unquote, urlsplit
 
 import httpx
 
@@ -84,7 +84,7 @@ class FakeGraph:
     async def handle(self, request: httpx.Request) -> httpx.Response:
         self.requests += 1
         parts = urlsplit(str(request.url))
-        path = parts.path.split("/")
+        path = [unquote(p) for p in parts.path.split("/")]
         mailbox = path[path.index("users") + 1]
         folder = path[path.index("mailFolders") + 1]
         self.in_flight[mailbox] += 1
