@@ -120,7 +120,7 @@ def find_signature_start(text: str) -> int | None:
     if not filled:
         return None
     tail = filled[-MAX_SIGNATURE_LINES - 1 :]
-    for idx, (p, s) in enumerate(tail):
+    for idx, (_p, s) in enumerate(tail):
         if s in ("--", "-- ", "__", "---") and idx < len(tail) - 1:
             return tail[idx + 1][0]
     for p, s in tail[-MOBILE_LINES:]:
@@ -132,7 +132,7 @@ def find_signature_start(text: str) -> int | None:
             after = tail[idx + 1 :]
             if not after:
                 return None
-            if all(len(a) <= MAX_LINE for _, a in after) and not any(a.endswith("?") for _, a in after):
+            if all(len(a) <= MAX_LINE and not a.endswith("?") for _, a in after):
                 return after[0][0]
             return None
     return _trailing_block(lines)
@@ -211,7 +211,7 @@ def parse_signature(text: str, start: int, region: str = "US") -> Signature:
                 title = part
             elif company is None and _is_company(part):
                 company = part
-            elif company is None and (name or title) and _plain_label(part):
+            elif company is None and (name or title) and _plain_label(part, bool(name and title)):
                 company = part
     return Signature(
         text=text,
@@ -227,7 +227,7 @@ def parse_signature(text: str, start: int, region: str = "US") -> Signature:
 
 
 def split_signature(new_part: str, region: str = "US") -> tuple[str, Signature | None]:
-    """Returns ``(reply_text, signature)``: the message without its sign-off block, and the block."""
+    """Returns ``(reply_text, signature)``: the message without its sign-off, and the block."""
     start = find_signature_start(new_part)
     if start is None:
         return new_part, None

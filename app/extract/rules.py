@@ -1,0 +1,236 @@
+"""The rule layer: commitment and signal cues over one sentence, as plain string matching.
+
+It is cheap (regular expressions from ``patterns/*.jsonl``), so it runs on every sentence; the
+statistical model is then asked only about the sentences it flags (:func:`is_candidate`).
+The spaCy components in :mod:`app.extract.components` call the same functions, so the
+candidate filter and the components can never disagree about what is a cue.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from .dates import find_due
+
+PATTERN_DIR = Path(__file__).with_name("patterns")
+MAX_ACTION_WORDS = 10
+
+MONEY_RE = re.compile(
+    r"(?:[$€£¥]\s?\d[\d,]*(?:\.\d+)?\s?(?:k|m|mm|bn|million|thousand|billion)?\b"
+    r"|\b\d[\d,]*(?:\.\d+)?\s?(?:k|m|million|thousand|billion)?\s?(?:usd|eur|gbp|chf|cad|aud|"
+    r"dollars|euros|pounds)\b)",
+    re.I,
+)
+PERCENT_RE = re.compile(r"\b\d{1,3}(?:\.\d+)?\s?%")
+SEATS_RE = re.compile(
+    r"\b(\d[\d,]*)\s+(?:more\s+|additional\s+|new\s+)?(?:seats|users|licen[cs]es)\b", re.I
+)
+_LEAD_RE = re.compile(
+    r"^(?:(?:(?:hi|hello|hey|dear)\s+)?[A-Z][\w.'-]*(?:\s+[A-Z][\w.'-]*)?\s*[,:]\s+|"
+    r"(?:hi|hello|hey)\s*[,!]\s+)?"
+    r"(?:(?:also|and|so|then|ok|okay|great|next|finally|lastly|separately|meanwhile|"
+    r"in the meantime|one more thing|in addition|additionally|btw|ps|p\.s\.)\s*[,:-]?\s+)?",
+)
+_HEDGE_RE = re.compile(
+    r"\b(?:think|hope|believe|guess|assume|doubt|whether|unless|wonder|not sure|"
+    r"hopefully|maybe|might)\b[^,;]*$",
+    re.I,
+)
+_ACTION_STOP = re.compile(
+    r"[?!.;:]|\s(?:so that|so we|and let me|and i'll|and we'll|if you|once)\s|,\s"
+)
+
+
+@dataclass(frozen=True)
+class Pattern:
+    """One cue from a pattern file: its kind, id, compiled regex and base confidence."""
+
+    kind: str
+    id: str
+    regex: re.Pattern[str]
+    confidence: float
+    value: str | None = None
+    needs_due: bool = False
+
+
+@dataclass(frozen=True)
+class RawCommitment:
+    """A commitment cue in a sentence; offsets are relative to the sentence."""
+
+    kind: str
+    action: str
+    due_text: str | None
+    confidence: float
+    pattern: str
+
+
+@dataclass(frozen=True)
+class RawSignal:
+    """A signal cue in a sentence; offsets are relative to the sentence."""
+
+    kind: str
+    value: str | None
+    start: int
+    end: int
+    confidence: float
+
+
+def _load(name: str) -> list[dict[str, object]]:
+    text = (PATTERN_DIR / name).read_text(encoding="utf-8")
+    return [json.loads(line) for line in text.splitlines() if line.strip()]
+
+
+@cache
+def commitment_patterns() -> tuple[Pattern, ...]:
+    """The commitment cues of ``patterns/commitments.jsonl`` (kinds promise, request, exclude)."""
+    return tuple(
+        Pattern(
+            str(r["kind"]),
+            str(r["id"]),
+            re.compile(str(r["regex"]), re.I),
+            float(r["confidence"]),
+            None,
+            bool(r.get("needs_due", False)),
+        )  # type: ignore[arg-type]
+        for r in _load("commitments.jsonl")
+    )
+
+
+@cache
+def signal_patterns() -> tuple[Pattern, ...]:
+    """The deal-signal cues of ``patterns/signals.jsonl``."""
+    return tuple(
+        Pattern(
+            str(r["kind"]),
+            str(r["id"]),
+            re.compile(str(r["regex"]), re.I),
+            float(r["confidence"]),
+            r.get("value"),
+        )  # type: ignore[arg-type]
+        for r in _load("signals.jsonl")
+    )
+
+
+@cache
+def imperative_verbs() -> frozenset[str]:
+    """Verbs that make a request when a sentence opens with them ("Send me the deck")."""
+    return frozenset(str(r["verb"]) for r in _load("imperative_verbs.jsonl"))
+
+
+@cache
+def _any_cue() -> re.Pattern[str]:
+    parts = [
+        p.regex.pattern for p in commitment_patterns() + signal_patterns() if p.kind != "exclude"
+    ]
+    return re.compile("|".join(f"(?:{p})" for p in parts).replace("(?P<action>", "(?:"), re.I)
+
+
+def strip_lead(sentence: str) -> str:
+    """The sentence without a leading vocative or discourse word ("Hi Ana, also ...")."""
+    return sentence[_LEAD_RE.match(sentence).end() :]  # type: ignore[union-attr]
+
+
+def opens_with_imperative(sentence: str) -> bool:
+    """True when the sentence (after a vocative) starts with a verb from the imperative list."""
+    words = strip_lead(sentence.strip()).split(maxsplit=1)
+    return bool(words) and words[0].lower().strip(",.") in imperative_verbs()
+
+
+def is_candidate(sentence: str, names: re.Pattern[str] | None = None) -> bool:
+    """The cheap pass: could this sentence hold a commitment, a signal or a known name?"""
+    s = sentence.strip()
+    if not s:
+        return False
+    if s.endswith("?") or opens_with_imperative(s):
+        return True
+    if _any_cue().search(s) or _any_cue().search(strip_lead(s)):
+        return True
+    return bool(names and names.search(s))
+
+
+def _clean_action(text: str, due_text: str | None) -> str:
+    if due_text:
+        idx = text.lower().find(due_text.lower())
+        if idx >= 0:
+            text = text[:idx]
+    stop = _ACTION_STOP.search(text)
+    if stop:
+        text = text[: stop.start()]
+    words = [w for w in text.split() if w.lower() not in ("please", "pls", "kindly")]
+    return " ".join(words[:MAX_ACTION_WORDS]).strip(" ,.-")
+
+
+def find_commitments(sentence: str, *, imperative: bool | None = None) -> list[RawCommitment]:
+    """Returns at most one promise and one request cue found in ``sentence``.
+
+    ``imperative`` is the model's verdict on whether the sentence opens with a command; with
+    None the imperative-verb list decides.
+    """
+    s = sentence.strip()
+    lead_free = strip_lead(s)
+    patterns = commitment_patterns()
+    if any(p.kind == "exclude" and p.regex.search(s) for p in patterns):
+        return []
+    due = find_due(s)
+    due_text = due.group(0) if due else None
+    found: dict[str, RawCommitment] = {}
+    for p in patterns:
+        if p.kind == "exclude" or p.kind in found:
+            continue
+        target = lead_free if p.regex.pattern.startswith("^") else s
+        m = p.regex.search(target)
+        if not m or (p.needs_due and not due_text):
+            continue
+        if p.kind == "promise" and (s.endswith("?") or _HEDGE_RE.search(target[: m.start()])):
+            continue
+        action = _clean_action(m.group("action"), due_text)
+        if action:
+            conf = min(0.99, p.confidence + (0.05 if due_text else 0.0))
+            found[p.kind] = RawCommitment(p.kind, action, due_text, conf, p.id)
+    if "request" not in found and (
+        imperative if imperative is not None else opens_with_imperative(s)
+    ):
+        found["request"] = RawCommitment(
+            "request", _clean_action(lead_free, due_text), due_text, 0.75, "imperative"
+        )
+    return list(found.values())
+
+
+def _value(
+    kind: str, how: str | None, sentence: str, match: re.Match[str], competitor: str | None
+) -> str | None:
+    if how == "money":
+        m = MONEY_RE.search(sentence) or PERCENT_RE.search(sentence)
+        return m.group(0).strip() if m else None
+    if how == "date":
+        due = find_due(sentence)
+        return due.group(0) if due else None
+    if how == "competitor":
+        return competitor
+    if how == "subtype" or how == "term" or how == "role":
+        seats = SEATS_RE.search(sentence) if kind == "expansion" else None
+        return seats.group(0) if seats else match.group(0).lower()
+    return how
+
+
+def find_signals(sentence: str, competitors: re.Pattern[str] | None = None) -> list[RawSignal]:
+    """Returns the deal-signal cues in ``sentence``, one per kind (risk: one per subtype)."""
+    out: list[RawSignal] = []
+    seen: set[tuple[str, str | None]] = set()
+    named = competitors.search(sentence) if competitors else None
+    if named:
+        out.append(RawSignal("competitor", named.group(0), named.start(), named.end(), 0.9))
+        seen.add(("competitor", None))
+    for p in signal_patterns():
+        m = p.regex.search(sentence)
+        key = (p.kind, p.value if p.kind == "risk" else None)
+        if not m or key in seen:
+            continue
+        seen.add(key)
+        value = _value(p.kind, p.value, sentence, m, None)
+        out.append(RawSignal(p.kind, value, m.start(), m.end(), p.confidence))
+    return out
