@@ -1,0 +1,97 @@
+"""Operator commands for Graph sync: ``flask --app app sync`` and ``subscriptions``."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+
+import click
+import sqlalchemy as sa
+from flask import Flask
+from flask.cli import with_appcontext
+from tqdm import tqdm
+
+from app.api import context as ctx
+from app.errors import StorylineError
+from app.ingest.sync import SyncOptions, sync_mailboxes
+from app.jobs.context import JobContext, build_context
+from app.jobs.tasks import ensure_subscriptions, renew_subscriptions
+from app.records.identity import normalize_address
+from app.records.models import Subscription, User
+
+
+def register(app: Flask) -> None:
+    """Adds ``sync`` and ``subscriptions`` to the app's CLI."""
+    app.cli.add_command(sync_command)
+    app.cli.add_command(subscriptions_command)
+
+
+def _context(extract: bool) -> JobContext:
+    return build_context(ctx.settings(), db=ctx.database(), with_extraction=extract)
+
+
+@click.command("sync")
+@click.option("--mailbox", default=None, help="One seller's address (default: every mailbox).")
+@click.option("--since", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="Backfill horizon for folders not synced yet (YYYY-MM-DD).")
+@click.option("--extract/--no-extract", default=True, show_default=True,
+              help="Run commitment and signal extraction on the mail.")
+@with_appcontext
+def sync_command(mailbox: str | None, since: datetime | None, extract: bool) -> None:
+    """Runs a delta round (a backfill the first time) for the synced mailboxes."""
+    with ctx.database().sessionmaker() as s:
+        q = sa.select(User).where(User.sync_enabled.is_(True))
+        if mailbox:
+            q = q.where(User.email == normalize_address(mailbox))
+        users = list(s.scalars(q))
+    if not users:
+        raise click.ClickException("no synced mailbox matches")
+    jobs = _context(extract)
+    by_tenant: dict[uuid.UUID, list[uuid.UUID]] = {}
+    for user in users:
+        by_tenant.setdefault(user.tenant_id, []).append(user.id)
+    options = SyncOptions(since=since.replace(tzinfo=UTC) if since else None)
+    failed = False
+    with tqdm(desc="sync", unit=" items", dynamic_ncols=True) as bar:
+        for tenant_id, user_ids in by_tenant.items():
+            report = sync_mailboxes(jobs.db, jobs.graph, tenant_id=tenant_id, user_ids=user_ids,
+                                    options=options, extract=jobs.extract, progress=bar.update)
+            bar.write(f"tenant {tenant_id}: {len(user_ids)} mailbox(es), {report.pages} pages, "
+                      f"{report.stored} stored, {report.duplicates} already known, "
+                      f"{report.skipped} skipped, {report.removed} removed")
+            for error in report.errors:
+                failed = True
+                bar.write(f"  error: {error}")
+    if failed:
+        raise click.ClickException("some folders did not finish; run again to resume")
+
+
+@click.command("subscriptions")
+@click.option("--create", is_flag=True, help="Create missing subscriptions for every mailbox.")
+@click.option("--renew", is_flag=True, help="Renew those expiring within a day.")
+@with_appcontext
+def subscriptions_command(create: bool, renew: bool) -> None:
+    """Lists Graph change-notification subscriptions; creates or renews them on request."""
+    if create or renew:
+        jobs = _context(extract=False)
+        try:
+            if create:
+                with jobs.db.sessionmaker() as s:
+                    tenants = set(s.scalars(sa.select(User.tenant_id).distinct()))
+                for tenant_id in tenants:
+                    result = ensure_subscriptions(jobs, tenant_id=str(tenant_id))
+                    click.echo(f"tenant {tenant_id}: {result['created']} created")
+            if renew:
+                result = renew_subscriptions(jobs)
+                click.echo(f"{result['renewed']} renewed, {result['recreated']} re-created")
+        except StorylineError as err:
+            raise click.ClickException(err.message) from err
+    with ctx.database().sessionmaker() as s:
+        rows = s.execute(sa.select(Subscription, User.email).join(
+            User, sa.and_(User.tenant_id == Subscription.tenant_id,
+                          User.id == Subscription.user_id)).order_by(User.email)).all()
+    if not rows:
+        click.echo("no subscriptions")
+    for sub, email in rows:
+        expires = sub.expires_at.strftime("%Y-%m-%d %H:%M") if sub.expires_at else "-"
+        click.echo(f"{email:32} {sub.status:8} expires {expires} UTC  {sub.resource}")

@@ -1,0 +1,67 @@
+"""What a job needs, built once per process and passed to every job function."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from app.db import Database
+from app.graph.service import Graph
+from app.settings import Settings
+
+from .locks import MailboxLocks, MemoryLocks
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class JobContext:
+    """Settings, database, Graph access, the extraction function and mailbox locks."""
+
+    settings: Settings
+    db: Database
+    graph: Graph
+    locks: MailboxLocks = field(default_factory=MemoryLocks)
+    extract: Callable[[list[Any]], list[Any]] | None = None
+    enqueue: Callable[..., None] | None = None  # set by the runner: jobs may queue jobs
+
+
+def build_context(settings: Settings, *, db: Database | None = None, graph: Graph | None = None,
+                  locks: MailboxLocks | None = None, with_extraction: bool = True) -> JobContext:
+    """A context from settings: msal-backed Graph, the spaCy extractor if wanted, warmed up."""
+    from app.graph.warmup import warm_up
+
+    warm_up()
+    extract = None
+    if with_extraction:
+        from app.extract.pipeline import Extractor
+        from app.ingest.extraction import batch_extractor
+
+        extract = batch_extractor(Extractor.from_settings(settings.spacy_model))
+    return JobContext(
+        settings=settings,
+        db=db or Database(settings.sqlalchemy_url),
+        graph=graph or Graph.build(settings),
+        locks=locks or MemoryLocks(),
+        extract=extract,
+    )
+
+
+class LazyContext:
+    """Builds the context on first use (a web worker pays for Graph and spaCy only when a
+    notification arrives), once, under a lock."""
+
+    def __init__(self, factory: Callable[[], JobContext]) -> None:
+        self._factory = factory
+        self._ctx: JobContext | None = None
+        self._lock = threading.Lock()
+
+    def get(self) -> JobContext:
+        """The process's job context."""
+        with self._lock:
+            if self._ctx is None:
+                self._ctx = self._factory()
+            return self._ctx

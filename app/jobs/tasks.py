@@ -1,0 +1,186 @@
+"""The job functions. Each takes the process's :class:`JobContext` first and plain JSON-able
+keyword arguments, so the inline runner, Celery, the CLI and tests call the same code."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+import uuid
+from dataclasses import asdict
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+
+from app.graph.errors import GraphError
+from app.graph.subscriptions import mailbox_resources
+from app.ingest.sync import FOLDERS, SyncOptions, mailbox_id
+from app.ingest.sync import sync_mailbox as run_sync
+from app.records.models import Subscription, User
+
+from .context import JobContext
+
+log = logging.getLogger(__name__)
+SYNC_LOCK_TTL = 2 * 3600
+MAX_EXTRA_ROUNDS = 3
+NOTIFICATIONS_PATH = "/api/v1/graph/notifications"
+
+
+def sync_mailbox(ctx: JobContext, *, tenant_id: str, user_id: str,
+                 folders: list[str] | None = None, since: str | None = None) -> dict[str, Any]:
+    """One delta round for a mailbox; if one is already running, it is asked to go round
+    once more instead (a redelivered notification changes nothing)."""
+    key = f"{tenant_id}:{user_id}"
+    if not ctx.locks.acquire(key, SYNC_LOCK_TTL):
+        ctx.locks.mark_dirty(key)
+        return {"status": "coalesced"}
+    options = SyncOptions(
+        folders=tuple(folders) if folders else FOLDERS,
+        since=datetime.fromisoformat(since) if since else None,
+    )
+    totals: dict[str, Any] = {}
+    try:
+        for _round in range(1 + MAX_EXTRA_ROUNDS):
+            report = run_sync(ctx.db, ctx.graph, tenant_id=uuid.UUID(tenant_id),
+                              user_id=uuid.UUID(user_id), options=options, extract=ctx.extract)
+            for name, value in asdict(report).items():
+                totals[name] = totals.get(name, 0 if isinstance(value, int) else []) + value
+            if not ctx.locks.take_dirty(key):
+                break
+            # a request for any folder arrived meanwhile: the next round covers them all
+            options = SyncOptions(folders=FOLDERS)
+    finally:
+        ctx.locks.release(key)
+    return {"status": "done", **totals}
+
+
+def _enabled_users(ctx: JobContext, tenant_id: uuid.UUID | None = None) -> list[User]:
+    with ctx.db.sessionmaker() as s:
+        q = sa.select(User).where(User.sync_enabled.is_(True))
+        if tenant_id is not None:
+            q = q.where(User.tenant_id == tenant_id)
+        return list(s.scalars(q))
+
+
+def safety_net(ctx: JobContext) -> dict[str, Any]:
+    """Queues a delta round for every synced mailbox (catches anything a notification
+    missed); runs them here when there is no queue."""
+    users = _enabled_users(ctx)
+    for user in users:
+        kwargs = {"tenant_id": str(user.tenant_id), "user_id": str(user.id)}
+        if ctx.enqueue is not None:
+            ctx.enqueue("sync_mailbox", **kwargs)
+        else:
+            sync_mailbox(ctx, **kwargs)
+    return {"mailboxes": len(users)}
+
+
+def _folder_of(sub: Subscription, mailbox: str) -> str | None:
+    for folder, resource in mailbox_resources(mailbox).items():
+        if resource.lower() == sub.resource.lower():
+            return folder
+    return None
+
+
+def _notification_url(ctx: JobContext) -> str:
+    base = str(getattr(ctx.settings, "public_base_url", "") or "").rstrip("/")
+    if not base.startswith("https://"):
+        raise GraphError("public_base_url (https) is needed to receive notifications",
+                         code="notifications_unconfigured")
+    return base + NOTIFICATIONS_PATH
+
+
+def ensure_subscriptions(ctx: JobContext, *, tenant_id: str,
+                         user_id: str | None = None) -> dict[str, Any]:
+    """Creates the missing subscriptions (inbox, sent items, calendar) of each synced mailbox."""
+    tid = uuid.UUID(tenant_id)
+    created = 0
+    url = _notification_url(ctx)
+    users = [u for u in _enabled_users(ctx, tid) if user_id is None or str(u.id) == user_id]
+    for user in users:
+        with ctx.db.session() as s:
+            active = {sub.resource.lower() for sub in s.scalars(sa.select(Subscription).where(
+                Subscription.tenant_id == tid, Subscription.user_id == user.id,
+                Subscription.status == "active"))}
+        for _folder, resource in mailbox_resources(mailbox_id(user)).items():
+            if resource.lower() in active:
+                continue
+            state = secrets.token_urlsafe(32)
+            info = ctx.graph.subscribe(tenant_id, resource=resource, notification_url=url,
+                                       client_state=state, lifecycle_url=url)
+            with ctx.db.session() as s:
+                s.add(Subscription(tenant_id=tid, id=info.id, user_id=user.id,
+                                   resource=resource, client_state=state, status="active",
+                                   expires_at=info.expires_at or datetime.now(UTC)))
+            created += 1
+    return {"created": created}
+
+
+def renew_subscriptions(ctx: JobContext, *, within_hours: float = 24) -> dict[str, Any]:
+    """Renews every active subscription expiring within ``within_hours``; one Graph no longer
+    knows is marked removed and created again."""
+    horizon = datetime.now(UTC) + timedelta(hours=within_hours)
+    with ctx.db.sessionmaker() as s:
+        due = list(s.scalars(sa.select(Subscription).where(
+            Subscription.status == "active", Subscription.expires_at < horizon)))
+    renewed, recreated = 0, 0
+    for sub in due:
+        renewed_ok = _renew_one(ctx, sub)
+        renewed += renewed_ok
+        if not renewed_ok:
+            ensure_subscriptions(ctx, tenant_id=str(sub.tenant_id), user_id=str(sub.user_id))
+            recreated += 1
+    return {"renewed": renewed, "recreated": recreated}
+
+
+def _renew_one(ctx: JobContext, sub: Subscription) -> bool:
+    try:
+        info = ctx.graph.renew(str(sub.tenant_id), sub.id)
+    except GraphError as err:
+        if err.http_status != 404:
+            raise
+        with ctx.db.session() as s:
+            row = s.get(Subscription, (sub.tenant_id, sub.id))
+            if row is not None:
+                row.status = "removed"
+        return False
+    with ctx.db.session() as s:
+        row = s.get(Subscription, (sub.tenant_id, sub.id))
+        if row is not None and info.expires_at is not None:
+            row.expires_at = info.expires_at
+    return True
+
+
+def handle_notification(ctx: JobContext, *, tenant_id: str, subscription_id: str,
+                        lifecycle_event: str | None = None) -> dict[str, Any]:
+    """Acts on one validated notification: a change or ``missed`` syncs the folder,
+    ``reauthorizationRequired`` renews, ``subscriptionRemoved`` re-creates and syncs."""
+    tid = uuid.UUID(tenant_id)
+    with ctx.db.sessionmaker() as s:
+        sub = s.get(Subscription, (tid, subscription_id))
+        user = s.get(User, (tid, sub.user_id)) if sub is not None else None
+    if sub is None or user is None:
+        return {"status": "unknown_subscription"}
+    if lifecycle_event == "reauthorizationRequired":
+        if not _renew_one(ctx, sub):
+            ensure_subscriptions(ctx, tenant_id=tenant_id, user_id=str(user.id))
+        return {"status": "renewed"}
+    if lifecycle_event == "subscriptionRemoved":
+        with ctx.db.session() as s:
+            row = s.get(Subscription, (tid, subscription_id))
+            if row is not None:
+                row.status = "removed"
+        ensure_subscriptions(ctx, tenant_id=tenant_id, user_id=str(user.id))
+    folder = _folder_of(sub, mailbox_id(user))
+    result = sync_mailbox(ctx, tenant_id=tenant_id, user_id=str(user.id),
+                          folders=[folder] if folder else None)
+    return {"status": "synced", "sync": result}
+
+
+JOBS = {
+    "sync_mailbox": sync_mailbox,
+    "safety_net": safety_net,
+    "ensure_subscriptions": ensure_subscriptions,
+    "renew_subscriptions": renew_subscriptions,
+    "handle_notification": handle_notification,
+}
