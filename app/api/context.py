@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 from flask import Flask, current_app, g
@@ -20,11 +21,11 @@ def init_app(app: Flask, settings: Settings) -> None:
     """Creates the process-wide database and token validator and closes sessions per request."""
     ext: dict[str, Any] = {"db": Database(settings.sqlalchemy_url)}
     keys: KeySource
+    issuer: Callable[[str], str]
     if settings.uses_entra:
         host = settings.entra_authority_host.rstrip("/")
         keys = JwksUrlKeys(settings.jwks_url or f"{host}/common/discovery/v2.0/keys")
-        def issuer(tid: str) -> str:
-            return f"{host}/{tid}/v2.0"
+        issuer = f"{host}/{{}}/v2.0".format
     else:
         signer = LocalSigner.load_or_create(
             settings.instance_path, settings.local_issuer, settings.local_audience
