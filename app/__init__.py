@@ -21,10 +21,11 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.config["STORYLINE"] = settings
     app.json.sort_keys = False  # type: ignore[attr-defined]
 
-    from . import cli, logs
+    from . import cli, cli_sync, logs
     from .api import init_app as init_api
 
     logs.init_app(app, settings)
     init_api(app, settings)
     cli.init_app(app)
+    cli_sync.register(app)
     return app

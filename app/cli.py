@@ -77,10 +77,15 @@ def dev_token(address: str | None, ttl: int) -> None:
 @click.command("load-sample")
 @with_appcontext
 @click.option("--reset/--no-reset", default=True, help="Start from an empty sample tenant.")
-def load_sample(reset: bool) -> None:
-    """Loads the invented sample company (sellers, deals, and its mail and meetings)."""
-    from app.sample.loader import load_sample_company
+@click.option("--extract/--no-extract", default=True, show_default=True,
+              help="Run commitment and signal extraction on the mail.")
+def load_sample(reset: bool, extract: bool) -> None:
+    """Loads the invented sample company through the local Graph stand-in and the real sync."""
+    from tqdm import tqdm
 
-    with context.database().session() as session:
-        summary = load_sample_company(session, reset=reset)
-    click.echo(summary)
+    from app.demo import load_sample_company
+
+    with tqdm(desc="sample mail", unit=" items", dynamic_ncols=True) as bar:
+        summary = load_sample_company(context.settings(), context.database(), reset=reset,
+                                      extract=extract, progress=bar.update)
+    click.echo(", ".join(f"{k}: {v}" for k, v in summary.items()))

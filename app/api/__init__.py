@@ -6,7 +6,7 @@ from flask import Blueprint, Flask
 
 from app.settings import Settings
 
-from . import actions, auth, context, errors, ops, people, story
+from . import actions, auth, context, errors, graph_notifications, ops, people, story, sync_status
 from .spec import spec
 
 
@@ -16,7 +16,7 @@ def init_app(app: Flask, settings: Settings) -> None:
     errors.init_app(app)
     api = Blueprint("api", __name__, url_prefix="/api/v1")
     api.before_request(auth.authenticate)
-    for module in (story, people, actions):
+    for module in (story, people, actions, graph_notifications, sync_status):
         api.register_blueprint(module.bp)
     app.register_blueprint(api)
     app.register_blueprint(ops.bp)

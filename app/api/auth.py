@@ -10,7 +10,8 @@ from app.records.models import Tenant, User
 
 from . import context as ctx
 
-PUBLIC_ENDPOINTS = {"graph_notifications.receive"}
+# Graph calls the webhook without a bearer token; it proves itself with clientState.
+PUBLIC_ENDPOINTS = {"api.graph_notifications.receive"}
 
 
 def authenticate() -> None:
