@@ -1,0 +1,209 @@
+"""Extraction benchmark: speed of three strategies side by side, and quality.
+
+    .venv/bin/python -m bench.extract_bench            # speed (a) naive, (b) ours, (c) tokenizer
+    .venv/bin/python -m bench.extract_bench --quality  # P/R/F1 on the labelled sets
+
+Prints one JSON object per line and figure. Speed runs on the project's invented test emails
+(tests/extract/data/emails.jsonl), cleaned once per email inside every timed run. Quality reads
+../shared/datasets when it is there and skips those figures cleanly when it is not.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from app.extract import evaluate
+from app.extract.io import email_from_json
+from app.extract.pipeline import DEFAULT_MODEL, Extractor, prepare
+from app.extract.types import EmailIn
+
+ROOT = Path(__file__).resolve().parent.parent
+EMAILS = ROOT / "tests" / "extract" / "data" / "emails.jsonl"
+DATASETS = ROOT.parent / "shared" / "datasets"
+COMPETITORS = ["Salesloop", "DealPilot", "PipeStack"]
+
+
+def emit(**fields: Any) -> None:
+    """Prints one figure as a JSON line."""
+    print(json.dumps(fields), flush=True)
+
+
+def _rows() -> list[dict[str, Any]]:
+    return list(evaluate.read_jsonl(EMAILS))
+
+
+def _timed(fn: Callable[[], Any], reps: int) -> list[float]:
+    out = []
+    for _ in range(reps):
+        t0 = time.perf_counter()
+        fn()
+        out.append(time.perf_counter() - t0)
+    return out
+
+
+def speed(model: str, reps: int) -> None:
+    """Emails/s for (a) nlp(text) per email, (b) candidates + nlp.pipe, (c) tokenizer only."""
+    rows = _rows()
+    emails = [email_from_json(r) for r in rows]
+    words = sum(len(prepare(e).reply_text.split()) for e in emails)
+    full = Extractor.from_settings(model, strategy="full")
+    ours = Extractor.from_settings(model, strategy="candidates")
+    tok = full.nlp.tokenizer
+
+    def naive() -> None:
+        for e in emails:  # one email at a time, the whole new part through the whole pipeline
+            full.extract_many([e], competitors=COMPETITORS)
+
+    def candidates() -> None:
+        ours.extract_many(emails, competitors=COMPETITORS)
+
+    def tokenizer_only() -> None:
+        for e in emails:
+            tok(prepare(e).reply_text)
+
+    naive()  # warm up caches and lazy pattern loading once for all three
+    runs = {
+        "a_naive_full_pipeline": naive,
+        "b_ours_candidates_pipe": candidates,
+        "c_tokenizer_only": tokenizer_only,
+    }
+    times: dict[str, list[float]] = {name: [] for name in runs}
+    for _ in range(reps):  # interleaved so that machine noise hits all three alike
+        for name, fn in runs.items():
+            times[name] += _timed(fn, 1)
+    for name, ts in times.items():
+        med = statistics.median(ts)
+        emit(
+            figure="emails_per_s",
+            variant=name,
+            median=round(len(emails) / med, 1),
+            words_per_s=round(words / med),
+            runs=[round(len(emails) / t, 1) for t in ts],
+            emails=len(emails),
+            words=words,
+            model=model if full.has_model else "blank",
+        )
+    a = statistics.median(times["a_naive_full_pipeline"])
+    b = statistics.median(times["b_ours_candidates_pipe"])
+    emit(figure="speedup_b_over_a", median=round(a / b, 2))
+    for name, ex in (("a_naive_full_pipeline", full), ("b_ours_candidates_pipe", ours)):
+        q = evaluate.score_labelled(rows, ex)
+        emit(
+            figure="quality",
+            variant=name,
+            data="own_labelled",
+            commitments_f1=q["commitments"]["f1"],
+            signals_f1=q["signals"]["f1"],
+            due_exact=q["due_exact"],
+        )
+        if (DATASETS / "email-intent-train.jsonl").exists():
+            intent = evaluate.score_intent(
+                evaluate.read_jsonl(DATASETS / "email-intent-train.jsonl"), ex
+            )
+            emit(figure="quality", variant=name, data="email-intent-train", **intent)
+    probe = subprocess.run(
+        [sys.executable, "-m", "bench.extract_bench", "--rss-probe", "--model", model],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=True,
+    )
+    emit(**json.loads(probe.stdout))
+    emit(
+        figure="peak_rss_mb",
+        variant="this_bench_process_all_three",
+        value=round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+    )
+
+
+def rss_probe(model: str) -> None:
+    """A worker's peak resident memory: load once, extract every test email with (b)."""
+    ex = Extractor.from_settings(model)
+    emails: list[EmailIn] = [email_from_json(r) for r in _rows()]
+    for _ in range(3):
+        ex.extract_many(emails, competitors=COMPETITORS)
+    emit(
+        figure="peak_rss_mb",
+        variant="worker_b_ours",
+        value=round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+    )
+
+
+def quality(model: str) -> None:
+    """P/R/F1 per output on our labelled emails and on the development sets."""
+    ex = Extractor.from_settings(model)
+    emit(
+        figure="quality",
+        data="own_labelled",
+        model=model if ex.has_model else "blank",
+        **evaluate.score_labelled(_rows(), ex),
+    )
+    if not DATASETS.exists():
+        emit(figure="quality", data="shared datasets", skipped=f"{DATASETS} not found")
+        return
+    intent = list(evaluate.read_jsonl(DATASETS / "email-intent-train.jsonl"))
+    emit(
+        figure="quality",
+        data="email-intent-train",
+        variant="b_ours",
+        **evaluate.score_intent(intent, ex),
+    )
+    zones = list(evaluate.read_jsonl(DATASETS / "signature-zones-train.jsonl"))
+    emit(
+        figure="quality",
+        data="signature-zones-train (end to end)",
+        **evaluate.score_signature_zones(zones),
+    )
+    blocks = evaluate.read_jsonl(DATASETS / "signatures-train.jsonl")
+    emit(
+        figure="quality",
+        data="signatures-train (given the block)",
+        **evaluate.score_signature_blocks(blocks),
+    )
+    emit(
+        figure="reply_split",
+        data="signature-zones-train",
+        **evaluate.score_reply_splitters(zones, _splitters()),
+    )
+
+
+def _splitters() -> dict[str, Callable[[str], str]]:
+    from email_reply_parser import EmailReplyParser
+    from mailparser_reply import EmailReplyParser as MailParserReply
+
+    mpr = MailParserReply(languages=["en", "de", "fr", "es", "it", "nl"])
+    return {
+        "ours (app.extract.reply)": evaluate.ours,
+        "email-reply-parser 0.5.12": EmailReplyParser.parse_reply,
+        "mail-parser-reply 1.36": lambda t: mpr.parse_reply(text=t),
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Runs the speed figures (default), the quality figures, or the memory probe."""
+    parser = argparse.ArgumentParser(prog="python -m bench.extract_bench")
+    parser.add_argument("--quality", action="store_true", help="P/R/F1 instead of speed")
+    parser.add_argument("--reps", type=int, default=5, help="timed repetitions (median reported)")
+    parser.add_argument("--model", default=DEFAULT_MODEL)
+    parser.add_argument("--rss-probe", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.rss_probe:
+        rss_probe(args.model)
+    elif args.quality:
+        quality(args.model)
+    else:
+        speed(args.model, args.reps)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
