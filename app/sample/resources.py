@@ -14,6 +14,15 @@ def _b64(*parts: str, n: int = 24) -> str:
     return base64.urlsafe_b64encode(digest).decode()
 
 
+def _conversation_index(thread: str, key: str) -> str:
+    # Edm.Binary: standard base64 with padding (22 bytes for a thread head, +5 per reply)
+    replies = int(key.rsplit(":", 1)[-1]) - 1 if key.rsplit(":", 1)[-1].isdigit() else 0
+    raw = hashlib.blake2b(thread.encode(), digest_size=22).digest()
+    for n in range(max(replies, 0)):
+        raw += hashlib.blake2b(f"{key}:{n}".encode(), digest_size=5).digest()
+    return base64.b64encode(raw).decode()
+
+
 def item_id(mailbox: str, key: str) -> str:
     """Gives a stable, Graph-looking REST id of an item in one mailbox (URL-safe)."""
     return "AAMkAGE" + _b64(mailbox.lower(), key, n=42)
@@ -86,7 +95,7 @@ def message(*, mailbox: str, folder: str, key: str, imid: str, thread: str, part
         "importance": importance,
         "parentFolderId": folder_id(mailbox, folder),
         "conversationId": conversation_id(thread),
-        "conversationIndex": _b64(thread, key, n=27),
+        "conversationIndex": _conversation_index(thread, key),
         "isDeliveryReceiptRequested": False,
         "isReadReceiptRequested": False,
         "isRead": folder == "sentitems" or len(key) % 3 != 0,

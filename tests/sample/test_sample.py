@@ -8,9 +8,9 @@ from collections import Counter, defaultdict
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from graph_shapes import example, shape_problems
 
 from app.sample import build_sample, iter_sample_items, sample_accounts
+from tests.sample.graph_shapes import example, shape_problems
 
 NOW = datetime(2026, 11, 22, 15, 0, tzinfo=UTC)  # the same instant as the fixture
 
