@@ -11,12 +11,14 @@ from dataclasses import dataclass, field
 import phonenumbers
 import spacy
 from spacy.language import Language
+from spacy.tokens import Doc
 
 from . import components  # noqa: F401  (registers the storyline_* factories)
 from .clean import clean_body
 from .dates import local_day
 from .reply import split_reply
-from .rules import is_candidate
+from .routing import needs_ner, needs_tagger
+from .rules import find_commitments, is_candidate
 from .segment import split_sentences
 from .signature import split_signature
 from .types import EmailIn, Entity, ExtractionResult, Signature
@@ -29,6 +31,10 @@ ENTITY_LABELS = frozenset({"PERSON", "ORG"})
 NOT_ENTITIES = frozenset(
     "msa nda sow po rfp rfq soc dpa gdpr eod cob eow eom sla poc roi kpi".split()
 )
+
+
+OUR_PIPES = frozenset({"entity_ruler", "storyline_commitments", "storyline_signals"})
+TAGGING = frozenset({"tok2vec", "tagger", "attribute_ruler"})
 
 
 class ModelMissingWarning(UserWarning):
@@ -170,31 +176,54 @@ class Extractor:
             )
             for p in prepared
         ]
-        jobs: list[tuple[int, int]] = []  # (result index, offset of the doc in reply_text)
-        docs = []
-        for i, p in enumerate(prepared):
-            ref = local_day(p.email.sent_at, p.email.time_zone)
-            if self.strategy == "full":
-                pieces = [(0, len(p.reply_text))] if p.reply_text.strip() else []
-            else:
-                pieces = [
-                    (a, b)
-                    for a, b in split_sentences(p.reply_text)
-                    if is_candidate(p.reply_text[a:b], self._names)
-                ]
-            for a, b in pieces:
-                doc = self.nlp.make_doc(p.reply_text[a:b])
-                doc._.ref_day, doc._.competitors = ref, self._competitors
-                docs.append(doc)
-                jobs.append((i, a))
-        # an empty ruler warns on every doc; skip it when the caller knows no names
-        off = [] if self._names is not None else ["entity_ruler"]
-        piped = self.nlp.pipe(docs, batch_size=self.batch_size, disable=off)
-        for (i, base), doc in zip(jobs, piped, strict=True):
-            self._collect(results[i], doc, base)
+        if self.strategy == "full":
+            self._run_full(prepared, results)
+        else:
+            self._run_candidates(prepared, results)
         return results
 
-    def _collect(self, result: ExtractionResult, doc: spacy.tokens.Doc, base: int) -> None:
+    def _run_full(self, prepared: list[_Prepared], results: list[ExtractionResult]) -> None:
+        """The naive way: every new part, whole, through every component."""
+        docs = []
+        for p in prepared:
+            doc = self.nlp.make_doc(p.reply_text)
+            doc._.ref_day = local_day(p.email.sent_at, p.email.time_zone)
+            doc._.competitors = self._competitors
+            docs.append(doc)
+        off = [] if self._names is not None else ["entity_ruler"]
+        for i, doc in enumerate(self.nlp.pipe(docs, batch_size=self.batch_size, disable=off)):
+            self._collect(results[i], doc, 0)
+
+    def _run_candidates(self, prepared: list[_Prepared], results: list[ExtractionResult]) -> None:
+        """Ours: rules on every sentence; the tagger and the NER only where they can matter."""
+        groups: dict[tuple[bool, bool], list[tuple[int, int, Doc]]] = {}
+        for i, p in enumerate(prepared):
+            ref = local_day(p.email.sent_at, p.email.time_zone)
+            for a, b in split_sentences(p.reply_text):
+                text = p.reply_text[a:b]
+                request = any(c.kind == "request" for c in find_commitments(text))
+                tag = self.has_model and needs_tagger(text, request)
+                ner = needs_ner(text, self._names) and (self.has_model or self._names is not None)
+                if not (tag or ner or is_candidate(text, self._names)):
+                    continue
+                doc = self.nlp.make_doc(text)
+                doc._.ref_day, doc._.competitors = ref, self._competitors
+                groups.setdefault((tag, ner), []).append((i, a, doc))
+        model_pipes = [n for n in self.nlp.pipe_names if n not in OUR_PIPES]
+        for (tag, ner), jobs in groups.items():
+            keep = (TAGGING if tag else set()) | ({"ner", "entity_ruler"} if ner else set())
+            off = [n for n in model_pipes if n not in keep]
+            if not (ner and self._names is not None):
+                off.append("entity_ruler")
+            docs = self.nlp.pipe([d for _, _, d in jobs], batch_size=self.batch_size, disable=off)
+            for (i, base, _), doc in zip(jobs, docs, strict=True):
+                self._collect(results[i], doc, base)
+        for r in results:  # groups finish out of order; give each email its reading order
+            r.commitments.sort(key=lambda c: c.start)
+            r.signals.sort(key=lambda s: s.start)
+            r.entities.sort(key=lambda e: e.start)
+
+    def _collect(self, result: ExtractionResult, doc: Doc, base: int) -> None:
         for c in doc._.commitments:
             result.commitments.append(
                 type(c)(**{**c.__dict__, "start": c.start + base, "end": c.end + base})

@@ -1,0 +1,43 @@
+"""Which sentences need which statistical component (the rest never reach the model).
+
+The rules decide commitments and signals on their own; the model adds two things, and each
+costs about a third of the full pipeline: the tagger, to recognise commands that open with a
+verb outside our list ("Finalize the checklist"), and the NER, to find people and
+organisations. So a sentence goes to the tagger only when it opens with a word that could be
+a verb and no request was found, and to the NER only when it holds a capitalised word after
+its first one (or a known name). Sentences with neither skip the model entirely.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .rules import strip_lead
+
+_CLOSED = frozenset(
+    """i we you he she they it this that these those the a an our my your their his her its
+    there here thanks thank hi hello hey dear as at in on for with from by to of if when while
+    after before since because so and but or also just not no yes ok okay great good sounds
+    looking hope happy glad attached all any some each every one two what how who why where
+    which it's i'm we're i'll we'll i've we've i'd we'd you're you'll they're there's that's
+    best regards cheers sincerely kind warm many thx sorry unfortunately fyi re fw fwd please
+    let's lets sure absolutely perfect agreed noted will would could can should may might
+    is are was were be been do does did have has had per via btw ps""".split()
+)
+_WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
+# a capitalised word after another word; bare acronyms (MSA, SOW, CFO) are left out
+_INNER_CAP = re.compile(r"(?<=[\w,;:)] )[A-Z]{1,2}[a-z]+")
+
+
+def needs_tagger(sentence: str, found_request: bool) -> bool:
+    """True when only a part-of-speech tag can tell whether the sentence is a command."""
+    if found_request or sentence.rstrip().endswith("?"):
+        return False
+    m = _WORD.match(strip_lead(sentence.strip()))
+    return bool(m) and m.group(0).lower() not in _CLOSED
+
+
+def needs_ner(sentence: str, names: re.Pattern[str] | None = None) -> bool:
+    """True when a capitalised word inside the sentence may be a person or organisation."""
+    body = strip_lead(sentence.strip())
+    return bool(_INNER_CAP.search(body)) or bool(names and names.search(sentence))
