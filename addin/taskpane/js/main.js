@@ -1,0 +1,77 @@
+// Storyline task pane: waits for Office, checks the host, follows the selected item (pinned
+// pane), and shows the story (read) or the promises in the draft (compose).
+import { forget } from "./auth.js";
+import { ComposeView } from "./compose.js";
+import { applyTheme, currentItem, me, onItemChanged, onThemeChanged } from "./host.js";
+import { StoryView } from "./story.js";
+import { fill, h } from "./ui.js";
+
+const root = document.getElementById("pane");
+
+function setState(name, ...children) {
+  root.dataset.state = name;
+  root.setAttribute("aria-busy", "false");
+  fill(root, ...children);
+}
+
+function rendered(item) {
+  root.dataset.item = item ? item.id || "" : "";
+  const at = performance.timeOrigin + performance.now();
+  window.StorylineRendered = { item: root.dataset.item, state: root.dataset.state, at };
+  window.dispatchEvent(new CustomEvent("storyline:rendered", { detail: window.StorylineRendered }));
+}
+
+function signedOut(error) {
+  compose.stop();
+  const expired = error && error.reason === "token_expired";
+  setState("signed-out", h("div.state.state-signedout", { role: "alert" },
+    h("div.glyph", { "aria-hidden": "true" }, "🔒"),
+    h("h2", {}, expired ? "Your session has expired" : "Sign in to Storyline"),
+    h("p", {}, expired ? "Sign in again to see the customer story." : "Sign in with your work account to see the customer story beside your mail."),
+    h("button.btn.btn-primary", { type: "button", onclick: () => { forget(); refresh(); } }, "Sign in")));
+  root.querySelector("button").focus();
+  rendered(currentItemSafe());
+}
+
+function currentItemSafe() { try { return currentItem(); } catch { return null; } }
+
+const story = new StoryView(root, { onSignedOut: signedOut, onRendered: rendered });
+const compose = new ComposeView(root, { onSignedOut: signedOut, onRendered: rendered });
+
+function refresh() {
+  const item = currentItemSafe();
+  if (!item) {
+    compose.stop();
+    setState("empty", h("div.state.state-empty", {},
+      h("div.glyph", { "aria-hidden": "true" }, "✉"),
+      h("h2", {}, "Select an email"),
+      h("p", {}, "Pin Storyline and it follows the email or meeting you select.")));
+    rendered(null);
+    return;
+  }
+  if (item.mode === "compose") { compose.show(item); return; }
+  compose.stop();
+  story.show(item, me());
+}
+
+function notInOutlook(message) {
+  setState("error", h("div.state.state-error", { role: "alert" },
+    h("div.glyph", { "aria-hidden": "true" }, "!"),
+    h("h2", {}, "Open Storyline from Outlook"),
+    h("p", {}, message)));
+}
+
+if (typeof window.Office === "undefined") {
+  notInOutlook("Office didn't load. Storyline runs as an Outlook add-in, or in the preview at the server's home page.");
+} else {
+  Office.onReady((info) => {
+    if (info.host !== Office.HostType.Outlook) {
+      notInOutlook("Storyline works in Outlook (on the web, new Outlook for Windows and Mac).");
+      return;
+    }
+    applyTheme();
+    onThemeChanged(applyTheme);
+    onItemChanged(() => refresh());
+    refresh();
+  });
+}

@@ -1,0 +1,460 @@
+// Read mode: the customer story of the people on the open email or meeting.
+import { api, ApiError } from "./api.js";
+import { SignedOut } from "./auth.js";
+import { announce, avatar, fill, h, highlighted, relativeDay, rovingTabs, shortDate, toast } from "./ui.js";
+
+const STAGES = ["lead", "qualified", "proposal", "negotiation", "won", "lost"];
+const KIND_LABEL = {
+  budget: "Budget", pricing: "Pricing", timeline: "Timeline", competitor: "Competitor",
+  decision_maker: "Decision maker", procurement: "Procurement", risk: "Risk", expansion: "Expansion",
+  positive_intent: "Positive", meeting_request: "Meeting", need: "Need",
+};
+const label = (s) => s.charAt(0).toUpperCase() + s.slice(1).replace(/_/g, " ");
+const domainOf = (a) => (a || "").split("@").pop();
+
+/** The people on the item worth a story: external, the sender first, each once. */
+export function externalPeople(item, me) {
+  const mine = domainOf(me.address);
+  const seen = new Set();
+  const out = [];
+  for (const p of [item.from, ...item.to, ...item.cc]) {
+    if (!p || !p.address || seen.has(p.address)) continue;
+    seen.add(p.address);
+    if (p.address === me.address || (mine && domainOf(p.address) === mine)) continue;
+    out.push(p);
+  }
+  return out;
+}
+
+export class StoryView {
+  constructor(root, { onSignedOut, onRendered }) {
+    this.root = root;
+    this.onSignedOut = onSignedOut;
+    this.onRendered = onRendered;
+    this.seq = 0;
+    this.abort = null;
+  }
+
+  /** Loads and shows the story for an item (a newer call supersedes an older one). */
+  async show(item, me) {
+    const seq = ++this.seq;
+    if (this.abort) this.abort.abort();
+    this.abort = new AbortController();
+    this.item = item; this.me = me; this.logged = null;
+    const people = externalPeople(item, me);
+    if (!people.length) {
+      this.state("empty", h("div.state.state-empty", {},
+        h("div.glyph", { "aria-hidden": "true" }, "👥"),
+        h("h2", {}, "Only colleagues here"),
+        h("p", {}, "Storyline shows the customer story when someone outside your company is on the thread.")));
+      this.done(seq);
+      return;
+    }
+    this.state("loading", this.skeleton());
+    const emails = people.map((p) => p.address).join(",");
+    const lookup = item.key
+      ? api(`/api/v1/items/lookup?key=${encodeURIComponent(item.key)}`, { signal: this.abort.signal })
+        .catch((e) => (e instanceof ApiError && e.status === 404 ? { logged: false } : null))
+      : Promise.resolve(null);
+    let data;
+    try {
+      data = await api(`/api/v1/story?emails=${encodeURIComponent(emails)}&page_size=8`, { signal: this.abort.signal });
+    } catch (error) {
+      if (seq !== this.seq || error.name === "AbortError") return;
+      if (error instanceof SignedOut) { this.onSignedOut(error); return; }
+      this.error(error, () => this.show(item, me));
+      this.done(seq);
+      return;
+    }
+    if (seq !== this.seq) return;
+    const byAddress = new Map(data.stories.map((s) => [s.address, s]));
+    this.people = people.map((p) => ({ ...p, story: byAddress.get(p.address) }));
+    const first = this.people.findIndex((p) => p.story && p.story.found);
+    if (first < 0) {
+      this.renderUnknown(this.people[0]);
+      this.done(seq);
+      return;
+    }
+    this.selected = first;
+    this.render();
+    this.done(seq);
+    lookup.then((found) => {
+      if (seq !== this.seq || !found) return;
+      this.logged = found;
+      this.renderFooter();
+      this.renderDeals();
+    });
+  }
+
+  done(seq) {
+    if (seq !== this.seq) return;
+    this.root.setAttribute("aria-busy", "false");
+    this.onRendered(this.item);
+  }
+
+  state(name, ...children) {
+    this.root.dataset.state = name;
+    this.root.setAttribute("aria-busy", name === "loading" ? "true" : "false");
+    fill(this.root, ...children);
+  }
+
+  skeleton() {
+    return h("div.state.state-loading", { role: "status" },
+      h("span.visually-hidden", {}, "Loading the customer story"),
+      h("div.skeleton.skeleton-title"), h("div.skeleton.skeleton-line"), h("div.skeleton.skeleton-line.short"),
+      h("div.skeleton.skeleton-block"), h("div.skeleton.skeleton-block"));
+  }
+
+  error(error, retry) {
+    const message = error instanceof ApiError && error.message ? error.message : "Something went wrong.";
+    this.state("error", h("div.state.state-error", { role: "alert" },
+      h("div.glyph", { "aria-hidden": "true" }, "!"),
+      h("h2", {}, "Couldn't load the story"),
+      h("p", {}, message),
+      h("button.btn.btn-primary", { type: "button", onclick: retry }, "Try again")));
+  }
+
+  get story() { return this.people[this.selected].story.story; }
+
+  renderUnknown(person) {
+    this.state("ready", h("div.state.state-empty", {},
+      avatar(person.name, person.address, true),
+      h("h2", {}, person.name || person.address),
+      h("p", {}, "New to your record. Storyline starts their story when you write to them."),
+      this.footerNode(person)));
+  }
+
+  render() {
+    this.nodes = {
+      people: h("div"), card: h("div"), commitments: h("section.section", { "aria-labelledby": "h-commitments" }),
+      deals: h("section.section", { "aria-labelledby": "h-deals" }), signals: h("section.section", { "aria-labelledby": "h-signals" }),
+      health: h("section.section", { "aria-labelledby": "h-health" }), team: h("section.section", { "aria-labelledby": "h-team" }),
+      timeline: h("section.section", { "aria-labelledby": "h-timeline" }), footer: h("div.footer"),
+    };
+    this.state("ready", ...Object.values(this.nodes));
+    this.renderPeople(); this.renderCard(); this.renderCommitments(); this.renderDeals();
+    this.renderSignals(); this.renderHealth(); this.renderTeam(); this.renderTimeline(); this.renderFooter();
+  }
+
+  renderPeople() {
+    if (this.people.length < 2) { fill(this.nodes.people); return; }
+    const list = h("div.people", { role: "tablist", "aria-label": "People on this email" },
+      this.people.map((p, i) => h(`button.chip${p.story && p.story.found ? "" : ".unknown"}`, {
+        type: "button", role: "tab", "aria-selected": String(i === this.selected),
+        tabindex: i === this.selected ? "0" : "-1", dataset: { index: i },
+        title: p.address, onclick: () => this.select(i),
+      }, avatar(p.name, p.address), p.name || p.address)));
+    rovingTabs(list, (tab) => this.select(Number(tab.dataset.index), true));
+    fill(this.nodes.people, list);
+  }
+
+  select(index, keepFocus = false) {
+    if (index === this.selected) return;
+    const person = this.people[index];
+    if (!person.story || !person.story.found) {
+      this.selected = index;
+      this.renderPeople();
+      fill(this.nodes.card, h("div.card", {}, h("div.who", {}, avatar(person.name, person.address, true),
+        h("div.grow", {}, h("h1", {}, person.name || person.address), h("div.sub", {}, "New to your record")))));
+      for (const key of ["commitments", "deals", "signals", "health", "team", "timeline"]) fill(this.nodes[key]);
+      fill(this.nodes.footer, this.footerNode(person));
+    } else {
+      this.selected = index;
+      this.render();
+    }
+    if (keepFocus) this.root.querySelector('.people [aria-selected="true"]')?.focus();
+    announce(`Showing ${person.name || person.address}`);
+  }
+
+  renderCard() {
+    const s = this.story;
+    const c = s.contact;
+    const acc = s.account;
+    const name = c ? c.name || c.addresses[0] : acc ? acc.name : "";
+    const sub = c ? [c.title, c.company || (acc && acc.name)].filter(Boolean).join(" · ") : (acc ? acc.domains.join(", ") : "");
+    const health = s.health || {};
+    const overdue = s.commitments.overdue;
+    const openDeal = s.deals.find((d) => !["won", "lost"].includes(d.stage)) || s.deals[0];
+    const card = h("div.card", { "aria-label": "Contact" },
+      h("div.who", {}, avatar(name, c ? c.addresses[0] : acc && acc.domains[0], true),
+        h("div.grow", {}, h("h1", { id: "contact-name" }, name), sub ? h("div.sub", {}, sub) : null,
+          c && acc ? h("div.sub", {}, `Account: ${acc.name}`) : null),
+        c ? h("button.btn.btn-subtle", { type: "button", "aria-label": `Edit ${name}`, onclick: () => this.editContact() }, "Edit") : null),
+      c ? h("dl.facts", {},
+        h("dt", {}, "Email"), h("dd", {}, c.addresses.join(", ")),
+        c.phone ? [h("dt", {}, "Phone"), h("dd", {}, c.phone)] : null,
+        c.last_activity_at ? [h("dt", {}, "Last"), h("dd", {}, relativeDay(c.last_activity_at))] : null) : null,
+      h("div.glance", { "aria-label": "At a glance" },
+        health.label ? h(`span.badge.${health.label}`, { title: "Relationship health" }, `${label(health.label)} · ${health.score}`) : null,
+        overdue ? h("span.badge.danger", {}, `${overdue} overdue`) : null,
+        openDeal ? h("span.badge.brand", {}, `${label(openDeal.stage)}`) : null),
+      c ? (c.merge_suggestions || []).map((m) => h("div.banner", {},
+        h("span", {}, `Same person as ${m.name || m.addresses[0]} (${m.addresses.join(", ")})?`),
+        h("button.btn", { type: "button", onclick: () => this.merge(m) }, "Merge"))) : null);
+    fill(this.nodes.card, card);
+  }
+
+  editContact() {
+    const c = this.story.contact;
+    const field = (key, text, value) => h("label", {}, text, h("input.input", { name: key, value: value || "", autocomplete: "off" }));
+    const form = h("form.editor", { "aria-label": "Edit contact" },
+      field("title", "Title", c.title), field("phone", "Phone", c.phone), field("company", "Company", c.company),
+      h("div.row.end", {}, h("button.btn", { type: "button", onclick: () => this.renderCard() }, "Cancel"),
+        h("button.btn.btn-primary", { type: "submit" }, "Save")));
+    form.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      const data = Object.fromEntries(new FormData(form).entries());
+      try {
+        const card = await api(`/api/v1/contacts/${c.id}`, { method: "PATCH", body: data });
+        Object.assign(c, { title: card.title, phone: card.phone, company: card.company });
+        this.renderCard();
+        toast("Contact updated");
+      } catch (error) { this.fail(error); }
+    });
+    this.nodes.card.querySelector(".card").append(form);
+    form.querySelector("input").focus();
+  }
+
+  async merge(suggestion) {
+    try {
+      await api(`/api/v1/contacts/${suggestion.id}/merge`, { method: "POST", body: { into: this.story.contact.id } });
+      toast(`Merged ${suggestion.addresses[0]}`, { label: "Undo", run: () => this.unmerge(suggestion) });
+      await this.reload();
+    } catch (error) { this.fail(error); }
+  }
+
+  async unmerge(suggestion) {
+    try {
+      await api(`/api/v1/contacts/${suggestion.id}/unmerge`, { method: "POST" });
+      await this.reload();
+    } catch (error) { this.fail(error); }
+  }
+
+  async reload() {
+    const c = this.story.contact;
+    const fresh = await api(`/api/v1/story?contact_id=${c.id}&page_size=8`);
+    this.people[this.selected].story.story = fresh;
+    this.render();
+  }
+
+  fail(error) {
+    if (error instanceof SignedOut) this.onSignedOut(error);
+    else toast(error.message || "That didn't work. Try again.");
+  }
+
+  renderCommitments() {
+    const s = this.story;
+    const sides = [["ours", "We owe"], ["theirs", "They owe"]];
+    this.side = this.side || (s.commitments.ours.length || !s.commitments.theirs.length ? "ours" : "theirs");
+    const tabs = h("div.tabs", { role: "tablist", "aria-label": "Open commitments" },
+      sides.map(([key, text]) => h("button.tab", {
+        type: "button", role: "tab", id: `tab-${key}`, "aria-controls": "commitment-list",
+        "aria-selected": String(this.side === key), tabindex: this.side === key ? "0" : "-1", dataset: { side: key },
+        onclick: () => { this.side = key; this.renderCommitments(); },
+      }, `${text} (${s.commitments[key].length})`)));
+    rovingTabs(tabs, (tab) => { this.side = tab.dataset.side; this.renderCommitments(); this.nodes.commitments.querySelector(`#tab-${tab.dataset.side}`).focus(); });
+    const items = s.commitments[this.side];
+    const list = items.length
+      ? h("ul.list", { id: "commitment-list", role: "tabpanel", "aria-labelledby": `tab-${this.side}` },
+        items.map((c) => h("li", { dataset: { id: c.id } },
+          h("div.title", {}, c.action),
+          h("div.meta", {},
+            c.due_on ? h(`span.due${c.overdue ? ".overdue" : ""}`, {}, `${c.overdue ? "Overdue · " : "Due "}${shortDate(c.due_on)}`) : "No due date",
+            c.source_subject ? ` · ${c.source_subject}` : "",
+            c.snoozed_until ? ` · snoozed until ${shortDate(c.snoozed_until)}` : ""),
+          c.text ? h("p.quote", {}, c.text) : null,
+          h("div.actions", {},
+            h("button.btn.btn-subtle", { type: "button", "aria-label": `Mark done: ${c.action}`, onclick: () => this.updateCommitment(c, { status: "done" }, "Marked done") }, "✓ Done"),
+            h("button.btn.btn-subtle", { type: "button", "aria-label": `Snooze 3 days: ${c.action}`, onclick: () => this.snooze(c) }, "Snooze"),
+            h("button.btn.btn-subtle", { type: "button", "aria-label": `Dismiss: ${c.action}`, onclick: () => this.updateCommitment(c, { status: "cancelled" }, "Dismissed") }, "Dismiss")))))
+      : h("p.empty-line", { id: "commitment-list", role: "tabpanel", "aria-labelledby": `tab-${this.side}` },
+        this.side === "ours" ? "Nothing we owe them right now." : "They owe us nothing right now.");
+    fill(this.nodes.commitments, h("h2", { id: "h-commitments" }, "Open commitments",
+      s.commitments.overdue ? h("span.count", {}, `${s.commitments.overdue} overdue`) : null), tabs, list);
+  }
+
+  async updateCommitment(c, change, message) {
+    try {
+      await api(`/api/v1/commitments/${c.id}`, { method: "PATCH", body: change });
+      const list = this.story.commitments[this.side];
+      const at = list.indexOf(c);
+      if (change.status && change.status !== "open") list.splice(at, 1);
+      this.story.commitments.overdue = [...this.story.commitments.ours, ...this.story.commitments.theirs].filter((x) => x.overdue).length;
+      this.renderCommitments(); this.renderCard();
+      toast(message, change.status ? { label: "Undo", run: () => this.reopen(c, at) } : null);
+    } catch (error) { this.fail(error); }
+  }
+
+  async reopen(c, at) {
+    try {
+      await api(`/api/v1/commitments/${c.id}`, { method: "PATCH", body: { status: "open" } });
+      this.story.commitments[c.side === "us" ? "ours" : "theirs"].splice(at, 0, c);
+      this.renderCommitments(); this.renderCard();
+    } catch (error) { this.fail(error); }
+  }
+
+  async snooze(c) {
+    const until = new Date(Date.now() + 3 * 86400000).toISOString().slice(0, 10);
+    try {
+      const updated = await api(`/api/v1/commitments/${c.id}`, { method: "PATCH", body: { snoozed_until: until } });
+      Object.assign(c, { snoozed_until: updated.snoozed_until, overdue: updated.overdue });
+      this.story.commitments.overdue = [...this.story.commitments.ours, ...this.story.commitments.theirs].filter((x) => x.overdue).length;
+      this.renderCommitments(); this.renderCard();
+      toast(`Snoozed until ${shortDate(until)}`);
+    } catch (error) { this.fail(error); }
+  }
+
+  renderDeals() {
+    if (!this.nodes || !this.people || !this.people[this.selected].story?.found) return;
+    const deals = this.story.deals;
+    const heading = h("h2", { id: "h-deals" }, "Deals");
+    if (!deals.length) { fill(this.nodes.deals, heading, h("p.empty-line", {}, "No deal with this account yet.")); return; }
+    const interaction = this.logged && this.logged.interaction_id;
+    fill(this.nodes.deals, heading, h("ul.list", {}, deals.map((d) => {
+      const select = h("select.select", { "aria-label": `Stage of ${d.name}`, dataset: { deal: d.id } },
+        STAGES.map((st) => h("option", { value: st, selected: st === d.stage }, label(st))));
+      select.addEventListener("change", () => this.setStage(d, select.value));
+      const court = d.ball_in_court === "ours" ? "Ball in your court" : d.ball_in_court === "theirs" ? "Waiting on them" : null;
+      const linked = interaction && this.logged.deal_ids.includes(d.id);
+      return h("li", { dataset: { id: d.id } },
+        h("div.row", {}, h("span.title", {}, d.name), d.amount ? h("span.meta", {}, `${Number(d.amount).toLocaleString()} ${d.currency || ""}`) : null),
+        h("div.row", {}, select, h("span.meta", {}, `${d.days_in_stage} days in stage`)),
+        h("div.meta", {}, [court, d.last_two_way_touch ? `last two-way ${relativeDay(d.last_two_way_touch)}` : "no two-way touch yet", d.owner ? `owner ${d.owner}` : null].filter(Boolean).join(" · ")),
+        interaction ? h("div.actions", {}, linked
+          ? h("span.meta", {}, "✓ This email is linked")
+          : h("button.btn.btn-subtle", { type: "button", onclick: () => this.linkDeal(d) }, "Link this email")) : null);
+    })));
+  }
+
+  async setStage(d, stage) {
+    try {
+      const updated = await api(`/api/v1/deals/${d.id}`, { method: "PATCH", body: { stage } });
+      Object.assign(d, { stage: updated.stage, days_in_stage: updated.days_in_stage });
+      this.renderDeals(); this.renderCard();
+      this.nodes.deals.querySelector(`select[data-deal="${d.id}"]`)?.focus();
+      toast(`${d.name} moved to ${label(stage)}`);
+    } catch (error) { this.fail(error); this.renderDeals(); }
+  }
+
+  async linkDeal(d) {
+    try {
+      await api(`/api/v1/deals/${d.id}/interactions`, { method: "POST", body: { interaction_id: this.logged.interaction_id } });
+      this.logged.deal_ids.push(d.id);
+      this.renderDeals();
+      toast(`Linked to ${d.name}`);
+    } catch (error) { this.fail(error); }
+  }
+
+  renderSignals() {
+    const s = this.story;
+    const heading = h("h2", { id: "h-signals" }, "Signals");
+    if (!s.signals.length) { fill(this.nodes.signals, heading, h("p.empty-line", {}, "No deal signals in recent mail.")); return; }
+    const snippets = new Map(s.timeline.items.map((i) => [i.id, i.snippet || ""]));
+    fill(this.nodes.signals, heading, h("ul.list", {}, s.signals.slice(0, 6).map((sig) => {
+      const value = typeof sig.value === "object" && sig.value ? Object.values(sig.value).join(" ") : sig.value;
+      const source = snippets.get(sig.interaction_id) || "";
+      const { start, end } = sig.evidence || {};
+      const inSource = source && start != null && source.slice(start, end) === sig.text;
+      return h("li", {},
+        h("div", {}, h(`span.kind${sig.kind === "risk" ? ".risk" : ""}`, {}, KIND_LABEL[sig.kind] || label(sig.kind)),
+          value && String(value).toLowerCase() !== String(sig.text).toLowerCase() ? h("span.meta", {}, String(value)) : null,
+          sig.occurred_at ? h("span.meta", {}, ` · ${relativeDay(sig.occurred_at)}`) : null),
+        h("p.quote", {}, inSource ? highlighted(source, start, end) : h("mark", {}, sig.text)));
+    })));
+  }
+
+  renderHealth() {
+    const health = this.story.health;
+    if (!health) { fill(this.nodes.health); return; }
+    fill(this.nodes.health, h("h2", { id: "h-health" }, "Relationship health"),
+      h("div.list.health", {},
+        h("div.row", {}, h("span.score", {}, String(health.score)), h(`span.badge.${health.label}`, {}, label(health.label))),
+        h("ul.reasons", { "aria-label": "Why this score" }, (health.reasons || []).map((r) => h("li.reason", {},
+          h("span", {}, r.detail || label(r.factor)),
+          h(`span.effect.${r.effect >= 0 ? "up" : "down"}`, { "aria-label": `${r.effect >= 0 ? "plus" : "minus"} ${Math.abs(r.effect)}` },
+            `${r.effect >= 0 ? "+" : ""}${r.effect}`))))));
+  }
+
+  renderTeam() {
+    const team = this.story.team || [];
+    const heading = h("h2", { id: "h-team" }, "Who knows them");
+    if (!team.length) { fill(this.nodes.team, heading, h("p.empty-line", {}, "Nobody on your team has written to them yet.")); return; }
+    fill(this.nodes.team, heading, h("ul.list", {}, team.slice(0, 5).map((t) => h("li.row", {},
+      avatar(t.name, t.email), h("span.grow", {}, h("span.title", {}, t.name), h("span.meta", {}, ` · ${t.interactions} emails and meetings`)),
+      t.last_interaction_at ? h("span.meta", {}, relativeDay(t.last_interaction_at)) : null))));
+  }
+
+  renderTimeline() {
+    const tl = this.story.timeline;
+    const heading = h("h2", { id: "h-timeline" }, "Timeline", h("span.count", {}, "whole team"));
+    if (!tl.items.length) { fill(this.nodes.timeline, heading, h("p.empty-line", {}, "No mail or meetings yet.")); return; }
+    const arrow = { inbound: "Received", outbound: "Sent", internal: "Internal" };
+    const list = h("ul.list", {}, tl.items.map((i) => h("li", {},
+      h("div.row", {}, h("span.dir", {}, i.kind === "meeting" ? "Meeting" : arrow[i.direction] || ""),
+        h("span.meta", {}, relativeDay(i.occurred_at))),
+      h("div.title", {}, i.subject || "(no subject)"),
+      i.team && i.team.length ? h("div.meta", {}, i.team.join(", ")) : null)));
+    const more = tl.has_more && this.story.contact
+      ? h("button.btn.btn-subtle", { type: "button", onclick: () => this.moreTimeline(tl, list, more) }, "Show older")
+      : null;
+    fill(this.nodes.timeline, heading, list, more);
+  }
+
+  async moreTimeline(tl, list, button) {
+    try {
+      const next = await api(`/api/v1/story?contact_id=${this.story.contact.id}&page=${tl.page + 1}&page_size=8`);
+      tl.items.push(...next.timeline.items); tl.page = next.timeline.page; tl.has_more = next.timeline.has_more;
+      this.renderTimeline();
+    } catch (error) { this.fail(error); }
+  }
+
+  footerNode(person) {
+    const item = this.item;
+    const logged = this.logged && this.logged.logged;
+    return h("div.footer", {},
+      item.kind === "email" && item.key
+        ? h("button.btn", { type: "button", disabled: logged || undefined, onclick: () => this.logEmail() }, logged ? "✓ Logged" : "Log this email")
+        : null,
+      h("button.btn.btn-subtle", { type: "button", onclick: () => this.neverTrack(person) }, `Never track ${person.address}`));
+  }
+
+  renderFooter() {
+    if (!this.nodes || !this.people) return;
+    const person = this.people[this.selected];
+    fill(this.nodes.footer, ...this.footerNode(person).childNodes);
+  }
+
+  async logEmail() {
+    const item = this.item;
+    try {
+      const body = await item.body();
+      this.logged = await api("/api/v1/items/log", { method: "POST", body: {
+        internet_message_id: item.key, conversation_id: item.conversationId, subject: item.subject,
+        body, sent_at: item.sentAt || new Date().toISOString(), sender: item.from, to: item.to, cc: item.cc,
+      } });
+      this.renderFooter(); this.renderDeals();
+      toast("Email logged");
+    } catch (error) { this.fail(error); }
+  }
+
+  neverTrack(person) {
+    // Office add-ins may not use window.confirm: ask inline, focus the safe choice first.
+    const footer = this.root.querySelector(".footer");
+    const restore = () => (this.nodes ? this.renderFooter() : fill(footer, ...this.footerNode(person).childNodes));
+    const cancel = h("button.btn", { type: "button", onclick: restore }, "Cancel");
+    fill(footer, h("p.hint", { role: "alert" }, `Never track ${person.address}? Their new mail will be skipped.`),
+      h("button.btn.btn-primary", { type: "button", onclick: () => this.suppress(person, restore) }, "Never track"), cancel);
+    cancel.focus();
+  }
+
+  async suppress(person, restore) {
+    try {
+      await api("/api/v1/suppressions", { method: "POST", body: { value: person.address, scope: "user" } });
+      toast(`Storyline won't track ${person.address}`);
+    } catch (error) {
+      if (error instanceof ApiError && error.status === 409) toast(`${person.address} is already not tracked`);
+      else this.fail(error);
+    }
+    restore();
+  }
+}

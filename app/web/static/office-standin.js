@@ -1,0 +1,83 @@
+// A small stand-in for office.js in the browser preview: the subset of the Office API the
+// Storyline pane uses, backed by the preview page (window.parent.StorylinePreviewHost).
+// Tokens come from the local preview token endpoint (this machine only; never with Entra).
+(function () {
+  "use strict";
+  const host = window.parent && window.parent !== window ? window.parent.StorylinePreviewHost : null;
+  const ok = (value) => ({ status: "succeeded", value });
+  const callbackOf = (args) => [...args].reverse().find((a) => typeof a === "function");
+  const asyncValue = (read) => ({ getAsync() { const cb = callbackOf(arguments); setTimeout(() => cb(ok(read())), 0); } });
+  const person = (p) => (p ? { displayName: p.name || "", emailAddress: p.address } : null);
+
+  function wrap(item) {
+    if (!item) return null;
+    if (item.mode === "compose") {
+      return {
+        itemType: "message", itemId: null,
+        subject: asyncValue(() => item.subject),
+        to: asyncValue(() => item.to.map(person)),
+        cc: asyncValue(() => item.cc.map(person)),
+        body: asyncValue(() => item.body),
+        loadCustomPropertiesAsync(cb) {
+          const props = item.properties;
+          cb(ok({ get: (k) => props[k], set: (k, v) => { props[k] = v; }, remove: (k) => { delete props[k]; },
+            saveAsync: (done) => done && done(ok()) }));
+        },
+      };
+    }
+    const body = { getAsync() { const cb = callbackOf(arguments); setTimeout(() => cb(ok(item.body || "")), 0); } };
+    if (item.kind === "meeting") {
+      return {
+        itemType: "appointment", itemId: item.id, subject: item.subject, organizer: person(item.from),
+        requiredAttendees: item.attendees.map(person), optionalAttendees: [],
+        start: new Date(item.occurred_at), end: item.ends_at ? new Date(item.ends_at) : null, body,
+      };
+    }
+    return {
+      itemType: "message", itemId: item.id, internetMessageId: item.key, conversationId: item.thread_id,
+      subject: item.subject, from: person(item.from), to: item.to.map(person), cc: item.cc.map(person),
+      dateTimeCreated: new Date(item.occurred_at), body,
+    };
+  }
+
+  const mailbox = {
+    get item() { return host ? wrap(host.current()) : null; },
+    get userProfile() {
+      const u = host && host.user;
+      return { displayName: u ? u.name : "", emailAddress: u ? u.email : "", timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone };
+    },
+    diagnostics: { hostName: "StorylinePreview", hostVersion: "1.0" },
+    addHandlerAsync(type, handler, cb) {
+      if (host && type === "olkItemSelectedChanged") host.onItemChanged(handler);
+      if (typeof cb === "function") cb(ok());
+    },
+  };
+
+  window.Office = {
+    HostType: { Outlook: "Outlook" },
+    PlatformType: { OfficeOnline: "OfficeOnline" },
+    EventType: { ItemChanged: "olkItemSelectedChanged", OfficeThemeChanged: "officeThemeChanged" },
+    CoercionType: { Text: "text", Html: "html" },
+    AsyncResultStatus: { Succeeded: "succeeded", Failed: "failed" },
+    MailboxEnums: { ItemType: { Message: "message", Appointment: "appointment" } },
+    context: { mailbox, officeTheme: null, requirements: { isSetSupported: () => true } },
+    onReady(callback) {
+      const info = host ? { host: "Outlook", platform: "OfficeOnline" } : { host: null, platform: null };
+      const ready = Promise.resolve(info);
+      if (callback) ready.then(callback);
+      return ready;
+    },
+  };
+
+  window.StorylinePreview = {
+    async getToken() {
+      const resp = await fetch("/preview/token", {
+        method: "POST", headers: { "Content-Type": "application/json" }, credentials: "omit", cache: "no-store",
+        body: JSON.stringify({ user: host ? host.seller : null }),
+      });
+      const data = await resp.json();
+      if (!resp.ok) throw new Error((data.error && data.error.code) || "no token");
+      return data.token;
+    },
+  };
+})();

@@ -1,0 +1,184 @@
+// The browser preview: the sample seller's inbox from the record, a reading pane, a compose
+// form, and the real task pane in an iframe. The pane talks to `StorylinePreviewHost` through
+// the Office stand-in (office-standin.js) exactly as it talks to Outlook through office.js.
+
+const $ = (id) => document.getElementById(id);
+const el = (tag, cls, text) => { const n = document.createElement(tag); if (cls) n.className = cls; if (text != null) n.textContent = text; return n; };
+
+const state = { token: null, seller: null, user: null, items: [], current: null, handlers: [] };
+
+const host = {
+  /** The seller the pane signs in as. */
+  get seller() { return state.seller; },
+  get user() { return state.user; },
+  current() { return state.current; },
+  onItemChanged(fn) { state.handlers.push(fn); },
+};
+window.StorylinePreviewHost = host;
+
+async function token() {
+  const resp = await fetch("/preview/token", {
+    method: "POST", headers: { "Content-Type": "application/json" }, credentials: "omit",
+    body: JSON.stringify({ user: state.seller }),
+  });
+  const data = await resp.json();
+  if (!resp.ok) throw new Error((data.error && data.error.message) || "no token");
+  return data;
+}
+
+function when(iso) {
+  const d = new Date(iso);
+  const today = new Date();
+  return d.toDateString() === today.toDateString()
+    ? d.toLocaleTimeString(undefined, { hour: "2-digit", minute: "2-digit" })
+    : d.toLocaleDateString(undefined, { day: "numeric", month: "short" });
+}
+
+function notice(text) {
+  const reading = $("reading");
+  reading.replaceChildren(el("p", "notice", text));
+}
+
+function changed() {
+  window.StorylineSelectedAt = performance.timeOrigin + performance.now();
+  for (const fn of state.handlers) {
+    try { fn({ type: "olkItemSelectedChanged" }); } catch (e) { console.error(e); }
+  }
+}
+
+function showReading(item) {
+  const reading = $("reading");
+  const people = (list) => list.map((p) => p.name ? `${p.name} <${p.address}>` : p.address).join(", ");
+  const hdr = el("div", "hdr");
+  const from = item.from ? `${item.from.name || ""} <${item.from.address}>` : "";
+  hdr.append(el("b", null, from), el("div", null, item.kind === "meeting" ? `Attendees: ${people(item.attendees)}` : `To: ${people(item.to)}`));
+  if (item.cc.length) hdr.append(el("div", null, `Cc: ${people(item.cc)}`));
+  hdr.append(el("div", null, new Date(item.occurred_at).toLocaleString()));
+  const actions = el("div", "actions");
+  if (item.kind === "email") {
+    const reply = el("button", null, "Reply");
+    reply.type = "button";
+    reply.addEventListener("click", () => compose({ to: item.from && item.from.address !== state.user.email ? [item.from] : item.to, subject: `Re: ${item.subject}` }));
+    actions.append(reply);
+  }
+  reading.replaceChildren(el("h2", null, item.subject || "(no subject)"), hdr, actions, el("div", "body", item.body || item.snippet || ""));
+}
+
+function select(index, focus = false) {
+  const item = state.items[index];
+  if (!item) return;
+  document.querySelectorAll(".msg").forEach((n, i) => {
+    n.setAttribute("aria-selected", String(i === index));
+    n.tabIndex = i === index ? 0 : -1;
+  });
+  const node = document.querySelectorAll(".msg")[index];
+  if (focus) node.focus();
+  node.scrollIntoView({ block: "nearest" });
+  state.selected = index;
+  state.current = { mode: "read", ...item };
+  showReading(item);
+  changed();
+}
+
+function compose(prefill = {}) {
+  document.querySelectorAll(".msg").forEach((n) => n.setAttribute("aria-selected", "false"));
+  const form = el("form", "compose");
+  form.setAttribute("aria-label", "New email");
+  const field = (label, name, value, tag = "input") => {
+    const wrap = el("label", null, label);
+    const input = el(tag);
+    input.name = name; input.value = value || "";
+    wrap.append(input);
+    form.append(wrap);
+    return input;
+  };
+  const to = field("To", "to", (prefill.to || []).map((p) => p.address).join(", "));
+  const subject = field("Subject", "subject", prefill.subject || "");
+  const body = field("Message", "body", "", "textarea");
+  const cancel = el("button", null, "Discard");
+  cancel.type = "button";
+  cancel.addEventListener("click", () => select(state.selected || 0));
+  form.append(cancel);
+  form.addEventListener("submit", (e) => e.preventDefault());
+  $("reading").replaceChildren(el("h2", null, "New email"), form);
+  const addresses = () => to.value.split(/[,;]/).map((a) => a.trim()).filter(Boolean).map((a) => ({ name: "", address: a }));
+  state.current = {
+    mode: "compose", id: `draft-${Date.now()}`, properties: {},
+    get subject() { return subject.value; }, get to() { return addresses(); }, cc: [],
+    get body() { return body.value; },
+  };
+  changed();
+  body.focus();
+}
+
+function renderList() {
+  const list = $("messages");
+  list.replaceChildren();
+  state.items.forEach((item, index) => {
+    const li = el("li", "msg");
+    li.setAttribute("role", "option");
+    li.setAttribute("aria-selected", "false");
+    li.tabIndex = -1;
+    li.dataset.id = item.id;
+    const line1 = el("div", "line1");
+    const who = item.folder === "sentitems" ? `To: ${item.to.map((p) => p.name || p.address).join(", ")}` : (item.from ? item.from.name || item.from.address : "");
+    line1.append(el("span", "who", who), el("span", "when", when(item.occurred_at)));
+    const subj = el("div", "subject");
+    if (item.kind === "meeting") subj.append(el("span", "kind", "Meeting"));
+    subj.append(document.createTextNode(item.subject || "(no subject)"));
+    li.append(line1, subj, el("div", "snippet", item.snippet || ""));
+    li.setAttribute("aria-label", `${who}, ${item.subject}, ${when(item.occurred_at)}`);
+    li.addEventListener("click", () => select(index));
+    list.append(li);
+  });
+  list.onkeydown = (e) => {
+    const at = state.selected ?? 0;
+    if (e.key === "ArrowDown") { e.preventDefault(); select(Math.min(state.items.length - 1, at + 1), true); }
+    if (e.key === "ArrowUp") { e.preventDefault(); select(Math.max(0, at - 1), true); }
+    if (e.key === "Home") { e.preventDefault(); select(0, true); }
+    if (e.key === "End") { e.preventDefault(); select(state.items.length - 1, true); }
+  };
+  $("inbox-count").textContent = `${state.items.length}`;
+}
+
+async function loadInbox() {
+  const minted = await token();
+  state.user = minted.user;
+  state.seller = minted.user.email;
+  const resp = await fetch("/preview/inbox", { headers: { Authorization: `Bearer ${minted.token}` }, credentials: "omit", cache: "no-store" });
+  const data = await resp.json();
+  if (!resp.ok) throw new Error((data.error && data.error.message) || "inbox unavailable");
+  state.items = data.items;
+  renderList();
+  if (!state.items.length) { notice("This mailbox is empty. Load the sample company with `make demo`."); return; }
+  select(0);
+}
+
+async function start() {
+  if (document.body.dataset.allowed !== "yes") {
+    notice("The preview is off because Entra ID is configured. Sideload the add-in into Outlook instead (docs/addin.md).");
+    return;
+  }
+  try {
+    const resp = await fetch("/preview/sellers", { credentials: "omit" });
+    const data = await resp.json();
+    const pick = $("seller");
+    for (const s of data.sellers || []) {
+      const opt = el("option", null, `${s.name} (${s.email})`);
+      opt.value = s.email;
+      pick.append(opt);
+    }
+    if (!data.sellers || !data.sellers.length) { notice("No sample sellers yet. Load the sample company with `make demo`."); return; }
+    state.seller = data.sellers[0].email;
+    pick.addEventListener("change", async () => {
+      state.seller = pick.value;
+      try { await loadInbox(); } catch (e) { notice(`Couldn't sign in as ${pick.value}: ${e.message}`); }
+    });
+    $("new-mail").addEventListener("click", () => compose());
+    await loadInbox();
+  } catch (e) {
+    notice(`The preview couldn't start: ${e.message}`);
+  }
+}
+
+start();
