@@ -1,0 +1,172 @@
+"""The prep card and the morning digest as Adaptive Cards 1.5 (plain dicts, no I/O).
+
+Every card validates against the Adaptive Card 1.5 JSON schema (which is strict: no host
+extensions such as ``msteams``), stays well under Teams' 28 KB card limit however long the
+record's texts are, and shows customer text as written (markdown escaped).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .text import clip, md, short_day, when
+from .types import AttendeePrep, CommitmentPrep, DayDigest, MeetingPrep
+
+SCHEMA = "http://adaptivecards.io/schemas/adaptive-card.json"
+VERSION = "1.5"
+DONE_VERB = "commitment.done"  # Action.Submit data the tab turns into PATCH /commitments/{id}
+MAX_ATTENDEES, MAX_COMMITMENTS, MAX_QUESTIONS, MAX_SIGNALS, MAX_AGENDA = 6, 6, 4, 4, 5
+STAGES = {"lead": "Lead", "qualified": "Qualified", "proposal": "Proposal",
+          "negotiation": "Negotiation", "won": "Won", "lost": "Lost"}
+COURT = {"ours": "Ours: they are waiting on us", "theirs": "Theirs: we are waiting on them"}
+Element = dict[str, Any]
+
+
+def _text(text: str, **style: Any) -> Element:
+    return {"type": "TextBlock", "text": text, "wrap": True, **style}
+
+
+def _heading(text: str) -> Element:
+    return _text(text, weight="Bolder", size="Medium", spacing="Medium", separator=True)
+
+
+def _facts(pairs: list[tuple[str, str | None]]) -> Element:
+    return {"type": "FactSet", "facts": [{"title": clip(t, 40), "value": md(clip(v, 160))}
+                                         for t, v in pairs if v]}
+
+
+def _more(hidden: int, noun: str) -> list[Element]:
+    return [_text(f"+{hidden} more {noun}", isSubtle=True, size="Small")] if hidden > 0 else []
+
+
+def _header(prep: MeetingPrep) -> Element:
+    span = when(prep.starts_at)
+    if prep.ends_at is not None:
+        span += f"\u2013{prep.ends_at:%H:%M}"
+    items = [
+        _text("Meeting prep" + (f" for {md(clip(prep.seller_name, 60))}"
+                                if prep.seller_name else ""), isSubtle=True, size="Small"),
+        _text(md(clip(prep.title, 120)) or "(no subject)", size="Large", weight="Bolder"),
+        _text(f"{span} ({prep.time_zone})"
+              + (f" \u00b7 {md(clip(prep.account_name, 80))}" if prep.account_name else ""),
+              isSubtle=True, spacing="None"),
+    ]
+    if prep.cancelled:
+        items.append(_text("This meeting was cancelled.", color="Attention", weight="Bolder"))
+    return {"type": "Container", "style": "emphasis", "bleed": True, "items": items}
+
+
+def _attendee(a: AttendeePrep) -> Element:
+    name = md(clip(a.name or a.email, 80))
+    if a.title:
+        name += f", {md(clip(a.title, 80))}"
+    return {"type": "Container", "spacing": "Small", "items": [
+        _text(f"**{name}**" if a.name or a.title else name),
+        _facts([("Role", a.role), ("Last contact", a.last_interaction),
+                ("Knows them", ", ".join(a.known_by[:3]) if a.known_by else None)]),
+    ]}
+
+
+def _commitment_line(c: CommitmentPrep, today_label: bool = True) -> str:
+    owner = "We owe" if c.side == "us" else "They owe"
+    due = f" (due {short_day(c.due_on)})" if c.due_on and today_label else ""
+    flag = "**Overdue** \u00b7 " if c.overdue else ""
+    who = f" \u2014 {md(clip(c.who, 50))}" if c.who and c.side == "them" else ""
+    return f"{flag}{owner}: {md(clip(c.action, 140))}{due}{who}"
+
+
+def _commitment(c: CommitmentPrep) -> Element:
+    line = _text(_commitment_line(c), color="Attention" if c.overdue else "Default")
+    if c.side != "us":
+        return line
+    done = {"type": "Action.Submit", "title": "Mark done",
+            "data": {"action": DONE_VERB, "commitmentId": c.id}}
+    return {"type": "ColumnSet", "spacing": "Small", "columns": [
+        {"type": "Column", "width": "stretch", "items": [line]},
+        {"type": "Column", "width": "auto", "verticalContentAlignment": "Center",
+         "items": [{"type": "ActionSet", "actions": [done]}]},
+    ]}
+
+
+def prep_card(prep: MeetingPrep) -> dict[str, Any]:
+    """The Adaptive Card (1.5) a seller sees before ``prep``'s meeting."""
+    body: list[Element] = [_header(prep)]
+    story = [line for line in prep.story if line][:3] or ["No history with these people yet."]
+    body.append(_heading("What changed since the last meeting"))
+    body += [_text(md(clip(line, 220)), spacing="Small") for line in story]
+    if prep.health:
+        body.append(_text(f"Relationship health: {md(clip(prep.health, 60))}", isSubtle=True,
+                          size="Small"))
+    if prep.deal is not None:
+        d = prep.deal
+        body.append(_heading("Deal"))
+        body.append(_facts([
+            ("Deal", d.name), ("Stage", STAGES.get(d.stage, d.stage)),
+            ("Days in stage", str(d.days_in_stage)),
+            ("Ball in court", COURT.get(d.ball_in_court or "", None)),
+            ("Amount", d.amount), ("Close date", short_day(d.close_date) if d.close_date else None),
+        ]))
+    if prep.attendees:
+        body.append(_heading("Who is coming"))
+        body += [_attendee(a) for a in prep.attendees[:MAX_ATTENDEES]]
+        body += _more(len(prep.attendees) - MAX_ATTENDEES, "attendees")
+    if prep.commitments:
+        body.append(_heading("Open commitments"))
+        body += [_commitment(c) for c in prep.commitments[:MAX_COMMITMENTS]]
+        body += _more(len(prep.commitments) - MAX_COMMITMENTS, "commitments")
+    if prep.open_questions:
+        body.append(_heading("Questions they asked that we have not answered"))
+        body += [_commitment(q) for q in prep.open_questions[:MAX_QUESTIONS]]
+        body += _more(len(prep.open_questions) - MAX_QUESTIONS, "questions")
+    if prep.signals:
+        body.append(_heading("Recent signals"))
+        for s in prep.signals[:MAX_SIGNALS]:
+            value = f" {md(clip(s.value, 60))}" if s.value else ""
+            evidence = f" \u2014 \u201c{md(clip(s.evidence, 160))}\u201d" if s.evidence else ""
+            body.append(_text(f"**{md(s.kind.replace('_', ' ').capitalize())}**{value}"
+                              f"{evidence} ({short_day(s.occurred_on)})", spacing="Small"))
+    if prep.agenda:
+        body.append(_heading("Suggested agenda"))
+        body += [_text(f"{i}\\. {md(clip(item, 160))}", spacing="Small")
+                 for i, item in enumerate(prep.agenda[:MAX_AGENDA], 1)]
+    card: dict[str, Any] = {
+        "type": "AdaptiveCard", "$schema": SCHEMA, "version": VERSION,
+        "fallbackText": f"Prep for {clip(prep.title, 120)} at {when(prep.starts_at)}",
+        "body": body, "actions": [],
+    }
+    if prep.story_url:
+        card["actions"].append({"type": "Action.OpenUrl", "title": "Open the full story",
+                                "url": prep.story_url})
+    return card
+
+
+def digest_card(digest: DayDigest) -> dict[str, Any]:
+    """The morning digest: the seller's customer meetings of the day, each linking to its prep."""
+    body: list[Element] = [{"type": "Container", "style": "emphasis", "bleed": True, "items": [
+        _text("Storyline morning digest", isSubtle=True, size="Small"),
+        _text(f"Your customer meetings on {digest.day:%A} {digest.day.day} {digest.day:%B}",
+              size="Large", weight="Bolder"),
+        _text(f"{len(digest.meetings)} meeting{'s' if len(digest.meetings) != 1 else ''} "
+              f"({digest.time_zone})", isSubtle=True, spacing="None"),
+    ]}]
+    for m in digest.meetings[:12]:
+        details = [_text(f"**{md(clip(m.title, 120))}**")]
+        who = ", ".join(m.attendees[:4]) + (f" +{len(m.attendees) - 4}"
+                                            if len(m.attendees) > 4 else "")
+        sub = " \u00b7 ".join(x for x in (m.account_name, who) if x)
+        if sub:
+            details.append(_text(md(clip(sub, 160)), isSubtle=True, spacing="None"))
+        if m.headline:
+            details.append(_text(md(clip(m.headline, 160)), spacing="None", color="Attention"))
+        row: Element = {"type": "ColumnSet", "separator": True, "spacing": "Medium", "columns": [
+            {"type": "Column", "width": "auto",
+             "items": [_text(f"{m.starts_at:%H:%M}", weight="Bolder")]},
+            {"type": "Column", "width": "stretch", "items": details},
+        ]}
+        if m.prep_url:
+            row["selectAction"] = {"type": "Action.OpenUrl", "title": "Open prep",
+                                   "url": m.prep_url}
+        body.append(row)
+    body += _more(len(digest.meetings) - 12, "meetings")
+    return {"type": "AdaptiveCard", "$schema": SCHEMA, "version": VERSION,
+            "fallbackText": f"{len(digest.meetings)} customer meetings today", "body": body}

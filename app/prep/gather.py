@@ -1,0 +1,219 @@
+"""Builds a :class:`MeetingPrep` for one seller and one meeting from the record, through the
+story query (the same story the Outlook task pane shows), plus the few facts the story does
+not carry: the meeting's people, the previous meeting, and who signalled what."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from app.errors import NotFound
+from app.records.ingest import identity_context
+from app.records.models import Account, Interaction, Participant, Signal, User
+from app.records.story import OPEN_STAGES, StoryQuery
+
+from . import narrative
+from .text import ago, clip, money
+from .types import AttendeePrep, CommitmentPrep, DealPrep, MeetingPrep, SignalPrep
+
+SIGNAL_DAYS = 60  # signals older than this are not "recent"
+STORY_PAGE = 10  # timeline entries read per attendee to find their last contact before now
+
+
+@dataclass(frozen=True)
+class PrepLinks:
+    """Where the card's links lead: our tab page on the public base URL of the web app."""
+
+    base_url: str = "http://127.0.0.1:5000"
+
+    def story(self, meeting_id: uuid.UUID | str) -> str:
+        """The tab page that shows this meeting's prep and full story."""
+        return f"{self.base_url.rstrip('/')}/teams/tab?meeting_id={meeting_id}"
+
+
+def zone(name: str | None) -> ZoneInfo:
+    """The seller's time zone; UTC when unset or unknown (never fails a card over it)."""
+    try:
+        return ZoneInfo(name or "UTC")
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo("UTC")
+
+
+def get_meeting(session: Session, tenant_id: uuid.UUID, meeting_id: uuid.UUID) -> Interaction:
+    """The meeting, or NotFound (also for emails and deleted meetings)."""
+    meeting = session.get(Interaction, (tenant_id, meeting_id))
+    if meeting is None or meeting.kind != "meeting" or meeting.deleted_at is not None:
+        raise NotFound("no such meeting in your record")
+    return meeting
+
+
+def external_people(session: Session, meeting: Interaction) -> list[Participant]:
+    """The meeting's customer-side people, once each (organizer or attendee)."""
+    ctx = identity_context(session, meeting.tenant_id)
+    rows = session.scalars(sa.select(Participant).where(
+        Participant.tenant_id == meeting.tenant_id, Participant.interaction_id == meeting.id,
+    ).order_by(Participant.role.desc(), Participant.name, Participant.address)).all()
+    seen: dict[str, Participant] = {}
+    for p in rows:
+        if p.user_id is None and not ctx.is_internal(p.address) and p.address not in seen:
+            seen[p.address] = p
+    return list(seen.values())
+
+
+def _commitment(c: dict[str, Any], who: str | None) -> CommitmentPrep:
+    return CommitmentPrep(id=c["id"], side=c["side"], kind=c["kind"], action=c["action"],
+                          due_on=date.fromisoformat(c["due_on"]) if c["due_on"] else None,
+                          overdue=bool(c["overdue"]), who=who)
+
+
+def _signal(s: dict[str, Any]) -> SignalPrep:
+    return SignalPrep(kind=s["kind"], value=narrative.signal_value(s["value"]),
+                      evidence=clip(s["text"], 200),
+                      occurred_on=datetime.fromisoformat(s["occurred_at"]).date())
+
+
+def _deal(deals: list[dict[str, Any]]) -> tuple[DealPrep | None, list[dict[str, Any]]]:
+    for d in deals:
+        if d["stage"] in OPEN_STAGES:
+            return DealPrep(
+                name=d["name"], stage=d["stage"], days_in_stage=d["days_in_stage"],
+                ball_in_court=d["ball_in_court"], amount=money(d["amount"], d["currency"]),
+                close_date=date.fromisoformat(d["close_date"]) if d["close_date"] else None,
+            ), d["stage_history"]
+    return None, []
+
+
+def _last_touch(story: dict[str, Any], meeting_id: uuid.UUID, now: datetime) -> str | None:
+    for item in story["timeline"]["items"]:
+        at = datetime.fromisoformat(item["occurred_at"])
+        if item["id"] == str(meeting_id) or at > now or item["cancelled"]:
+            continue
+        kind = "Meeting" if item["kind"] == "meeting" else "Email"
+        side = {"inbound": " from them", "outbound": " from us"}.get(item["direction"], "")
+        subject = f" \u201c{clip(item['subject'], 60)}\u201d" if item["subject"] else ""
+        return f"{kind}{side}{subject}, {ago(at, now)}"
+    return None
+
+
+def _since_last(session: Session, meeting: Interaction, contact_ids: list[uuid.UUID],
+                now: datetime) -> narrative.SinceLast:
+    """The previous meeting with the account (or these people) and the traffic since."""
+    t = meeting.tenant_id
+    if meeting.account_id is not None:
+        scope = Interaction.account_id == meeting.account_id
+    else:
+        scope = Interaction.id.in_(sa.select(Participant.interaction_id).where(
+            Participant.tenant_id == t, Participant.contact_id.in_(contact_ids)))
+    live = sa.and_(Interaction.tenant_id == t, Interaction.deleted_at.is_(None), scope)
+    previous = session.execute(
+        sa.select(Interaction.occurred_at, Interaction.subject).where(
+            live, Interaction.kind == "meeting", Interaction.cancelled.is_(False),
+            Interaction.id != meeting.id, Interaction.occurred_at < min(meeting.occurred_at, now))
+        .order_by(Interaction.occurred_at.desc()).limit(1)).first()
+    since = previous[0] if previous else None
+    window = [live, Interaction.occurred_at <= now, Interaction.kind == "email"]
+    if since is not None:
+        window.append(Interaction.occurred_at > since)
+    counts = dict(session.execute(
+        sa.select(Interaction.direction, sa.func.count()).where(*window)
+        .group_by(Interaction.direction)).all())
+    last_at = session.scalar(sa.select(sa.func.max(Interaction.occurred_at)).where(
+        live, Interaction.occurred_at <= now, Interaction.id != meeting.id))
+    return narrative.SinceLast(previous_at=since,
+                               previous_subject=previous[1] if previous else None,
+                               inbound=int(counts.get("inbound", 0)),
+                               outbound=int(counts.get("outbound", 0)), last_at=last_at)
+
+
+def _signal_kinds(session: Session, tenant_id: uuid.UUID,
+                  contact_ids: list[uuid.UUID]) -> dict[uuid.UUID, set[str]]:
+    out: dict[uuid.UUID, set[str]] = {}
+    if contact_ids:
+        for cid, kind in session.execute(sa.select(Signal.contact_id, Signal.kind).where(
+                Signal.tenant_id == tenant_id, Signal.contact_id.in_(contact_ids)).distinct()):
+            if cid is not None:
+                out.setdefault(cid, set()).add(kind)
+    return out
+
+
+def gather_prep(session: Session, *, tenant_id: uuid.UUID, meeting_id: uuid.UUID,
+                user_id: uuid.UUID, now: datetime, links: PrepLinks | None = None) -> MeetingPrep:
+    """Everything seller ``user_id`` should know before meeting ``meeting_id``, as of ``now``."""
+    meeting = get_meeting(session, tenant_id, meeting_id)
+    user = session.get(User, (tenant_id, user_id))
+    if user is None:
+        raise NotFound("no such seller in your organisation")
+    tz = zone(user.time_zone)
+    query = StoryQuery(session, tenant_id, now=now)
+    people = external_people(session, meeting)
+    stories: list[tuple[Participant, dict[str, Any] | None]] = []
+    for p in people:
+        story = (query.for_contact_id(p.contact_id, page_size=STORY_PAGE) if p.contact_id
+                 else query.for_address(p.address, page_size=STORY_PAGE))
+        stories.append((p, story))
+    contact_ids = [uuid.UUID(s["contact"]["id"]) for _p, s in stories if s and s["contact"]]
+    roles = _signal_kinds(session, tenant_id, contact_ids)
+
+    attendees: list[AttendeePrep] = []
+    commitments: dict[str, CommitmentPrep] = {}
+    signals: dict[str, SignalPrep] = {}
+    deal: DealPrep | None = None
+    moves: list[dict[str, Any]] = []
+    health: str | None = None
+    for p, story in stories:
+        card = story["contact"] if story else None
+        name = (card["name"] if card else "") or p.name or p.address
+        team = tuple(f"{'you' if m['user_id'] == str(user_id) else m['name']} "
+                     f"({m['interactions']})" for m in (story["team"] if story else []))
+        attendees.append(AttendeePrep(
+            name=name, email=p.address, title=card["title"] if card else None,
+            role=narrative.role_for(card["title"] if card else None,
+                                    roles.get(uuid.UUID(card["id"]), set()) if card else set()),
+            last_interaction=_last_touch(story, meeting.id, now) if story else None,
+            known_by=team))
+        if story is None:
+            continue
+        for c in story["commitments"]["ours"] + story["commitments"]["theirs"]:
+            commitments.setdefault(c["id"], _commitment(c, name))
+        for s in story["signals"]:
+            signals.setdefault(s["id"], _signal(s))
+        if deal is None:
+            deal, moves = _deal(story["deals"])
+        if health is None and card is not None:
+            health = f"{story['health']['label'].replace('_', ' ')} ({story['health']['score']})"
+
+    def urgency(c: CommitmentPrep) -> tuple[bool, bool, date]:
+        return (not c.overdue, c.due_on is None, c.due_on or date.max)
+
+    owed = sorted((c for c in commitments.values() if not (c.side == "us" and c.kind == "request")),
+                  key=urgency)
+    questions = sorted((c for c in commitments.values() if c.side == "us" and c.kind == "request"),
+                       key=urgency)
+    recent = sorted((s for s in signals.values()
+                     if s.occurred_on >= (now - timedelta(days=SIGNAL_DAYS)).date()),
+                    key=lambda s: s.occurred_on, reverse=True)
+    since = _since_last(session, meeting, contact_ids, now)
+    account = session.get(Account, (tenant_id, meeting.account_id)) if meeting.account_id else None
+    cutoff = since.previous_at.date() if since.previous_at else date.min
+    return MeetingPrep(
+        meeting_id=str(meeting.id), title=meeting.subject, time_zone=tz.key,
+        starts_at=meeting.occurred_at.astimezone(tz),
+        ends_at=meeting.ends_at.astimezone(tz) if meeting.ends_at else None,
+        seller_name=user.display_name, account_name=account.name if account else None,
+        cancelled=meeting.cancelled, attendees=tuple(attendees),
+        story=narrative.story_lines(
+            account=account.name if account else None, since=since, deal=deal,
+            stage_moves=[m for m in moves if since.previous_at is None
+                         or datetime.fromisoformat(m["at"]) > since.previous_at][-1:],
+            new_signals=[s for s in recent if s.occurred_on > cutoff], commitments=owed, now=now),
+        commitments=tuple(owed), signals=tuple(recent[:8]), deal=deal,
+        open_questions=tuple(questions),
+        agenda=narrative.agenda(commitments=owed, questions=questions, signals=recent, deal=deal),
+        story_url=(links or PrepLinks()).story(meeting.id), health=health,
+    )

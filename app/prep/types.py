@@ -1,0 +1,103 @@
+"""Meeting prep as plain data: what :mod:`app.prep.gather` finds in the record and what
+:mod:`app.prep.cards` draws. No database, no Flask, no Graph here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+
+@dataclass(frozen=True)
+class AttendeePrep:
+    """One external attendee: who they are, their part in the deal, and who knows them."""
+
+    name: str
+    email: str
+    title: str | None = None
+    role: str | None = None  # their part in the deal, from signals ("Decision maker", ...)
+    last_interaction: str | None = None  # "Email 'Rollout plan', 3 days ago"
+    known_by: tuple[str, ...] = ()  # our people, closest first ("Maya Okafor (12)")
+
+
+@dataclass(frozen=True)
+class CommitmentPrep:
+    """An open promise or request; ``side`` is ``us`` (we owe it) or ``them``."""
+
+    id: str
+    side: str
+    kind: str  # promise | request
+    action: str
+    due_on: date | None = None
+    overdue: bool = False
+    who: str | None = None  # the contact involved
+
+
+@dataclass(frozen=True)
+class SignalPrep:
+    """A recent deal signal with the words that show it."""
+
+    kind: str
+    value: str | None
+    evidence: str
+    occurred_on: date
+
+
+@dataclass(frozen=True)
+class DealPrep:
+    """The account's open deal: stage, age in stage and whose move it is."""
+
+    name: str
+    stage: str
+    days_in_stage: int
+    ball_in_court: str | None  # ours | theirs | None
+    amount: str | None = None  # "EUR 48,000"
+    close_date: date | None = None
+
+
+@dataclass(frozen=True)
+class MeetingPrep:
+    """Everything one seller should know before one customer meeting.
+
+    Times are aware datetimes in the seller's time zone (``time_zone``).
+    """
+
+    meeting_id: str
+    title: str
+    starts_at: datetime
+    ends_at: datetime | None
+    time_zone: str
+    seller_name: str = ""
+    account_name: str | None = None
+    cancelled: bool = False
+    attendees: tuple[AttendeePrep, ...] = ()
+    story: tuple[str, ...] = ()  # three lines: what changed since the last meeting
+    commitments: tuple[CommitmentPrep, ...] = ()  # both ways, overdue first
+    signals: tuple[SignalPrep, ...] = ()
+    deal: DealPrep | None = None
+    open_questions: tuple[CommitmentPrep, ...] = ()  # their requests we have not answered
+    agenda: tuple[str, ...] = ()
+    story_url: str | None = None  # where "Open the full story" leads
+    health: str | None = None  # "fair (55)"
+
+
+@dataclass(frozen=True)
+class DigestEntry:
+    """One customer meeting of the day, as the morning digest lists it."""
+
+    meeting_id: str
+    title: str
+    starts_at: datetime  # in the seller's time zone
+    account_name: str | None = None
+    attendees: tuple[str, ...] = ()
+    headline: str | None = None  # the most pressing point (an overdue promise, a risk)
+    prep_url: str | None = None
+
+
+@dataclass(frozen=True)
+class DayDigest:
+    """A seller's customer meetings of one local day."""
+
+    seller_name: str
+    day: date
+    time_zone: str
+    meetings: tuple[DigestEntry, ...] = field(default_factory=tuple)
