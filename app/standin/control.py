@@ -57,7 +57,7 @@ def blueprint() -> Blueprint:
         return jsonify({"value": _mailboxes()})
 
     @bp.post("/mailboxes/<mailbox>/items")
-    def add_item(mailbox: str) -> Response:
+    def add_item(mailbox: str) -> tuple[Response, int] | Response:
         spec = request.get_json(silent=True) or {}
         box, folder = _box(mailbox), spec.get("folder", "inbox")
         if folder not in box.folders:

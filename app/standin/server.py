@@ -135,7 +135,7 @@ def start(*, host: str = "127.0.0.1", port: int = 0, sample: bool = True,
     server = make_server(host, port, create_app(state), threaded=True,
                          ssl_context=state.tls.server_context(),
                          request_handler=_QuietHandler if quiet else WSGIRequestHandler)
-    server.daemon_threads = True
+    server.daemon_threads = True  # type: ignore[attr-defined]  # ThreadingMixIn's flag
     state.set_base_url(f"https://{host}:{server.server_port}")
     if sample:
         state.load_sample(now=now, scale=scale, seed=seed)

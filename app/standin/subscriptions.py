@@ -143,7 +143,7 @@ class Subscriptions:
     def _post(self, url: str, payload: dict[str, Any], sub_id: str, kind: str) -> dict:
         try:
             answer = requests.post(url, json=payload, timeout=TIMEOUT, verify=self.verify)
-            result = {"status": answer.status_code}
+            result: dict[str, Any] = {"status": answer.status_code}
         except requests.RequestException as exc:
             result = {"status": None, "error": type(exc).__name__}
         entry = {"subscriptionId": sub_id, "kind": kind, "url": url, "payload": payload,
