@@ -10,7 +10,7 @@ from datetime import datetime
 from typing import Any
 
 from .text import ago, clip, money, short_day
-from .types import CommitmentPrep, DealPrep, SignalPrep
+from .types import CommitmentPrep, DealPrep, MeetingPrep, SignalPrep
 
 SIGNAL_ROLES = {"decision_maker": "Decision maker", "procurement": "Procurement",
                 "budget": "Holds the budget"}
@@ -127,3 +127,18 @@ def agenda(*, commitments: list[CommitmentPrep], questions: list[CommitmentPrep]
         items.append(f"Check on what they owe: {theirs[0].action}")
     items = [clip(i, 160) for i in dict.fromkeys(items)][: limit - 1]
     return (*items, "Agree next steps, owners and dates")
+
+
+def headline(prep: MeetingPrep) -> str | None:
+    """The one point a digest shows for a meeting: something late, risky or unanswered."""
+    late = next((c for c in prep.commitments if c.side == "us" and c.overdue), None)
+    if late is not None:
+        return f"Overdue: {late.action}"
+    risk = next((s for s in prep.signals if s.kind == "risk"), None)
+    if risk is not None:
+        return f"Risk: {risk.evidence or risk.value or 'raised'}"
+    if prep.open_questions:
+        return f"They asked: {prep.open_questions[0].action}"
+    if prep.deal is not None and prep.deal.ball_in_court == "ours":
+        return f"Ball in our court on {prep.deal.name}"
+    return None

@@ -1,0 +1,81 @@
+"""Fixtures for meeting prep: the Adaptive Card schema, the invented world with meetings, and
+the local Graph stand-in that records the Teams calls."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from jsonschema import validators
+
+from app.api import context
+from app.db import Database
+from app.graph.auth import GraphAuth
+from app.graph.config import GraphConfig
+from app.graph.service import Graph
+from app.settings import Secret
+
+ROOT = Path(__file__).resolve().parents[2]
+SCHEMA = ROOT.parent / "shared" / "teams-schemas" / "adaptive-cards" / "1.5.0" / "adaptive-card.json"
+
+
+@pytest.fixture(scope="session")
+def card_schema() -> Any:
+    """A validator for Adaptive Cards 1.5 (draft-06, formats checked)."""
+    if not SCHEMA.exists():
+        pytest.skip(f"Adaptive Card schema not found at {SCHEMA}")
+    schema = json.loads(SCHEMA.read_text(encoding="utf-8"))
+    cls = validators.validator_for(schema)
+    cls.check_schema(schema)
+    return cls(schema, format_checker=cls.FORMAT_CHECKER)
+
+
+@pytest.fixture
+def assert_valid_card(card_schema: Any) -> Any:
+    """Asserts a card validates, naming every schema error when it does not."""
+
+    def check(card: dict[str, Any]) -> None:
+        errors = [f"{'/'.join(map(str, e.absolute_path))}: {e.message[:200]}"
+                  for e in card_schema.iter_errors(card)]
+        assert not errors, "\n".join(errors)
+        assert len(json.dumps(card)) < 28_000  # Teams' card size limit
+
+    return check
+
+
+@pytest.fixture
+def db(app: Flask) -> Database:
+    """The app's database (SQLite or PostgreSQL, per the ``app`` fixture's parameter)."""
+    return context.database(app)
+
+
+@pytest.fixture
+def clock() -> datetime:
+    """A fixed moment for scheduling tests, minutes aligned."""
+    return datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+
+
+@pytest.fixture(scope="module")
+def standin() -> Iterator[Any]:
+    """The local Graph stand-in (no sample mailboxes), skipped when it is not available."""
+    testing = pytest.importorskip("app.standin.testing", reason="the Graph stand-in is absent")
+    with testing.running_standin(sample=False) as running:
+        yield running
+
+
+@pytest.fixture
+def graph(standin: Any, world: Any) -> Graph:
+    """Graph (msal + msgraph-sdk) pointed at the stand-in, which knows the world's sellers."""
+    standin.state.teams.clear()
+    for user in world.users.values():
+        if standin.state.store.mailbox(user.email) is None:
+            standin.state.store.add_mailbox(user.email, str(user.oid), user.display_name)
+    config = GraphConfig(base_url=standin.graph_url, authority_host=standin.base_url,
+                         client_id="storyline-prep", client_secret=Secret("s3cret"),
+                         verify=str(standin.ca_path), max_retries=1, max_retry_after=0.05)
+    return Graph(config=config, tokens=GraphAuth(config).app_token_source)
