@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -102,3 +103,17 @@ def test_the_served_manifest_is_for_the_origin_it_is_reached_at(client) -> None:
     resp = client.get("/addin/manifest.xml", base_url="https://crm.example.org")
     assert resp.status_code == 200
     assert b"https://crm.example.org/taskpane/taskpane.html" in resp.data
+
+
+def test_the_package_holds_the_unified_manifest_and_its_icons(tmp_path: Path) -> None:
+    import zipfile
+
+    done = subprocess.run([sys.executable, "scripts/package-addin", "--origin",
+                           "https://crm.example.org", "--out", str(tmp_path)], cwd=ROOT,
+                          capture_output=True, text=True, timeout=60, check=False)
+    assert done.returncode == 0, done.stderr
+    with zipfile.ZipFile(tmp_path / "storyline-addin.zip") as zf:
+        assert sorted(zf.namelist()) == ["color.png", "manifest.json", "outline.png"]
+        assert json.loads(zf.read("manifest.json"))["staticTabs"][0]["contentUrl"] == (
+            "https://crm.example.org/teams/tab")
+    assert "https://crm.example.org/" in (tmp_path / "manifest.xml").read_text()
