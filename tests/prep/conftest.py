@@ -21,7 +21,8 @@ from app.graph.service import Graph
 from app.settings import Secret
 
 ROOT = Path(__file__).resolve().parents[2]
-SCHEMA = ROOT.parent / "shared" / "teams-schemas" / "adaptive-cards" / "1.5.0" / "adaptive-card.json"
+SCHEMA = ROOT.parent / "shared" / "teams-schemas" / "adaptive-cards" / "1.5.0" \
+    / "adaptive-card.json"
 
 
 @pytest.fixture(scope="session")
