@@ -58,8 +58,14 @@ def html_depth(html: str) -> int:
     return deepest
 
 
+def _breaks(m: re.Match[str]) -> str:
+    # adjacent blocks give two marks; four or more mean an empty block (a blank line) between
+    return "\n\n" if m.group(0).count(_BREAK) >= 4 else "\n"
+
+
 def _collapse(text: str) -> str:
-    text = _SPACES_RE.sub(" ", text).replace(_BREAK, "\n")
+    text = _SPACES_RE.sub(" ", text)
+    text = re.sub(f"{_BREAK}(?:[ ]*{_BREAK})*", _breaks, text)
     text = re.sub(r" *\n *", "\n", text)
     return re.sub(r"\n{3,}", "\n\n", text).strip()
 
@@ -97,7 +103,7 @@ def clean_body(body: str, body_type: str = "text") -> Cleaned:
         body = body[:MAX_RAW_CHARS]
         truncated = True
         notes.append(f"body cut to its first {MAX_RAW_CHARS} characters before cleaning")
-    if body and _junk_ratio(body) > 0.15:
+    if len(body) >= 200 and _junk_ratio(body) > 0.15:
         notes.append("body looks like binary data; not analysed")
         return Cleaned("", truncated, notes)
     body = _CONTROL_RE.sub(" ", body.replace(_BREAK, " ").replace("\r\n", "\n"))

@@ -201,13 +201,15 @@ class Extractor:
             ref = local_day(p.email.sent_at, p.email.time_zone)
             for a, b in split_sentences(p.reply_text):
                 text = p.reply_text[a:b]
-                request = any(c.kind == "request" for c in find_commitments(text))
+                found = find_commitments(text)
+                request = any(c.kind == "request" for c in found)
                 tag = self.has_model and needs_tagger(text, request)
                 ner = needs_ner(text, self._names) and (self.has_model or self._names is not None)
                 if not (tag or ner or is_candidate(text, self._names)):
                     continue
                 doc = self.nlp.make_doc(text)
                 doc._.ref_day, doc._.competitors = ref, self._competitors
+                doc._.rule_commitments = found
                 groups.setdefault((tag, ner), []).append((i, a, doc))
         model_pipes = [n for n in self.nlp.pipe_names if n not in OUR_PIPES]
         for (tag, ner), jobs in groups.items():

@@ -37,7 +37,17 @@ def needs_tagger(sentence: str, found_request: bool) -> bool:
     return bool(m) and m.group(0).lower() not in _CLOSED
 
 
+# capitalised words that are never a person or an organisation
+_NOT_NAMES = frozenset(
+    """monday tuesday wednesday thursday friday saturday sunday january february march april
+    may june july august september october november december i i'm i'll i've i'd eod cob
+    please thanks thank christmas easter""".split()
+)
+
+
 def needs_ner(sentence: str, names: re.Pattern[str] | None = None) -> bool:
     """True when a capitalised word inside the sentence may be a person or organisation."""
+    if names is not None and names.search(sentence):
+        return True
     body = strip_lead(sentence.strip())
-    return bool(_INNER_CAP.search(body)) or bool(names and names.search(sentence))
+    return any(m.group(0).lower() not in _NOT_NAMES for m in _INNER_CAP.finditer(body))

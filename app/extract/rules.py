@@ -164,7 +164,7 @@ def _clean_action(text: str, due_text: str | None) -> str:
     return " ".join(words[:MAX_ACTION_WORDS]).strip(" ,.-")
 
 
-def find_commitments(sentence: str, *, imperative: bool | None = None) -> list[RawCommitment]:
+def find_commitments(sentence: str, *, imperative: bool | None = None) -> tuple[RawCommitment, ...]:
     """Returns at most one promise and one request cue found in ``sentence``.
 
     ``imperative`` is the model's verdict on whether the sentence opens with a command; with
@@ -174,7 +174,7 @@ def find_commitments(sentence: str, *, imperative: bool | None = None) -> list[R
     lead_free = strip_lead(s)
     patterns = commitment_patterns()
     if any(p.kind == "exclude" and p.regex.search(s) for p in patterns):
-        return []
+        return ()
     due = find_due(s)
     due_text = due.group(0) if due else None
     found: dict[str, RawCommitment] = {}
@@ -197,7 +197,7 @@ def find_commitments(sentence: str, *, imperative: bool | None = None) -> list[R
         found["request"] = RawCommitment(
             "request", _clean_action(lead_free, due_text), due_text, 0.75, "imperative"
         )
-    return list(found.values())
+    return tuple(found.values())
 
 
 def _value(

@@ -1,0 +1,50 @@
+"""Quality floors, so that a change which makes extraction worse fails here first.
+
+The figures themselves are in docs/EXTRACTION.md (bench.extract_bench --quality). The
+development sets are read from ../shared/datasets and these tests skip when it is absent.
+"""
+
+from __future__ import annotations
+
+import warnings
+from pathlib import Path
+
+import pytest
+
+from app.extract import Extractor, evaluate
+
+DATA = Path(__file__).with_name("data") / "emails.jsonl"
+DATASETS = Path(__file__).resolve().parents[3] / "shared" / "datasets"
+needs_datasets = pytest.mark.skipif(not DATASETS.exists(), reason="../shared/datasets absent")
+
+
+def test_own_labelled_emails_meet_the_targets(blank_extractor: Extractor) -> None:
+    q = evaluate.score_labelled(list(evaluate.read_jsonl(DATA)), blank_extractor)
+    assert q["emails"] >= 300
+    assert q["commitments"]["f1"] >= 0.9
+    assert q["owner_accuracy"] >= 0.98
+    assert q["due_exact"] >= 0.9
+    assert q["signature_fields"]["f1"] >= 0.9
+    assert q["signals"]["f1"] >= 0.7
+
+
+@needs_datasets
+def test_reply_split_on_labelled_real_mail() -> None:
+    zones = list(evaluate.read_jsonl(DATASETS / "signature-zones-train.jsonl"))
+    score = evaluate.score_reply_splitters(zones, {"ours": evaluate.ours})["ours"]
+    assert score["new_part_correct"] >= 0.93 and score["quote_leaked"] <= 0.05
+
+
+@needs_datasets
+def test_signature_fields_on_labelled_real_mail() -> None:
+    zones = evaluate.read_jsonl(DATASETS / "signature-zones-train.jsonl")
+    assert evaluate.score_signature_zones(zones)["micro"]["f1"] >= 0.78
+
+
+@needs_datasets
+def test_requests_and_commitments_on_enron_sentences() -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        ex = Extractor.from_settings(None)
+    rows = evaluate.read_jsonl(DATASETS / "email-intent-train.jsonl")
+    assert evaluate.score_intent(rows, ex)["f1"] >= 0.68
