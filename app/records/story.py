@@ -31,6 +31,8 @@ from .models import (
 )
 
 OPEN_STAGES = ("lead", "qualified", "proposal", "negotiation")
+HEALTH_RECENT = 100  # newest interactions the health score reads (reply times)
+Recent = tuple[uuid.UUID, datetime, str, str | None]  # id, occurred_at, direction, thread_id
 
 
 class StoryQuery:
@@ -70,14 +72,16 @@ class StoryQuery:
                page: int, page_size: int) -> dict[str, Any]:
         commitments = self._commitments(family, account)
         signals = self._signals(family, account)
+        # One window of the newest live interactions serves the timeline page and health.
+        recent = self._recent(family, account, max(HEALTH_RECENT, page * page_size + 1))
         return {
             "contact": self._contact_card(contact, family),
             "account": ser.account(self.s, self.t, account) if account else None,
-            "timeline": self._timeline(family, account, page, page_size),
+            "timeline": self._timeline(recent, page, page_size),
             "commitments": commitments,
             "signals": signals,
             "deals": self._deals(account),
-            "health": self._health(family, account, commitments, signals),
+            "health": self._health(family, account, commitments, signals, recent),
             "team": self._team(family),
             "generated_at": self.now.isoformat(),
         }
@@ -105,23 +109,45 @@ class StoryQuery:
             Interaction.tenant_id == self.t, Interaction.account_id == account.id
         )
 
-    def _timeline(self, family: list[uuid.UUID], account: Account | None, page: int,
-                  page_size: int) -> dict[str, Any]:
-        ids = self._live_ids(family, account).subquery()
-        rows = self.s.execute(
-            sa.select(Interaction)
-            .join(ids, sa.and_(Interaction.id == ids.c[0]))
-            .where(Interaction.tenant_id == self.t, Interaction.deleted_at.is_(None))
-            .order_by(ids.c[1].desc(), Interaction.id.desc())
-            .offset((page - 1) * page_size)
-            .limit(page_size + 1)
-        ).scalars().all()
-        items = rows[:page_size]
+    def _recent(self, family: list[uuid.UUID], account: Account | None,
+                count: int) -> list[Recent]:
+        """The newest ``count`` live interactions, newest first, as (id, occurred_at,
+        direction, thread_id).
+
+        Reads the timeline index newest first and only a window of it, then drops deleted
+        interactions (rare) and widens the window if that left too few: a contact with
+        thousands of interactions costs a page of index entries, not a sort of the history.
+        """
+        newest = self._live_ids(family, account)
+        iid, at = newest.selected_columns
+        newest = newest.order_by(at.desc(), iid.desc())
+        window = count + 16
+        while True:
+            ids = self.s.execute(newest.limit(window)).scalars().all()
+            found = {row[0]: row for row in map(tuple, self.s.execute(
+                sa.select(Interaction.id, Interaction.occurred_at, Interaction.direction,
+                          Interaction.thread_id)
+                .where(Interaction.tenant_id == self.t, Interaction.id.in_(ids),
+                       Interaction.deleted_at.is_(None))
+            ))} if ids else {}
+            live: list[Recent] = [found[i] for i in ids if i in found]
+            if len(live) >= count or len(ids) < window:
+                return live[:count]
+            window *= 4
+
+    def _timeline(self, recent: list[Recent], page: int, page_size: int) -> dict[str, Any]:
+        offset = (page - 1) * page_size
+        ids = [r[0] for r in recent[offset:offset + page_size + 1]]
+        found = {i.id: i for i in self.s.scalars(
+            sa.select(Interaction).where(
+                Interaction.tenant_id == self.t, Interaction.id.in_(ids[:page_size]))
+        )} if ids else {}
+        items = [found[i] for i in ids[:page_size] if i in found]
         team = ser.team_names(self.s, self.t, [i.id for i in items])
         return {
             "page": page,
             "page_size": page_size,
-            "has_more": len(rows) > page_size,
+            "has_more": len(ids) > page_size,
             "items": [ser.interaction(i, team.get(i.id, [])) for i in items],
         }
 
@@ -201,7 +227,7 @@ class StoryQuery:
         return out
 
     def _health(self, family: list[uuid.UUID], account: Account | None, commitments: dict,
-                signals: list[dict]) -> dict[str, Any]:
+                signals: list[dict], recent: list[Recent]) -> dict[str, Any]:
         if family:
             agg = self.s.execute(
                 sa.select(sa.func.max(Relationship.last_inbound_at),
@@ -215,12 +241,6 @@ class StoryQuery:
         else:
             agg = (None, None, 0, 0)
         ids = self._live_ids(family, account).subquery()
-        recent = self.s.execute(
-            sa.select(Interaction.occurred_at, Interaction.direction, Interaction.thread_id)
-            .join(ids, Interaction.id == ids.c[0])
-            .where(Interaction.tenant_id == self.t, Interaction.deleted_at.is_(None))
-            .order_by(ids.c[1].desc()).limit(100)
-        ).all()
         since_30, since_90 = self.now - timedelta(days=30), self.now - timedelta(days=90)
         counts = self.s.execute(
             sa.select(sa.func.count().filter(ids.c[1] >= since_30),
@@ -234,7 +254,8 @@ class StoryQuery:
             now=self.now, last_inbound_at=agg[0], last_outbound_at=agg[1],
             inbound_total=int(agg[2]), outbound_total=int(agg[3]),
             recent_30d=int(counts[0]), prior_60d=int(counts[1]),
-            recent=[tuple(r) for r in recent],  # type: ignore[misc]
+            recent=[(at, direction, thread) for _id, at, direction, thread
+                    in recent[:HEALTH_RECENT]],
             open_risks=risks, overdue_ours=overdue_ours,
         ))
 

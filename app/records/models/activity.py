@@ -63,7 +63,9 @@ class Participant(TenantScoped, Base):
     direction: Mapped[str] = mapped_column(sa.String(10))
     __table_args__ = (
         tenant_fk("interaction_id", "interactions"),
-        sa.Index("ix_participants_contact", "tenant_id", "contact_id", "occurred_at"),
+        # interaction_id last: a contact's newest page is read from the index alone, in order
+        sa.Index("ix_participants_contact", "tenant_id", "contact_id", "occurred_at",
+                 "interaction_id"),
         sa.Index("ix_participants_user", "tenant_id", "user_id", "occurred_at"),
     )
 

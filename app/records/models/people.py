@@ -63,6 +63,7 @@ class Contact(TenantScoped, Base):
         sa.Index("ix_contacts_account", "tenant_id", "account_id", "name_key"),
         sa.Index("ix_contacts_activity", "tenant_id", "interaction_count"),
         sa.Index("ix_contacts_name", "tenant_id", "name_key"),
+        sa.Index("ix_contacts_merged", "tenant_id", "merged_into"),  # merged_family, per story
     )
 
 
