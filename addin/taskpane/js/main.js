@@ -4,7 +4,7 @@ import { forget } from "./auth.js";
 import { ComposeView } from "./compose.js";
 import { applyTheme, currentItem, me, onItemChanged, onThemeChanged } from "./host.js";
 import { StoryView } from "./story.js";
-import { fill, h } from "./ui.js";
+import { fill, h, icon } from "./ui.js";
 
 const root = document.getElementById("pane");
 
@@ -25,7 +25,7 @@ function signedOut(error) {
   compose.stop();
   const expired = error && error.reason === "token_expired";
   setState("signed-out", h("div.state.state-signedout", { role: "alert" },
-    h("div.glyph", { "aria-hidden": "true" }, "🔒"),
+    h("div.glyph", { "aria-hidden": "true" }, icon("lock")),
     h("h2", {}, expired ? "Your session has expired" : "Sign in to Storyline"),
     h("p", {}, expired ? "Sign in again to see the customer story." : "Sign in with your work account to see the customer story beside your mail."),
     h("button.btn.btn-primary", { type: "button", onclick: () => { forget(); refresh(); } }, "Sign in")));
@@ -43,7 +43,7 @@ function refresh() {
   if (!item) {
     compose.stop();
     setState("empty", h("div.state.state-empty", {},
-      h("div.glyph", { "aria-hidden": "true" }, "✉"),
+      h("div.glyph", { "aria-hidden": "true" }, icon("mail")),
       h("h2", {}, "Select an email"),
       h("p", {}, "Pin Storyline and it follows the email or meeting you select.")));
     rendered(null);
@@ -56,7 +56,7 @@ function refresh() {
 
 function notInOutlook(message) {
   setState("error", h("div.state.state-error", { role: "alert" },
-    h("div.glyph", { "aria-hidden": "true" }, "!"),
+    h("div.glyph", { "aria-hidden": "true" }, icon("alert")),
     h("h2", {}, "Open Storyline from Outlook"),
     h("p", {}, message)));
 }

@@ -1,7 +1,7 @@
 // Read mode: the customer story of the people on the open email or meeting.
 import { api, ApiError } from "./api.js";
 import { SignedOut } from "./auth.js";
-import { announce, avatar, fill, h, highlighted, relativeDay, rovingTabs, shortDate, toast } from "./ui.js";
+import { announce, avatar, fill, h, icon, highlighted, relativeDay, rovingTabs, shortDate, toast } from "./ui.js";
 
 const STAGES = ["lead", "qualified", "proposal", "negotiation", "won", "lost"];
 const KIND_LABEL = {
@@ -44,7 +44,7 @@ export class StoryView {
     const people = externalPeople(item, me);
     if (!people.length) {
       this.state("empty", h("div.state.state-empty", {},
-        h("div.glyph", { "aria-hidden": "true" }, "👥"),
+        h("div.glyph", { "aria-hidden": "true" }, icon("people")),
         h("h2", {}, "Only colleagues here"),
         h("p", {}, "Storyline shows the customer story when someone outside your company is on the thread.")));
       this.done(seq);
@@ -108,7 +108,7 @@ export class StoryView {
   error(error, retry) {
     const message = error instanceof ApiError && error.message ? error.message : "Something went wrong.";
     this.state("error", h("div.state.state-error", { role: "alert" },
-      h("div.glyph", { "aria-hidden": "true" }, "!"),
+      h("div.glyph", { "aria-hidden": "true" }, icon("alert")),
       h("h2", {}, "Couldn't load the story"),
       h("p", {}, message),
       h("button.btn.btn-primary", { type: "button", onclick: retry }, "Try again")));
@@ -170,15 +170,18 @@ export class StoryView {
     const s = this.story;
     const c = s.contact;
     const acc = s.account;
-    const name = c ? c.name || c.addresses[0] : acc ? acc.name : "";
-    const sub = c ? [c.title, c.company || (acc && acc.name)].filter(Boolean).join(" · ") : (acc ? acc.domains.join(", ") : "");
+    const person = this.people[this.selected];
+    const name = c ? c.name || c.addresses[0] : person.name || person.address;
+    const sub = c ? [c.title, c.company || (acc && acc.name)].filter(Boolean).join(" · ")
+      : acc ? `Not in your contacts yet · ${acc.name}` : "";
     const health = s.health || {};
     const overdue = s.commitments.overdue;
     const openDeal = s.deals.find((d) => !["won", "lost"].includes(d.stage)) || s.deals[0];
     const card = h("div.card", { "aria-label": "Contact" },
-      h("div.who", {}, avatar(name, c ? c.addresses[0] : acc && acc.domains[0], true),
+      h("div.who", {}, avatar(name, c ? c.addresses[0] : person.address, true),
         h("div.grow", {}, h("h1", { id: "contact-name" }, name), sub ? h("div.sub", {}, sub) : null,
-          c && acc ? h("div.sub", {}, `Account: ${acc.name}`) : null),
+          c && acc ? h("div.sub", {}, `Account: ${acc.name}`) : null,
+          !c && acc ? h("div.sub", {}, "The story below is the account's.") : null),
         c ? h("button.btn.btn-subtle", { type: "button", "aria-label": `Edit ${name}`, onclick: () => this.editContact() }, "Edit") : null),
       c ? h("dl.facts", {},
         h("dt", {}, "Email"), h("dd", {}, c.addresses.join(", ")),

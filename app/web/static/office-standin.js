@@ -3,7 +3,16 @@
 // Tokens come from the local preview token endpoint (this machine only; never with Entra).
 (function () {
   "use strict";
-  const host = window.parent && window.parent !== window ? window.parent.StorylinePreviewHost : null;
+  let host = null;
+  // the preview page may still be starting when the pane loads: wait for it (bounded)
+  const hostReady = new Promise((resolve) => {
+    let tries = 0;
+    const look = () => {
+      const found = window.parent && window.parent !== window ? window.parent.StorylinePreviewHost : null;
+      if (found || tries++ > 100) { host = found || null; resolve(host); } else setTimeout(look, 50);
+    };
+    look();
+  });
   const ok = (value) => ({ status: "succeeded", value });
   const callbackOf = (args) => [...args].reverse().find((a) => typeof a === "function");
   const asyncValue = (read) => ({ getAsync() { const cb = callbackOf(arguments); setTimeout(() => cb(ok(read())), 0); } });
@@ -62,8 +71,7 @@
     MailboxEnums: { ItemType: { Message: "message", Appointment: "appointment" } },
     context: { mailbox, officeTheme: null, requirements: { isSetSupported: () => true } },
     onReady(callback) {
-      const info = host ? { host: "Outlook", platform: "OfficeOnline" } : { host: null, platform: null };
-      const ready = Promise.resolve(info);
+      const ready = hostReady.then((found) => (found ? { host: "Outlook", platform: "OfficeOnline" } : { host: null, platform: null }));
       if (callback) ready.then(callback);
       return ready;
     },
