@@ -1,0 +1,202 @@
+/* Storyline in Teams: the personal tab, the meeting side panel and the local preview of sent
+ * cards. Signs in with Teams SSO inside Teams (or the local preview's token outside it),
+ * reads /api/v1/prep and renders the card with Microsoft's Adaptive Cards renderer. */
+(function () {
+  "use strict";
+
+  var body = document.body;
+  var mode = body.dataset.mode;
+  var params = new URLSearchParams(window.location.search);
+  var statusEl = document.getElementById("status");
+  var listEl = document.getElementById("list");
+  var cardEl = document.getElementById("card");
+  var storyEl = document.getElementById("story");
+  var teams = null; // the Teams context when running inside Teams
+  var tokenPromise = null;
+
+  function status(text) { statusEl.textContent = text || ""; }
+
+  function withTimeout(promise, ms) {
+    return Promise.race([promise, new Promise(function (_, reject) {
+      setTimeout(function () { reject(new Error("timeout")); }, ms);
+    })]);
+  }
+
+  async function teamsContext() {
+    if (!window.microsoftTeams || window.parent === window) { return null; }
+    try {
+      await withTimeout(microsoftTeams.app.initialize(), 4000);
+      return await microsoftTeams.app.getContext();
+    } catch (e) {
+      return null; // framed, but not by Teams (the Outlook preview, a test page)
+    }
+  }
+
+  async function signIn() {
+    if (teams) { return microsoftTeams.authentication.getAuthToken(); }
+    var hash = new URLSearchParams(window.location.hash.slice(1)).get("token");
+    if (hash) {
+      sessionStorage.setItem("storyline.token", hash);
+      history.replaceState(null, "", window.location.pathname + window.location.search);
+      return hash;
+    }
+    var kept = sessionStorage.getItem("storyline.token");
+    if (kept) { return kept; }
+    if (body.dataset.preview !== "yes") { throw new Error("Open this page from Teams to sign in."); }
+    var answer = await fetch("/preview/token", {
+      method: "POST", headers: {"Content-Type": "application/json"},
+      body: JSON.stringify({user: params.get("user") || null})
+    });
+    if (!answer.ok) { throw new Error("Sign-in failed: load the sample first (make demo)."); }
+    return (await answer.json()).token;
+  }
+
+  async function api(path, options) {
+    options = options || {};
+    tokenPromise = tokenPromise || signIn();
+    var headers = {"Authorization": "Bearer " + await tokenPromise};
+    if (options.json !== undefined) { headers["Content-Type"] = "application/json"; }
+    var answer = await fetch(path, {
+      method: options.method || "GET", headers: headers,
+      body: options.json !== undefined ? JSON.stringify(options.json) : undefined
+    });
+    var data = await answer.json().catch(function () { return {}; });
+    if (!answer.ok) {
+      var err = new Error((data.error && data.error.message) || ("HTTP " + answer.status));
+      err.status = answer.status;
+      throw err;
+    }
+    return data;
+  }
+
+  function openUrl(url) {
+    if (teams) { microsoftTeams.app.openLink(url); } else { window.location.assign(url); }
+  }
+
+  function renderCard(card, target, onAction) {
+    var adaptive = new AdaptiveCards.AdaptiveCard();
+    adaptive.hostConfig = new AdaptiveCards.HostConfig({
+      fontFamily: "Segoe UI, system-ui, sans-serif",
+      actions: {actionsOrientation: "horizontal", maxActions: 6}
+    });
+    adaptive.onExecuteAction = onAction || function () {};
+    adaptive.parse(card);
+    var rendered = adaptive.render();
+    target.replaceChildren(rendered);
+    return rendered;
+  }
+
+  async function onCardAction(action) {
+    var data = action.data || {};
+    if (data.action === "commitment.done" && data.commitmentId) {
+      status("Marking it done…");
+      try {
+        await api("/api/v1/commitments/" + encodeURIComponent(data.commitmentId),
+                  {method: "PATCH", json: {status: "done"}});
+        await showMeeting(cardEl.dataset.meetingId, "Marked done.");
+      } catch (e) { status("Could not mark it done: " + e.message); }
+    } else if (action.url) {
+      openUrl(action.url);
+    }
+  }
+
+  function when(iso) {
+    return new Date(iso).toLocaleString([], {weekday: "short", day: "numeric", month: "short",
+                                             hour: "2-digit", minute: "2-digit"});
+  }
+
+  async function showStory(emails) {
+    storyEl.hidden = true;
+    if (!emails.length) { return; }
+    var data = await api("/api/v1/story?emails=" + encodeURIComponent(emails.join(",")));
+    storyEl.replaceChildren();
+    (data.stories || []).forEach(function (entry) {
+      if (!entry.story || !entry.story.timeline.items.length) { return; }
+      var h = document.createElement("h2");
+      var contact = entry.story.contact;
+      h.textContent = "The story with " + ((contact && contact.name) || entry.address);
+      var ul = document.createElement("ul");
+      entry.story.timeline.items.forEach(function (item) {
+        var li = document.createElement("li");
+        var t = document.createElement("span");
+        t.className = "when";
+        t.textContent = when(item.occurred_at);
+        li.append(t, (item.kind === "meeting" ? "Meeting: " : "") + (item.subject || "(no subject)"));
+        ul.append(li);
+      });
+      storyEl.append(h, ul);
+    });
+    storyEl.hidden = !storyEl.children.length;
+  }
+
+  async function showMeeting(meetingId, note) {
+    var query = meetingId ? "meeting_id=" + encodeURIComponent(meetingId) : "current=1";
+    var data = await api("/api/v1/prep?" + query);
+    cardEl.dataset.meetingId = data.meeting_id;
+    renderCard(data.card, cardEl, onCardAction);
+    status(note || "");
+    if (mode === "tab") { await showStory(data.attendees || []); }
+  }
+
+  async function showList() {
+    var data = await api("/api/v1/prep/upcoming");
+    listEl.replaceChildren();
+    if (!data.meetings.length) { status("No customer meetings in the next seven days."); return; }
+    data.meetings.forEach(function (m) {
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = "meeting" + (m.cancelled ? " cancelled" : "");
+      var t = document.createElement("time");
+      t.dateTime = m.starts_at;
+      t.textContent = when(m.starts_at);
+      var text = document.createElement("span");
+      var who = document.createElement("span");
+      who.className = "who";
+      who.textContent = m.attendees.join(", ");
+      text.append(m.title || "(no subject)", who);
+      button.append(t, text);
+      button.addEventListener("click", function () {
+        listEl.replaceChildren();
+        history.pushState(null, "", "?meeting_id=" + m.meeting_id);
+        showMeeting(m.meeting_id).catch(fail);
+      });
+      listEl.append(button);
+    });
+    status("");
+  }
+
+  function showSent() {
+    var sent = JSON.parse(document.getElementById("sent").textContent || "[]");
+    if (!sent.length && !statusEl.textContent.trim().startsWith("The Graph")) {
+      status("Nothing sent yet: the prep job sends cards an hour before customer meetings.");
+    } else if (sent.length) { status(sent.length + " notifications sent."); }
+    sent.forEach(function (s) {
+      var box = document.createElement("article");
+      box.className = "sent-card";
+      var meta = document.createElement("div");
+      meta.className = "sent-meta";
+      meta.textContent = [s.at, "to " + s.mailbox, s.type, s.preview].join(" · ");
+      var holder = document.createElement("div");
+      box.append(meta, holder);
+      listEl.append(box);
+      if (s.card) { renderCard(s.card, holder); }
+    });
+  }
+
+  function fail(e) {
+    status(e.status === 404 ? e.message : "Could not load the prep: " + e.message);
+  }
+
+  async function start() {
+    if (mode === "preview") { showSent(); return; }
+    teams = await teamsContext();
+    var meetingId = params.get("meeting_id") ||
+      (teams && teams.page && teams.page.subPageId && teams.page.subPageId !== "today"
+        ? teams.page.subPageId : null);
+    if (mode === "panel") { await showMeeting(meetingId); return; }
+    if (meetingId) { await showMeeting(meetingId); } else { await showList(); }
+  }
+
+  window.addEventListener("popstate", function () { window.location.reload(); });
+  start().catch(fail);
+})();
