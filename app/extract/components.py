@@ -87,6 +87,7 @@ class CommitmentFinder:
                         start,
                         start + len(text),
                         round(raw.confidence, 2),
+                        raw.due_text,
                     )
                 )
                 spans.append(Span(doc, sent.start, sent.end, label=raw.kind))

@@ -57,7 +57,11 @@ DUE_RE = re.compile(
     rf"|\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MON}(?:,?\s+\d{{4}})?"
     r"|\d{4}-\d{2}-\d{2}|\d{1,2}/\d{1,2}(?:/\d{2,4})?"
     r"|\d{1,2}(?:st|nd|rd|th)"
-    rf"|(?:in|within)\s+(?:the next\s+)?{_N}\s+(?:business\s+|working\s+)?(?:days?|weeks?)"
+    rf"|(?:in|within)\s+(?:the next\s+)?{_N}\s+(?:business\s+|working\s+)?(?:days?|weeks?|hours?)"
+    rf"|first thing(?:\s+(?:on\s+)?(?:tomorrow|{_WD}))?(?:\s+(?:in the\s+)?morning)?"
+    r"|asap|as soon as possible|right away|shortly|later today"
+    r"|(?:this|over the|the) weekend|noon|midday|\d{1,2}(?::\d{2})?\s?(?:am|pm|a\.m\.|p\.m\.)"
+    r"|in the next (?:couple of |few )?(?:hours|minutes)|soon"
     r")\b",
     re.I,
 )
@@ -122,6 +126,10 @@ def resolve(phrase: str, ref: date) -> date | None:
     p = re.sub(r"\s+", " ", phrase.lower().strip())
     p = re.sub(r"^(by|before|on|until|till|no later than|for|at|due|around) ", "", p)
     p = re.sub(r"^the ", "", p)
+    if p == "first thing in the morning":
+        return ref + timedelta(days=1)
+    if p.startswith("first thing "):
+        p = re.sub(r"^first thing (on )?", "", p)
     monday = ref - timedelta(days=ref.weekday())
     if m := re.search(rf"\b({_WD})(?!\w)", p):
         wd = _weekday(m.group(1))
@@ -139,6 +147,13 @@ def resolve(phrase: str, ref: date) -> date | None:
         return resolve(rest, ref) if rest and rest != "today" else ref
     if p.startswith(("today", "tonight", "this morning", "this afternoon", "this evening")):
         return ref
+    if p in ("asap", "as soon as possible", "right away", "shortly", "later today", "noon",
+             "midday", "first thing", "first thing in the morning") or re.fullmatch(
+        r"\d{1,2}(?::\d{2})?\s?(?:am|pm|a\.m\.|p\.m\.)|in the next .*(?:hours|minutes)", p
+    ):
+        return ref  # the same working day
+    if p in ("this weekend", "over the weekend", "weekend"):
+        return ref + timedelta(days=(6 - ref.weekday()) or 7)
     if p.startswith("tomorrow"):
         return ref + timedelta(days=1)
     if p in ("eow", "end of week", "end of the week", "end of this week", "later this week"):
@@ -194,9 +209,11 @@ def resolve(phrase: str, ref: date) -> date | None:
         )
         return _future(ref, mth, day, y)
     if m := re.fullmatch(
-        rf"(?:in|within) (?:the next )?({_N}) (business |working )?(days?|weeks?)", p
+        rf"(?:in|within) (?:the next )?({_N}) (business |working )?(days?|weeks?|hours?)", p
     ):
         n = int(m.group(1)) if m.group(1).isdigit() else _NUM.get(m.group(1), 1)
+        if m.group(3).startswith("hour"):
+            return ref
         if m.group(3).startswith("week"):
             return ref + timedelta(weeks=n)
         return _add_business_days(ref, n) if m.group(2) else ref + timedelta(days=n)

@@ -187,13 +187,16 @@ SIG_FIELDS = {
 
 
 def score_intent(rows: Iterable[dict[str, Any]], extractor: Extractor) -> dict[str, Any]:
-    """Sentence-level requests/commitments: a sentence is positive when anything is found."""
+    """Sentence-level requests/commitments, as the set defines them: a request or proposal
+    to the reader, or a commitment that states a time (our promises without one do not count).
+    """
     rows = list(rows)
     emails = [email_from_json({"id": r["id"], "body": r["text"]}) for r in rows]
     results = extractor.extract_many(emails)
     tally = PRF()
     for r, res in zip(rows, results, strict=True):
-        _field(tally, {"x"} if r["label"] else set(), {"x"} if res.commitments else set())
+        hit = any(c.kind == "request" or c.due_text for c in res.commitments)
+        _field(tally, {"x"} if r["label"] else set(), {"x"} if hit else set())
     return tally.as_dict()
 
 

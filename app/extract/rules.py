@@ -32,7 +32,7 @@ SEATS_RE = re.compile(
 _LEAD_RE = re.compile(
     r"^(?:(?:(?:hi|hello|hey|dear)\s+)?[A-Z][\w.'-]*(?:\s+[A-Z][\w.'-]*)?\s*[,:]\s+|"
     r"(?:hi|hello|hey)\s*[,!]\s+)?"
-    r"(?:(?:also|and|so|then|ok|okay|great|next|finally|lastly|separately|meanwhile|"
+    r"(?:(?:also|and|so|then|ok|okay|great|next|finally|lastly|separately|meanwhile|just|anyway|"
     r"in the meantime|one more thing|in addition|additionally|btw|ps|p\.s\.)\s*[,:-]?\s+)?",
 )
 _HEDGE_RE = re.compile(

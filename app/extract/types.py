@@ -76,6 +76,7 @@ class Commitment:
     start: int
     end: int
     confidence: float = 0.8
+    due_text: str | None = None  # the words that state the time ("by EOD Thursday", "soon")
 
 
 @dataclass(frozen=True)

@@ -52,7 +52,8 @@ def test_request_to_the_reader_is_owed_by_the_recipient(
         ("Please return the redlines by December 4.", "request", date(2026, 12, 4)),
         ("Can you confirm the seat count before 12/15?", "request", date(2026, 12, 15)),
         ("Send me the PO number within 3 business days.", "request", date(2026, 11, 23)),
-        ("We need to close this by end of Q1.", None, None),
+        ("We need to close this by end of Q1.", "request", date(2027, 3, 31)),
+        ("We closed a similar deal by end of Q1.", None, None),
         (
             "Would you mind filling out the vendor form by next Friday?",
             "request",

