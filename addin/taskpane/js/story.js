@@ -12,6 +12,17 @@ const KIND_LABEL = {
 const label = (s) => s.charAt(0).toUpperCase() + s.slice(1).replace(/_/g, " ");
 const domainOf = (a) => (a || "").split("@").pop();
 
+/** The sentence around [start, end) of `text`, with those words highlighted. */
+function sentenceAround(text, start, end) {
+  const before = text.slice(0, start);
+  const from = Math.max(before.search(/[^.!?\n]*$/), 0);
+  const stop = text.slice(end).search(/[.!?\n]/);
+  const to = stop < 0 ? text.length : end + stop + 1;
+  const sentence = text.slice(from, to);
+  const lead = sentence.length - sentence.trimStart().length;
+  return highlighted(sentence.trim(), start - from - lead, end - from - lead, 140);
+}
+
 /** The people on the item worth a story: external, the sender first, each once. */
 export function externalPeople(item, me) {
   const mine = domainOf(me.address);
@@ -56,9 +67,14 @@ export class StoryView {
       ? api(`/api/v1/items/lookup?key=${encodeURIComponent(item.key)}`, { signal: this.abort.signal })
         .catch((e) => (e instanceof ApiError && e.status === 404 ? { logged: false } : null))
       : Promise.resolve(null);
+    // the open item's own words give signals their sentence (read in parallel with the story)
+    const body = item.body ? item.body().catch(() => "") : Promise.resolve("");
     let data;
     try {
-      data = await api(`/api/v1/story?emails=${encodeURIComponent(emails)}&page_size=8`, { signal: this.abort.signal });
+      [data, this.bodyText] = await Promise.all([
+        api(`/api/v1/story?emails=${encodeURIComponent(emails)}&page_size=8`, { signal: this.abort.signal }),
+        body,
+      ]);
     } catch (error) {
       if (seq !== this.seq || error.name === "AbortError") return;
       if (error instanceof SignedOut) { this.onSignedOut(error); return; }
@@ -186,7 +202,8 @@ export class StoryView {
       c ? h("dl.facts", {},
         h("dt", {}, "Email"), h("dd", {}, c.addresses.join(", ")),
         c.phone ? [h("dt", {}, "Phone"), h("dd", {}, c.phone)] : null,
-        c.last_activity_at ? [h("dt", {}, "Last"), h("dd", {}, relativeDay(c.last_activity_at))] : null) : null,
+        c.last_activity_at ? [h("dt", {}, new Date(c.last_activity_at) > new Date() ? "Next" : "Last"),
+          h("dd", {}, relativeDay(c.last_activity_at))] : null) : null,
       h("div.glance", { "aria-label": "At a glance" },
         health.label ? h(`span.badge.${health.label}`, { title: "Relationship health" }, `${label(health.label)} · ${health.score}`) : null,
         overdue ? h("span.badge.danger", {}, `${overdue} overdue`) : null,
@@ -353,16 +370,25 @@ export class StoryView {
     const heading = h("h2", { id: "h-signals" }, "Signals");
     if (!s.signals.length) { fill(this.nodes.signals, heading, h("p.empty-line", {}, "No deal signals in recent mail.")); return; }
     const snippets = new Map(s.timeline.items.map((i) => [i.id, i.snippet || ""]));
+    const current = this.logged && this.logged.interaction_id;
+    const context = (sig) => {
+      const { start, end } = sig.evidence || {};
+      const snippet = snippets.get(sig.interaction_id) || "";
+      if (snippet && start != null && snippet.slice(start, end) === sig.text) return highlighted(snippet, start, end);
+      // otherwise find the words in the open email (offsets there are into its cleaned text)
+      for (const text of [sig.interaction_id === current ? this.bodyText : "", snippet, this.bodyText]) {
+        const at = text ? text.toLowerCase().indexOf(String(sig.text).toLowerCase()) : -1;
+        if (at >= 0) return sentenceAround(text, at, at + sig.text.length);
+      }
+      return h("mark", {}, sig.text);
+    };
     fill(this.nodes.signals, heading, h("ul.list", {}, s.signals.slice(0, 6).map((sig) => {
       const value = typeof sig.value === "object" && sig.value ? Object.values(sig.value).join(" ") : sig.value;
-      const source = snippets.get(sig.interaction_id) || "";
-      const { start, end } = sig.evidence || {};
-      const inSource = source && start != null && source.slice(start, end) === sig.text;
       return h("li", {},
         h("div", {}, h(`span.kind${sig.kind === "risk" ? ".risk" : ""}`, {}, KIND_LABEL[sig.kind] || label(sig.kind)),
           value && String(value).toLowerCase() !== String(sig.text).toLowerCase() ? h("span.meta", {}, String(value)) : null,
           sig.occurred_at ? h("span.meta", {}, ` · ${relativeDay(sig.occurred_at)}`) : null),
-        h("p.quote", {}, inSource ? highlighted(source, start, end) : h("mark", {}, sig.text)));
+        h("p.quote", {}, context(sig)));
     })));
   }
 

@@ -151,7 +151,8 @@ async function loadInbox() {
   state.items = data.items;
   renderList();
   if (!state.items.length) { notice("This mailbox is empty. Load the sample company with `make demo`."); return; }
-  select(0);
+  const firstEmail = state.items.findIndex((i) => i.kind === "email" && i.folder === "inbox");
+  select(Math.max(0, firstEmail));
 }
 
 async function start() {
