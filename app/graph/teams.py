@@ -31,8 +31,13 @@ with warnings.catch_warnings():  # the builders warn about their own deprecated 
     from msgraph.generated.models.teamwork_activity_topic_source import (
         TeamworkActivityTopicSource,
     )
+
+    # the builders reached through client.users[...].teamwork are defined on first use
+    from msgraph.generated.users.item.teamwork import (
+        teamwork_request_builder as _teamwork,  # noqa: F401
+    )
     from msgraph.generated.users.item.teamwork.send_activity_notification import (
-        send_activity_notification_request_builder as _builder,  # noqa: F401 (warm import)
+        send_activity_notification_request_builder as _send,  # noqa: F401
     )
     from msgraph.generated.users.item.teamwork.send_activity_notification.send_activity_notification_post_request_body import (  # noqa: E501
         SendActivityNotificationPostRequestBody,

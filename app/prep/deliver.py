@@ -161,10 +161,11 @@ def send_due_cards(db: Database, graph: Graph, now: datetime | None = None, *,
                 assert user is not None and row is not None
                 title = (row.card or {}).get("fallbackText", "Your meeting")
                 claimed = session.execute(sa.update(PrepDelivery).where(
-                    PrepDelivery.tenant_id == tenant_id, PrepDelivery.id == c.delivery_id,
-                    PrepDelivery.status == "sent").values(status="cancelled"))
+                    PrepDelivery.tenant_id == tenant_id, PrepDelivery.chain_id == c.chain_id,
+                    PrepDelivery.kind == "card", PrepDelivery.status == "sent",
+                ).values(status="cancelled"))
                 recipient = _recipient(user)
-            if claimed.rowcount != 1:  # type: ignore[attr-defined]
+            if not claimed.rowcount:  # type: ignore[attr-defined]
                 continue
             notice = teams.ActivityNotice(
                 user=recipient, activity_type="meetingCancelled", topic="Meeting prep",

@@ -178,13 +178,15 @@ def due_cancellations(session: Session, tenant_id: uuid.UUID,
         .join(Interaction, sa.and_(Interaction.tenant_id == PrepDelivery.tenant_id,
                                    Interaction.id == PrepDelivery.meeting_id), isouter=True)
         .where(PrepDelivery.tenant_id == tenant_id, PrepDelivery.kind == "card",
-               PrepDelivery.status == "sent", PrepDelivery.meeting_start > now)).all()
-    out = []
+               PrepDelivery.status == "sent", PrepDelivery.meeting_start > now)
+        .order_by(PrepDelivery.created_at)).all()
+    latest: dict[int, DueCancellation] = {}  # a moved meeting's chain has several cards
     for d, cancelled, deleted_at in rows:
         if (cancelled or deleted_at is not None or cancelled is None) and d.meeting_id:
-            out.append(DueCancellation(tenant_id=tenant_id, delivery_id=d.id, user_id=d.user_id,
-                                       meeting_id=d.meeting_id, chain_id=d.chain_id))
-    return out
+            latest[d.chain_id] = DueCancellation(
+                tenant_id=tenant_id, delivery_id=d.id, user_id=d.user_id,
+                meeting_id=d.meeting_id, chain_id=d.chain_id)
+    return list(latest.values())
 
 
 def due_digests(session: Session, tenant_id: uuid.UUID, now: datetime,

@@ -73,9 +73,9 @@ def standin() -> Iterator[Any]:
 def graph(standin: Any, world: Any) -> Graph:
     """Graph (msal + msgraph-sdk) pointed at the stand-in, which knows the world's sellers."""
     standin.state.teams.clear()
-    for user in world.users.values():
-        if standin.state.store.mailbox(user.email) is None:
-            standin.state.store.add_mailbox(user.email, str(user.oid), user.display_name)
+    for user in world.users.values():  # each test's world mints new object ids
+        standin.state.store.add_mailbox(user.email, str(user.oid), user.display_name).oid = \
+            str(user.oid)
     config = GraphConfig(base_url=standin.graph_url, authority_host=standin.base_url,
                          client_id="storyline-prep", client_secret=Secret("s3cret"),
                          verify=str(standin.ca_path), max_retries=1, max_retry_after=0.05)
