@@ -51,7 +51,7 @@ export class StoryView {
     const seq = ++this.seq;
     if (this.abort) this.abort.abort();
     this.abort = new AbortController();
-    this.item = item; this.me = me; this.logged = null;
+    this.item = item; this.me = me; this.logged = null; this.side = null;
     const people = externalPeople(item, me);
     if (!people.length) {
       this.state("empty", h("div.state.state-empty", {},
@@ -176,6 +176,7 @@ export class StoryView {
       fill(this.nodes.footer, this.footerNode(person));
     } else {
       this.selected = index;
+      this.side = null;
       this.render();
     }
     if (keepFocus) this.root.querySelector('.people [aria-selected="true"]')?.focus();
