@@ -40,10 +40,11 @@ LABEL_RE = re.compile(
 )
 NAME_TOKEN = re.compile(r"^(?:[A-Z][a-zA-Z'\u00c0-\u017f-]+|[A-Z]\.?|[A-Z]{2,})$")
 SPLIT_RE = re.compile(
-    r"\s+[|•·–—/]\s+|\s+-\s+|,\s+(?!(?:inc|llc|ltd|l\.?l\.?[cp]|corp|gmbh|ag|plc)\b)|\s+at\s+|\t+",
+    r"\s+[|•·–—/]\s+|,\s+(?!(?:inc|llc|ltd|l\.?l\.?[cp]|corp|gmbh|ag|plc)\b)|\s+at\s+|\t+",
     re.I,
 )
 MOBILE_LINES = 3
+CREDENTIALS_RE = re.compile(r"(?:(?:cfa|cpa|pe|p\.e\.|phd|ph\.d\.|mba|esq|jd|pmp|cissp)[,. ]*)+", re.I)
 DISCLAIMER_RE = re.compile(
     r"^\s*(confidentiality|confidential|disclaimer|privileged|notice:|important notice|"
     r"this (e-?mail|message|communication)\b|the information (contained|in this)|"
@@ -189,7 +190,8 @@ def _plain_label(part: str, name_shaped_ok: bool = False) -> bool:
 def parse_signature(text: str, start: int, region: str = "US") -> Signature:
     """Returns the contact fields of a signature block (``start`` is its offset, kept as is)."""
     lex = _lexicon()
-    lines = [ln.strip() for ln in text.split("\n") if ln.strip()]
+    lines = [ln.strip().lstrip(">").strip() for ln in text.split("\n")]
+    lines = [ln for ln in lines if ln and not CREDENTIALS_RE.fullmatch(ln)]
     emails = list(dict.fromkeys(EMAIL_RE.findall(text)))
     urls = [u.rstrip(".,;)") for u in URL_RE.findall(EMAIL_RE.sub(" ", text))]
     phones: list[str] = []
@@ -202,6 +204,9 @@ def parse_signature(text: str, start: int, region: str = "US") -> Signature:
         if _contact_like(LABEL_RE.sub("", line)) or ADDRESS_RE.search(line) or _is_closing(line):
             continue
         parts = [p.strip() for p in SPLIT_RE.split(line) if p and p.strip()] or [line]
+        head, dash, tail = parts[0].partition(" - ")
+        if dash and looks_like_name(head):  # "Dana Whitfield - VP Procurement"
+            parts[:1] = [head, tail]
         for part in parts:
             if name is None and title is None and looks_like_name(part):
                 name = part.rstrip(",")
