@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
+import ssl
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from typing import Any, TypeVar
@@ -64,9 +65,11 @@ async def graph_client(
 ) -> AsyncIterator[GraphServiceClient]:
     """A GraphServiceClient bound to the running loop, closed when the block ends."""
     timeout = httpx.Timeout(config.timeout, connect=config.connect_timeout)
+    verify: bool | ssl.SSLContext = config.verify if isinstance(config.verify, bool) else \
+        ssl.create_default_context(cafile=config.verify)
     http = httpx.AsyncClient(
         timeout=timeout,
-        verify=config.verify,
+        verify=verify,
         trust_env=False,  # no proxy or CA bundle from the environment
         transport=transport,
         limits=httpx.Limits(max_connections=64, max_keepalive_connections=32),

@@ -25,17 +25,14 @@ class GraphConfig:
     max_retries: int = 8  # per request, for 429/503/dropped connections
     max_retry_after: float = 60.0  # longest single wait we accept from Retry-After
     body_type: str = "text"  # Prefer: outlook.body-content-type
+    # Graph's app-permission scope is named by its resource, whichever host serves it
+    # (a local stand-in included); national clouds set their own.
+    scope: str = "https://graph.microsoft.com/.default"
 
     @property
     def graph_host(self) -> str:
         """The one host that receives our bearer tokens."""
         return (urlsplit(self.base_url).hostname or "").lower()
-
-    @property
-    def scope(self) -> str:
-        """The app-permission scope for the configured Graph (``https://host/.default``)."""
-        parts = urlsplit(self.base_url)
-        return f"{parts.scheme}://{parts.netloc}/.default"
 
     @classmethod
     def from_settings(cls, settings: Settings, **overrides: Any) -> GraphConfig:

@@ -30,6 +30,7 @@ from .mapping import email_to_interaction, meeting_to_interaction
 
 log = logging.getLogger(__name__)
 FOLDERS = ("inbox", "sentitems", CALENDAR)
+PHASES = ("sentitems", CALENDAR, "inbox")
 Extract = Callable[[list[Any]], list[Any]]  # MailMessage list -> extraction results (or None)
 
 
@@ -57,6 +58,12 @@ class SyncReport:
     removed: int = 0
     restarted: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    skip_reasons: dict[str, int] = field(default_factory=dict)
+
+    def skip(self, reason: str) -> None:
+        """Counts one item left out, by why."""
+        self.skipped += 1
+        self.skip_reasons[reason] = self.skip_reasons.get(reason, 0) + 1
 
 
 def _state(session: Session, tenant_id: uuid.UUID, user_id: uuid.UUID, folder: str) -> SyncState:
@@ -105,7 +112,7 @@ def _store_page(session: Session, tenant_id: uuid.UUID, user_id: uuid.UUID, fold
             record = email_to_interaction(item, mailbox_user_id=user_id, folder=folder,
                                           findings=found)
         if record is None:
-            report.skipped += 1
+            report.skip("not recordable (draft, no id or date)")
             continue
         outcome = record_interaction(session, tenant_id=tenant_id, item=record)
         if outcome.status == "stored":
@@ -113,7 +120,7 @@ def _store_page(session: Session, tenant_id: uuid.UUID, user_id: uuid.UUID, fold
         elif outcome.status == "duplicate":
             report.duplicates += 1
         else:
-            report.skipped += 1
+            report.skip(outcome.reason or "skipped")
     for graph_id in page.removed:
         if remove_from_mailbox(session, tenant_id=tenant_id, user_id=user_id, graph_id=graph_id):
             report.removed += 1
@@ -126,6 +133,9 @@ def _store_page(session: Session, tenant_id: uuid.UUID, user_id: uuid.UUID, fold
         state.next_link, state.delta_link = None, page.delta_link
         state.last_success_at, state.last_error = datetime.now(UTC), None
     session.commit()
+    # Nothing of this page is needed again: a small identity map keeps flushes cheap and
+    # memory flat however long the backfill.
+    session.expunge_all()
     report.stored += stored
     return len(page.items) + len(page.removed)
 
@@ -154,33 +164,49 @@ def sync_mailboxes(
         streams = _streams(session, tenant_id, users, options, now)
         if not streams:
             return report
-        failed: set[Stream] = set()
-        for event in graph.pages(str(tenant_id), list(streams), buffer=options.buffer):
-            user_id, folder = streams[event.stream]
-            if event.stream in failed:
-                continue
-            if event.restarted:
-                state = _state(session, tenant_id, user_id, folder)
-                state.next_link = state.delta_link = None
-                session.commit()
-                report.restarted.append(f"{user_id}/{folder}")
-                continue
-            if event.error is not None:
-                _note_error(session, tenant_id, user_id, folder, event.error.message)
-                report.errors.append(f"{user_id}/{folder}: {event.error.message}")
-                continue
-            assert event.page is not None
-            handled = _page_with_retry(session, tenant_id, user_id, folder, event.page,
-                                       extract, report)
-            if handled is None:
-                failed.add(event.stream)
-                report.errors.append(f"{user_id}/{folder}: page not stored")
-                continue
-            report.pages += 1
-            report.seen += len(event.page.items)
-            if progress is not None:
-                progress(handled)
+        # Sent Items, then the calendar, then the inbox: the contacts and accounts each
+        # creates decide whether the next one's items count (contact policy), so the outcome
+        # must not depend on which folder's pages happen to arrive first. Within a phase,
+        # mailboxes run concurrently.
+        others = sorted({st.folder for st in streams} - set(PHASES))
+        for folder in (*PHASES, *others):
+            phase = [st for st in streams if st.folder == folder]
+            if phase:
+                _consume(session, graph, tenant_id, streams, phase, options, extract,
+                         progress, report)
     return report
+
+
+def _consume(session: Session, graph: Graph, tenant_id: uuid.UUID,
+             streams: dict[Stream, tuple[uuid.UUID, str]], phase: list[Stream],
+             options: SyncOptions, extract: Extract | None,
+             progress: Callable[[int], None] | None, report: SyncReport) -> None:
+    failed: set[Stream] = set()
+    for event in graph.pages(str(tenant_id), phase, buffer=options.buffer):
+        user_id, folder = streams[event.stream]
+        if event.stream in failed:
+            continue
+        if event.restarted:
+            state = _state(session, tenant_id, user_id, folder)
+            state.next_link = state.delta_link = None
+            session.commit()
+            report.restarted.append(f"{user_id}/{folder}")
+            continue
+        if event.error is not None:
+            _note_error(session, tenant_id, user_id, folder, event.error.message)
+            report.errors.append(f"{user_id}/{folder}: {event.error.message}")
+            continue
+        assert event.page is not None
+        handled = _page_with_retry(session, tenant_id, user_id, folder, event.page,
+                                   extract, report)
+        if handled is None:
+            failed.add(event.stream)
+            report.errors.append(f"{user_id}/{folder}: page not stored")
+            continue
+        report.pages += 1
+        report.seen += len(event.page.items)
+        if progress is not None:
+            progress(handled)
 
 
 def _page_with_retry(session: Session, tenant_id: uuid.UUID, user_id: uuid.UUID, folder: str,

@@ -66,6 +66,9 @@ class InlineRunner:
                 self._pending.discard(key)
             try:
                 self._run(key[0], dict(key[1]))
+            except Exception:  # noqa: BLE001 - the worker's top level: log, count, go on
+                self.failures += 1
+                log.exception("job %s crashed", key[0])
             finally:
                 self._queue.task_done()
 

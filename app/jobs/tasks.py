@@ -44,7 +44,12 @@ def sync_mailbox(ctx: JobContext, *, tenant_id: str, user_id: str,
             report = run_sync(ctx.db, ctx.graph, tenant_id=uuid.UUID(tenant_id),
                               user_id=uuid.UUID(user_id), options=options, extract=ctx.extract)
             for name, value in asdict(report).items():
-                totals[name] = totals.get(name, 0 if isinstance(value, int) else []) + value
+                if isinstance(value, dict):
+                    merged = totals.setdefault(name, {})
+                    for k, v in value.items():
+                        merged[k] = merged.get(k, 0) + v
+                else:
+                    totals[name] = totals.get(name, 0 if isinstance(value, int) else []) + value
             if not ctx.locks.take_dirty(key):
                 break
             # a request for any folder arrived meanwhile: the next round covers them all

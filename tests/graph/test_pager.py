@@ -84,7 +84,7 @@ def test_an_expired_token_restarts_a_full_round(fake: FakeGraph,
                                       "drafts", "junk")])
 def test_no_more_than_four_requests_in_flight_per_mailbox(
         fake: FakeGraph, graph_config: GraphConfig, folders: tuple[str, ...]) -> None:
-    fake.latency = 0.02
+    fake.latency = 0.01
     for folder in folders:
         _fill(fake, "ann", folder, 15)
         _fill(fake, "bob", folder, 15)

@@ -122,7 +122,7 @@ def test_a_throttled_backfill_still_stores_everything(
 def test_an_expired_delta_token_resyncs_without_doubles(
         db: Database, team: Team, fake: FakeGraph, graph: Graph) -> None:
     _backfill(fake, 15)
-    sync_mailbox(db, graph, tenant_id=team.tenant_id, user_id=team.users["ann"], options=MAIL)
+    sync_mailbox(db, graph, tenant_id=team.tenant_id, user_id=team.users["ann"], options=INBOX)
     fake.expired = True
     calls: list[Any] = []
     fake_expire_once = fake.handle
@@ -135,7 +135,7 @@ def test_an_expired_delta_token_resyncs_without_doubles(
 
     fake.handle = expire_once  # type: ignore[method-assign]
     report = sync_mailbox(db, graph, tenant_id=team.tenant_id, user_id=team.users["ann"],
-                          options=MAIL)
+                          options=INBOX)
     assert len(report.restarted) >= 1 and not report.errors
     assert len(_interactions(db)) == 15
     assert report.duplicates >= 10
