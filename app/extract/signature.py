@@ -157,8 +157,16 @@ def _sig_line(s: str) -> bool:
 def _trailing_block(lines: list[tuple[int, str]]) -> int | None:
     """The last paragraphs, when they are a name alone or short lines with contact details."""
     paras = _paragraphs(lines)
-    if len(paras) < 2:
+    if not paras:
         return None
+    if len(paras) == 1:  # a forward with nothing but the sender's block
+        only = paras[0]
+        opens = looks_like_name(only[0][1]) or _is_closing(only[0][1])
+        fits = len(only) <= MAX_SIGNATURE_LINES and all(_sig_line(s) for _, s in only)
+        contact = any(_contact_like(s) for _, s in only)
+        if not (opens and fits and contact):
+            return None
+        return only[1][0] if _is_closing(only[0][1]) and len(only) > 1 else only[0][0]
     last = paras[-1]
     if len(last) == 1 and looks_like_name(last[0][1]):
         return last[0][0]
