@@ -120,7 +120,8 @@ def inbox() -> Any:
     items = []
     for i, folder in rows:
         roles = _people(people.get(i.id, []))
-        sender = (roles.get("from") or roles.get("organizer") or [None])[0]
+        senders = roles.get("from") or roles.get("organizer") or []
+        sender = senders[0] if senders else None
         items.append({
             "id": str(i.id), "kind": i.kind, "folder": folder, "direction": i.direction,
             "subject": i.subject, "snippet": i.snippet, "body": (i.body_text or "")[:BODY_LIMIT],
