@@ -30,7 +30,7 @@ def _lines(stream: IO[bytes]) -> Iterator[str]:
 def _decode(line: str) -> EmailIn | dict[str, Any]:
     try:
         obj = json.loads(line)
-    except ValueError as exc:
+    except json.JSONDecodeError as exc:
         return {"id": None, "error": f"invalid JSON: {exc.msg} at column {exc.colno}"}
     try:
         return email_from_json(obj)

@@ -12,15 +12,16 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from datetime import date
+from typing import cast
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from . import rules
 from .dates import resolve
-from .types import Commitment, Signal
+from .types import Commitment, CommitmentKind, Owner, Signal
 
-OWNER = {"promise": "sender", "request": "recipient"}
+OWNER: dict[str, Owner] = {"promise": "sender", "request": "recipient"}
 
 
 def ensure_extensions() -> None:
@@ -79,10 +80,10 @@ class CommitmentFinder:
                 start = sent.start_char + (len(sent.text) - len(sent.text.lstrip()))
                 found.append(
                     Commitment(
-                        raw.kind,
+                        cast(CommitmentKind, raw.kind),
                         OWNER[raw.kind],
                         raw.action,
-                        due,  # type: ignore[arg-type]
+                        due,
                         text,
                         start,
                         start + len(text),

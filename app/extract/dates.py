@@ -147,8 +147,17 @@ def resolve(phrase: str, ref: date) -> date | None:
         return resolve(rest, ref) if rest and rest != "today" else ref
     if p.startswith(("today", "tonight", "this morning", "this afternoon", "this evening")):
         return ref
-    if p in ("asap", "as soon as possible", "right away", "shortly", "later today", "noon",
-             "midday", "first thing", "first thing in the morning") or re.fullmatch(
+    if p in (
+        "asap",
+        "as soon as possible",
+        "right away",
+        "shortly",
+        "later today",
+        "noon",
+        "midday",
+        "first thing",
+        "first thing in the morning",
+    ) or re.fullmatch(
         r"\d{1,2}(?::\d{2})?\s?(?:am|pm|a\.m\.|p\.m\.)|in the next .*(?:hours|minutes)", p
     ):
         return ref  # the same working day

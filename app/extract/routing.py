@@ -34,7 +34,7 @@ def needs_tagger(sentence: str, found_request: bool) -> bool:
     if found_request or sentence.rstrip().endswith("?"):
         return False
     m = _WORD.match(strip_lead(sentence.strip()))
-    return bool(m) and m.group(0).lower() not in _CLOSED
+    return m is not None and m.group(0).lower() not in _CLOSED
 
 
 # capitalised words that are never a person or an organisation

@@ -92,10 +92,10 @@ def commitment_patterns() -> tuple[Pattern, ...]:
             str(r["kind"]),
             str(r["id"]),
             re.compile(str(r["regex"]), re.I),
-            float(r["confidence"]),
+            float(str(r["confidence"])),
             None,
             bool(r.get("needs_due", False)),
-        )  # type: ignore[arg-type]
+        )
         for r in _load("commitments.jsonl")
     )
 
@@ -108,9 +108,9 @@ def signal_patterns() -> tuple[Pattern, ...]:
             str(r["kind"]),
             str(r["id"]),
             re.compile(str(r["regex"]), re.I),
-            float(r["confidence"]),
-            r.get("value"),
-        )  # type: ignore[arg-type]
+            float(str(r["confidence"])),
+            str(r["value"]) if r.get("value") is not None else None,
+        )
         for r in _load("signals.jsonl")
     )
 

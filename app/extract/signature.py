@@ -44,7 +44,9 @@ SPLIT_RE = re.compile(
     re.I,
 )
 MOBILE_LINES = 3
-CREDENTIALS_RE = re.compile(r"(?:(?:cfa|cpa|pe|p\.e\.|phd|ph\.d\.|mba|esq|jd|pmp|cissp)[,. ]*)+", re.I)
+CREDENTIALS_RE = re.compile(
+    r"(?:(?:cfa|cpa|pe|p\.e\.|phd|ph\.d\.|mba|esq|jd|pmp|cissp)[,. ]*)+", re.I
+)
 DISCLAIMER_RE = re.compile(
     r"^\s*(confidentiality|confidential|disclaimer|privileged|notice:|important notice|"
     r"this (e-?mail|message|communication)\b|the information (contained|in this)|"
