@@ -22,9 +22,22 @@
     })]);
   }
 
+  function loadScript(src) {
+    return new Promise(function (resolve, reject) {
+      var script = document.createElement("script");
+      script.src = src;
+      script.onload = resolve;
+      script.onerror = function () { reject(new Error("could not load " + src)); };
+      document.head.append(script);
+    });
+  }
+
   async function teamsContext() {
-    if (!window.microsoftTeams || window.parent === window) { return null; }
+    // Only a framed page can be in Teams. The Teams client is loaded then, not before: on
+    // load it fetches Teams' list of valid host origins, which a page on its own never needs.
+    if (window.parent === window || mode === "preview") { return null; }
     try {
+      await loadScript(body.dataset.teamsJs);
       await withTimeout(microsoftTeams.app.initialize(), 4000);
       return await microsoftTeams.app.getContext();
     } catch (e) {

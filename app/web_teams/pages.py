@@ -22,6 +22,8 @@ bp = Blueprint("teams", __name__, template_folder="templates")
 TEAMS_ORIGINS = ("https://teams.microsoft.com", "https://*.teams.microsoft.com",
                  "https://*.cloud.microsoft", "https://*.office.com",
                  "https://*.microsoft365.com", "https://outlook.office.com")
+# The Teams client library fetches its list of valid host origins from Microsoft's CDN.
+TEAMS_JS_CONNECT = " https://res.cdn.office.net"
 
 
 def static_dir() -> Path:
@@ -34,7 +36,8 @@ def policy(*, framed: bool) -> str:
     ancestors = "'self' " + " ".join(TEAMS_ORIGINS) if framed else "'none'"
     return "; ".join([
         "default-src 'self'", "script-src 'self'", "style-src 'self' 'unsafe-inline'",
-        "img-src 'self' data:", "connect-src 'self'", "object-src 'none'",
+        "img-src 'self' data:", f"connect-src 'self'{TEAMS_JS_CONNECT if framed else ''}",
+        "object-src 'none'",
         "base-uri 'none'", "form-action 'none'", f"frame-ancestors {ancestors}",
     ])
 
