@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from alembic import context
 
+import app.prep.models  # noqa: F401  (registers prep_deliveries on the metadata)
 from app.db import make_engine
 from app.records.models import Base
 from app.settings import load_settings
