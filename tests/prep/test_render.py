@@ -99,6 +99,8 @@ def test_the_tab_renders_the_meetings_prep_card_and_the_story(page: Any,
     for expected in ("Harbourline: rollout review", "What changed since the last meeting",
                      "Jonas Weber", "send the revised quote", "Suggested agenda"):
         assert expected in text, expected
+    assert "**" not in text and "1\\." not in text  # markdown is rendered, not shown
+    assert page.locator("#card strong", has_text="Jonas Weber").count() == 1
     assert page.locator("#card button", has_text="Open the full story").count() == 1
     page.locator("#story h2").first.wait_for()
     assert "The story with" in page.locator("#story").inner_text()
