@@ -8,7 +8,7 @@ HOST  ?= 127.0.0.1
 PORT  ?= 5000
 export STORYLINE_INSTANCE_PATH ?= $(CURDIR)/instance
 
-.PHONY: help venv install system-deps services migrate sample demo serve test test-fast lint bench lock clean
+.PHONY: help venv install node system-deps services migrate sample demo serve test test-fast lint bench package lock clean
 
 help:
 	@echo "make demo   - install, migrate, load the sample company, serve on http://$(HOST):$(PORT)"
@@ -23,7 +23,16 @@ $(VENV)/.installed: pyproject.toml requirements.lock requirements-model.txt
 	$(PIP) install --quiet --no-deps --no-build-isolation -e .
 	@touch $@
 
-venv install: $(VENV)/.installed
+venv: $(VENV)/.installed
+install: $(VENV)/.installed node
+
+# MSAL.js for the task pane's sign-in and office-addin-manifest for offline validation.
+node_modules/.installed: package.json package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+	  npm ci --no-audit --no-fund --loglevel=error && touch $@; \
+	else echo "npm not found: the manifest.json validation test will skip"; fi
+
+node: node_modules/.installed
 
 # Debian packages the browser tests and the load benchmark use (root on these machines).
 system-deps:
@@ -62,8 +71,12 @@ lint: install
 bench: install system-deps services
 	$(PY) -m bench
 
+# The zip to upload to Microsoft 365 (unified manifest + icons) and the XML manifest.
+package: install
+	$(PY) scripts/package-addin $(if $(ORIGIN),--origin $(ORIGIN)) $(if $(CLIENT_ID),--client-id $(CLIENT_ID))
+
 lock:
 	$(PIP) freeze | grep -viE '^(en[-_]core|-e |storyline)' > requirements.lock.new && mv requirements.lock.new requirements.lock
 
 clean:
-	rm -rf $(VENV) instance/*.db
+	rm -rf $(VENV) node_modules dist instance/*.db

@@ -23,9 +23,11 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     from . import cli, cli_sync, logs
     from .api import init_app as init_api
+    from .web import init_app as init_web
 
     logs.init_app(app, settings)
     init_api(app, settings)
+    init_web(app)
     cli.init_app(app)
     cli_sync.register(app)
     return app
