@@ -67,9 +67,9 @@ def _attendee(a: AttendeePrep) -> Element:
     ]}
 
 
-def _commitment_line(c: CommitmentPrep, today_label: bool = True) -> str:
+def _commitment_line(c: CommitmentPrep) -> str:
     owner = "We owe" if c.side == "us" else "They owe"
-    due = f" (due {short_day(c.due_on)})" if c.due_on and today_label else ""
+    due = f" (due {short_day(c.due_on)})" if c.due_on else ""
     flag = "**Overdue** \u00b7 " if c.overdue else ""
     who = f" \u2014 {md(clip(c.who, 50))}" if c.who and c.side == "them" else ""
     return f"{flag}{owner}: {md(clip(c.action, 140))}{due}{who}"

@@ -19,6 +19,7 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
 from app.db import Database
+from app.errors import NotFound
 from app.graph import teams
 from app.graph.errors import GraphError
 from app.graph.service import Graph
@@ -71,7 +72,7 @@ def _recipient(user: User) -> str:
 def _claim(db: Database, due: DueCard | DueDigest, kind: str, card: dict[str, Any],
            meeting_id: uuid.UUID | None, meeting_start: datetime | None) -> uuid.UUID | None:
     """Writes the delivery row before sending; None when another worker got there first."""
-    retry_of = due.retry_of if isinstance(due, DueCard) else None
+    retry_of = due.retry_of
     try:
         with db.session() as session:
             if retry_of is not None:
@@ -114,12 +115,16 @@ def _send(db: Database, graph: Graph, tenant_id: uuid.UUID, delivery_id: uuid.UU
 
 def _deliver_card(db: Database, graph: Graph, due: DueCard, now: datetime,
                   options: PrepOptions) -> str:
-    with db.session() as session:
-        prep = gather_prep(session, tenant_id=due.tenant_id, meeting_id=due.meeting_id,
-                           user_id=due.user_id, now=now, links=options.links)
-        user = session.get(User, (due.tenant_id, due.user_id))
-        assert user is not None
-        recipient = _recipient(user)
+    try:
+        with db.session() as session:
+            prep = gather_prep(session, tenant_id=due.tenant_id, meeting_id=due.meeting_id,
+                               user_id=due.user_id, now=now, links=options.links)
+            user = session.get(User, (due.tenant_id, due.user_id))
+            assert user is not None
+            recipient = _recipient(user)
+    except NotFound:  # the meeting or seller went away since the schedule was read
+        return "skipped"
+
     card = prep_card(prep)
     delivery_id = _claim(db, due, "card", card, due.meeting_id, due.starts_at)
     if delivery_id is None:

@@ -65,6 +65,7 @@ class DueDigest:
     meeting_ids: tuple[uuid.UUID, ...]
     dedupe_key: str
     chain_id: int
+    retry_of: uuid.UUID | None = None  # a failed delivery row to reuse
 
 
 @dataclass(frozen=True)
@@ -203,9 +204,10 @@ def due_digests(session: Session, tenant_id: uuid.UUID, now: datetime,
         if not at <= now < at + options.digest_grace:
             continue
         key = f"digest:{day.isoformat()}"
-        if session.scalar(sa.select(PrepDelivery.id).where(
-                PrepDelivery.tenant_id == tenant_id, PrepDelivery.user_id == uid,
-                PrepDelivery.dedupe_key == key)) is not None:
+        earlier = session.execute(sa.select(PrepDelivery.id, PrepDelivery.status).where(
+            PrepDelivery.tenant_id == tenant_id, PrepDelivery.user_id == uid,
+            PrepDelivery.dedupe_key == key)).first()
+        if earlier is not None and earlier[1] != "failed":
             continue
         start, end = local_day_bounds(day, tz)
         mine = sa.select(Participant.interaction_id).where(
@@ -219,5 +221,6 @@ def due_digests(session: Session, tenant_id: uuid.UUID, now: datetime,
         if meetings:
             due.append(DueDigest(tenant_id=tenant_id, user_id=uid, day=day, time_zone=tz.key,
                                  scheduled_for=at, meeting_ids=meetings, dedupe_key=key,
-                                 chain_id=chain_id(tenant_id, uid, "digest", day)))
+                                 chain_id=chain_id(tenant_id, uid, "digest", day),
+                                 retry_of=earlier[0] if earlier is not None else None))
     return due

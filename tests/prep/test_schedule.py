@@ -170,9 +170,14 @@ def test_a_digest_goes_once_a_day_and_not_at_all_without_customer_meetings(
         morning = datetime(2026, 11, 23, 6, 45, tzinfo=UTC)
         meeting(s, "today", morning + timedelta(hours=3), MAYA, [JONAS])
         (due,) = due_digests(s, TENANT_A, morning, OPTIONS)  # Tom has no customer meeting
-        s.add(PrepDelivery(tenant_id=TENANT_A, user_id=due.user_id, kind="digest",
+        row = PrepDelivery(tenant_id=TENANT_A, user_id=due.user_id, kind="digest",
                            dedupe_key=due.dedupe_key, scheduled_for=due.scheduled_for,
-                           status="sent", chain_id=due.chain_id))
+                           status="failed", chain_id=due.chain_id)
+        s.add(row)
+        s.flush()
+        (retry,) = due_digests(s, TENANT_A, morning + timedelta(minutes=5), OPTIONS)
+        assert retry.retry_of == row.id  # Graph refused it: try again while it is morning
+        row.status = "sent"
         s.flush()
         assert due_digests(s, TENANT_A, morning + timedelta(minutes=30), OPTIONS) == []
 
