@@ -9,15 +9,13 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from .io import email_from_json
 from .pipeline import Extractor
-from .reply import quote_start, split_reply
-from .signature import parse_signature, split_signature
 from .types import ExtractionResult
 
 
@@ -172,136 +170,3 @@ def _field(tally: PRF, gold: set[str], pred: set[str]) -> None:
     tally.tp += len(gold & pred)
     tally.fp += len(pred - gold)
     tally.fn += len(gold - pred)
-
-
-# --- the development sets in ../shared/datasets ---------------------------------------------
-
-SIG_FIELDS = {
-    "Name": "name",
-    "Position": "title",
-    "Organisation": "company",
-    "Phone": "phones",
-    "Fax": "phones",
-    "Mail": "emails",
-}
-
-
-def score_intent(rows: Iterable[dict[str, Any]], extractor: Extractor) -> dict[str, Any]:
-    """Sentence-level requests/commitments, as the set defines them: a request or proposal
-    to the reader, or a commitment that states a time (our promises without one do not count).
-    """
-    rows = list(rows)
-    emails = [email_from_json({"id": r["id"], "body": r["text"]}) for r in rows]
-    results = extractor.extract_many(emails)
-    tally = PRF()
-    for r, res in zip(rows, results, strict=True):
-        hit = any(c.kind == "request" or c.due_text for c in res.commitments)
-        _field(tally, {"x"} if r["label"] else set(), {"x"} if hit else set())
-    return tally.as_dict()
-
-
-def _gold_zone_fields(row: dict[str, Any], cut: int) -> dict[str, set[str]]:
-    gold: dict[str, set[str]] = {k: set() for k in ("name", "title", "company", "phones", "emails")}
-    for s in row["spans"]:
-        kind = s["type"].rsplit("/", 1)[-1]
-        in_sig = s["type"].startswith("Body/Signature/") and kind in SIG_FIELDS
-        # a full name in the sign-off ("Thanks,\nKate Symes") is the contact's name as well
-        outro_name = s["type"] == "Body/Outro/Name" and len(s["text"].split()) >= 2
-        if s["start"] < cut and (in_sig or outro_name):
-            field = "name" if outro_name else SIG_FIELDS[kind]
-            gold[field].add(_field_norm(field, s["text"]))
-    return gold
-
-
-def _field_norm(field: str, value: str) -> str:
-    if field == "phones":
-        return re.sub(r"\D", "", value)[-10:]
-    return " ".join(value.lower().replace(",", " ").split())
-
-
-def score_signature_zones(rows: Iterable[dict[str, Any]]) -> dict[str, Any]:
-    """Signature fields end to end (reply split, block finding, parsing) on labelled zones."""
-    per: dict[str, PRF] = {}
-    total = PRF()
-    for row in rows:
-        if not row.get("has_detailed_annotation"):
-            continue
-        text = row["text"]
-        heads = [s["start"] for s in row["spans"] if s["type"] == "Header"]
-        gold = _gold_zone_fields(row, min(heads) if heads else len(text))
-        _, sig = split_signature(split_reply(text)[0])
-        pred: dict[str, set[str]] = {k: set() for k in gold}
-        if sig is not None:
-            for k in ("name", "title", "company"):
-                if getattr(sig, k):
-                    pred[k].add(_field_norm(k, getattr(sig, k)))
-            pred["phones"] = {_field_norm("phones", p) for p in sig.phones}
-            pred["emails"] = {_field_norm("emails", e) for e in sig.emails}
-        for k in gold:
-            t = per.setdefault(k, PRF())
-            _field(t, gold[k], pred[k])
-    for t in per.values():
-        total.add(t)
-    return {"micro": total.as_dict(), "by_field": {k: v.as_dict() for k, v in sorted(per.items())}}
-
-
-def score_signature_blocks(rows: Iterable[dict[str, Any]]) -> dict[str, Any]:
-    """Signature fields given the labelled signature block (parsing alone)."""
-    total = PRF()
-    for row in rows:
-        if not row.get("signature_text"):
-            continue
-        sig = parse_signature(row["signature_text"], 0)
-        fields = row["fields"]
-        gold = {
-            "name": {_field_norm("name", v) for v in fields.get("name", [])},
-            "title": {_field_norm("title", v) for v in fields.get("position", [])},
-            "company": {_field_norm("company", v) for v in fields.get("organisation", [])},
-            "phones": {
-                _field_norm("phones", v) for v in fields.get("phone", []) + fields.get("fax", [])
-            },
-            "emails": {_field_norm("emails", v) for v in fields.get("mail", [])},
-        }
-        pred = {
-            "name": {_field_norm("name", sig.name)} if sig.name else set(),
-            "title": {_field_norm("title", sig.title)} if sig.title else set(),
-            "company": {_field_norm("company", sig.company)} if sig.company else set(),
-            "phones": {_field_norm("phones", p) for p in sig.phones},
-            "emails": {_field_norm("emails", e) for e in sig.emails},
-        }
-        for k in gold:
-            _field(total, gold[k], pred[k])
-    return total.as_dict()
-
-
-def score_reply_splitters(
-    rows: Iterable[dict[str, Any]], splitters: dict[str, Callable[[str], str]]
-) -> dict[str, Any]:
-    """Compares reply splitters on labelled quoted-header zones (new part vs. gold new part)."""
-    rows = [r for r in rows]
-    out: dict[str, Any] = {}
-    for name, split in splitters.items():
-        exact = leak = lost = 0
-        for row in rows:
-            text = row["text"]
-            heads = [s["start"] for s in row["spans"] if s["type"] == "Header"]
-            gold = _norm(text[: min(heads) if heads else len(text)]).split()
-            pred = _norm(split(text) or "").split()
-            common = sum((Counter(gold) & Counter(pred)).values())
-            exact += common >= 0.98 * max(len(gold), len(pred))
-            leak += len(pred) > len(gold) + 3
-            lost += len(pred) < 0.8 * len(gold)
-        n = max(1, len(rows))
-        out[name] = {
-            "new_part_correct": round(exact / n, 3),
-            "quote_leaked": round(leak / n, 3),
-            "new_text_lost": round(lost / n, 3),
-            "emails": len(rows),
-        }
-    return out
-
-
-def ours(text: str) -> str:
-    """Our splitter as a ``text -> new part`` function, for the comparison."""
-    cut = quote_start(text)
-    return text if cut is None else text[:cut]

@@ -201,11 +201,13 @@ class Extractor:
             ref = local_day(p.email.sent_at, p.email.time_zone)
             for a, b in split_sentences(p.reply_text):
                 text = p.reply_text[a:b]
-                found = find_commitments(text)
+                cue = is_candidate(text, self._names)
+                # no cue, no commitment: the cue pattern is the union of all commitment patterns
+                found = find_commitments(text) if cue else ()
                 request = any(c.kind == "request" for c in found)
                 tag = self.has_model and needs_tagger(text, request)
                 ner = needs_ner(text, self._names) and (self.has_model or self._names is not None)
-                if not (tag or ner or is_candidate(text, self._names)):
+                if not (tag or ner or cue):
                     continue
                 doc = self.nlp.make_doc(text)
                 doc._.ref_day, doc._.competitors = ref, self._competitors

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from .dates import find_due
@@ -121,14 +122,22 @@ def imperative_verbs() -> frozenset[str]:
     return frozenset(str(r["verb"]) for r in _load("imperative_verbs.jsonl"))
 
 
+def _union(patterns: Iterable[Pattern]) -> re.Pattern[str]:
+    joined = "|".join(f"(?:{p.regex.pattern})" for p in patterns if p.kind != "exclude")
+    return re.compile(joined.replace("(?P<action>", "(?:"), re.I)
+
+
+@cache
+def _any_signal() -> re.Pattern[str]:
+    return _union(signal_patterns())
+
+
 @cache
 def _any_cue() -> re.Pattern[str]:
-    parts = [
-        p.regex.pattern for p in commitment_patterns() + signal_patterns() if p.kind != "exclude"
-    ]
-    return re.compile("|".join(f"(?:{p})" for p in parts).replace("(?P<action>", "(?:"), re.I)
+    return _union(commitment_patterns() + signal_patterns())
 
 
+@lru_cache(maxsize=1024)  # several callers ask about the same sentence in a row
 def strip_lead(sentence: str) -> str:
     """The sentence without a leading vocative or discourse word ("Hi Ana, also ...")."""
     return sentence[_LEAD_RE.match(sentence).end() :]  # type: ignore[union-attr]
@@ -222,6 +231,8 @@ def find_signals(sentence: str, competitors: re.Pattern[str] | None = None) -> l
     out: list[RawSignal] = []
     seen: set[tuple[str, str | None]] = set()
     named = competitors.search(sentence) if competitors else None
+    if named is None and not _any_signal().search(sentence):
+        return out
     if named:
         out.append(RawSignal("competitor", named.group(0), named.start(), named.end(), 0.9))
         seen.add(("competitor", None))

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from app.extract import Extractor, evaluate
+from app.extract import Extractor, evaluate, evaluate_sets
 
 DATA = Path(__file__).with_name("data") / "emails.jsonl"
 DATASETS = Path(__file__).resolve().parents[3] / "shared" / "datasets"
@@ -31,14 +31,14 @@ def test_own_labelled_emails_meet_the_targets(blank_extractor: Extractor) -> Non
 @needs_datasets
 def test_reply_split_on_labelled_real_mail() -> None:
     zones = list(evaluate.read_jsonl(DATASETS / "signature-zones-train.jsonl"))
-    score = evaluate.score_reply_splitters(zones, {"ours": evaluate.ours})["ours"]
+    score = evaluate_sets.score_reply_splitters(zones, {"ours": evaluate_sets.ours})["ours"]
     assert score["new_part_correct"] >= 0.93 and score["quote_leaked"] <= 0.05
 
 
 @needs_datasets
 def test_signature_fields_on_labelled_real_mail() -> None:
     zones = evaluate.read_jsonl(DATASETS / "signature-zones-train.jsonl")
-    assert evaluate.score_signature_zones(zones)["micro"]["f1"] >= 0.78
+    assert evaluate_sets.score_signature_zones(zones)["micro"]["f1"] >= 0.78
 
 
 @needs_datasets
@@ -47,4 +47,4 @@ def test_requests_and_commitments_on_enron_sentences() -> None:
         warnings.simplefilter("ignore")
         ex = Extractor.from_settings(None)
     rows = evaluate.read_jsonl(DATASETS / "email-intent-train.jsonl")
-    assert evaluate.score_intent(rows, ex)["f1"] >= 0.68
+    assert evaluate_sets.score_intent(rows, ex)["f1"] >= 0.68
