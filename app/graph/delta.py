@@ -8,13 +8,19 @@ from __future__ import annotations
 
 import asyncio
 from datetime import UTC, datetime
+from typing import Any
 
+from kiota_abstractions.api_error import APIError
 from kiota_abstractions.base_request_configuration import RequestConfiguration
+from kiota_abstractions.response_handler import ResponseHandler
+from kiota_http.middleware.options import ResponseHandlerOption
+from kiota_serialization_json.json_parse_node_factory import JsonParseNodeFactory
 
 from .client import call_graph
 from .config import GraphConfig
 from .convert import is_removed, meeting_from_sdk, message_from_sdk
-from .sdk import EventDeltaBuilder, GraphServiceClient, MessageDeltaBuilder
+from .fastjson import page_from_json
+from .sdk import EventDeltaBuilder, GraphServiceClient, MessageDeltaBuilder, ODataError
 from .types import DeltaPage, MailMessage, Meeting
 
 MESSAGE_SELECT = [
@@ -28,7 +34,36 @@ def _iso(value: datetime) -> str:
     return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def _headers(config: RequestConfiguration, graph: GraphConfig, *, calendar: bool) -> None:
+class _PageHandler(ResponseHandler):
+    """Reads a delta page straight from the response body (see :mod:`fastjson`); errors
+    become the SDK's ``ODataError`` as they would without this handler."""
+
+    def __init__(self, *, calendar: bool, link: str | None) -> None:
+        self.calendar, self.link = calendar, link
+
+    async def handle_response_async(self, response: Any, error_map: Any = None) -> Any:
+        if response.status_code >= 400:
+            raise _api_error(response)
+        return page_from_json(response.content, calendar=self.calendar, link=self.link)
+
+
+def _api_error(response: Any) -> APIError:
+    err: APIError
+    try:
+        node = JsonParseNodeFactory().get_root_parse_node("application/json", response.content)
+        err = node.get_object_value(ODataError)
+    except ValueError:
+        err = APIError()
+    err.response_status_code = response.status_code
+    err.response_headers = dict(response.headers)
+    return err
+
+
+def _headers(config: RequestConfiguration, graph: GraphConfig, *, calendar: bool,
+             link: str | None) -> None:
+    if graph.parser == "json":
+        handler = ResponseHandlerOption(_PageHandler(calendar=calendar, link=link))
+        config.options = [*(config.options or []), handler]
     config.headers.add("Prefer", f"odata.maxpagesize={graph.page_size}")
     config.headers.add("Prefer", f'outlook.body-content-type="{graph.body_type}"')
     if calendar:
@@ -60,12 +95,14 @@ async def message_page(
             # Graph caps a filtered delta round at 5,000 messages; set a horizon on purpose.
             params.filter = f"receivedDateTime ge {_iso(since)}"
         config = RequestConfiguration(query_parameters=params)
-    _headers(config, graph, calendar=False)
+    _headers(config, graph, calendar=False, link=link)
     target = delta
     resp = await call_graph(
         lambda: target.get(request_configuration=config),
         config=graph, slots=slots, what=f"{folder} delta",
     )
+    if isinstance(resp, DeltaPage):
+        return resp
     items: list[MailMessage] = []
     removed: list[str] = []
     for msg in (resp.value if resp else None) or []:
@@ -103,12 +140,14 @@ async def event_page(
             start_date_time=_iso(start), end_date_time=_iso(end)
         )
         config = RequestConfiguration(query_parameters=params)
-    _headers(config, graph, calendar=True)
+    _headers(config, graph, calendar=True, link=link)
     target = delta
     resp = await call_graph(
         lambda: target.get(request_configuration=config),
         config=graph, slots=slots, what="calendar delta",
     )
+    if isinstance(resp, DeltaPage):
+        return resp
     items: list[Meeting] = []
     removed: list[str] = []
     for event in (resp.value if resp else None) or []:

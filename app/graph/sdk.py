@@ -30,6 +30,7 @@ with warnings.catch_warnings():
     for _name in _BUILDERS:
         importlib.import_module(f"msgraph.generated.{_name}")
     from msgraph import GraphRequestAdapter, GraphServiceClient
+    from msgraph.generated.models.o_data_errors.o_data_error import ODataError
     from msgraph.generated.users.item.calendar_view.delta.delta_request_builder import (
         DeltaRequestBuilder as EventDeltaBuilder,
     )
@@ -38,4 +39,4 @@ with warnings.catch_warnings():
     )
 
 __all__ = ["EventDeltaBuilder", "GraphRequestAdapter", "GraphServiceClient",
-           "MessageDeltaBuilder"]
+           "MessageDeltaBuilder", "ODataError"]

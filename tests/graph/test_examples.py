@@ -61,9 +61,10 @@ def serve(body: Any, status: int = 200) -> httpx.MockTransport:
     return httpx.MockTransport(lambda request: httpx.Response(status, json=body))
 
 
-def fetch(body: Any, *, calendar: bool) -> DeltaPage[Any]:
-    """One delta page fetched through the SDK from a server answering ``body``."""
-    config = GraphConfig(base_url="https://graph.microsoft.com/v1.0")
+def fetch(body: Any, *, calendar: bool, parser: str = "sdk") -> DeltaPage[Any]:
+    """One delta page fetched through the SDK from a server answering ``body``, read by
+    msgraph-sdk's models (``sdk``) or by our JSON reader (``json``)."""
+    config = GraphConfig(base_url="https://graph.microsoft.com/v1.0", parser=parser)
 
     async def main() -> DeltaPage[Any]:
         async with graph_client(config, lambda: "t", transport=serve(body)) as client:
@@ -105,6 +106,7 @@ def test_message_pages_parse_into_mail_messages(name: str) -> None:
     assert len(page.items) + len(page.removed) == len(body["value"])
     assert page.next_link == body.get("@odata.nextLink")
     assert page.delta_link == body.get("@odata.deltaLink")
+    assert fetch(body, calendar=False, parser="json") == page  # the fast reader agrees
 
 
 @pytest.mark.parametrize("name", EVENT_PAGES)
@@ -114,6 +116,7 @@ def test_event_pages_parse_into_meetings(name: str) -> None:
     assert all(isinstance(m, Meeting) for m in page.items)
     assert len(page.items) + len(page.removed) == len(body["value"])
     assert page.resume_link == (body.get("@odata.nextLink") or body.get("@odata.deltaLink"))
+    assert fetch(body, calendar=True, parser="json") == page  # the fast reader agrees
 
 
 def test_a_removed_entry_becomes_a_removed_id_not_an_item() -> None:
@@ -144,6 +147,7 @@ def test_the_message_and_its_parts_parse() -> None:
     page = fetch({"value": [msg]}, calendar=False)
     (item,) = page.items
     assert item.subject == "string" and item.is_draft is True
+    assert fetch({"value": [msg]}, calendar=False, parser="json") == page
     assert item.received_at is not None and item.received_at.tzinfo is not None
 
 
@@ -157,6 +161,7 @@ def test_the_event_and_its_parts_parse() -> None:
     page = fetch({"value": [event]}, calendar=True)
     (item,) = page.items
     assert isinstance(item, Meeting) and item.ical_uid == "string"
+    assert fetch({"value": [event]}, calendar=True, parser="json") == page
 
 
 SUBSCRIPTIONS = [
@@ -227,3 +232,48 @@ def _bytes(body: Any) -> bytes:
     import json
 
     return json.dumps(copy.deepcopy(body)).encode()
+
+
+@pytest.mark.parametrize("parser", ["sdk", "json"])
+def test_the_throttling_example_is_retried_then_reported_as_throttled(parser: str) -> None:
+    from app.graph.errors import GraphThrottled
+
+    body = example("concepts__throttling__01_response.json")
+    calls: list[int] = []
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        calls.append(1)
+        return httpx.Response(429, json=body, headers={"Retry-After": "0.01"})
+
+    config = GraphConfig(base_url="https://graph.microsoft.com/v1.0", parser=parser,
+                         max_retries=2)
+
+    async def main() -> None:
+        transport = httpx.MockTransport(answer)
+        async with graph_client(config, lambda: "t", transport=transport) as client:
+            await message_page(client, config, asyncio.Semaphore(4), user_id="u",
+                               folder="inbox", link=None)
+
+    with pytest.raises(GraphThrottled):
+        asyncio.run(main())
+    assert len(calls) == 3
+
+
+@pytest.mark.parametrize("parser", ["sdk", "json"])
+@pytest.mark.parametrize("name", ["concepts__errors__01_json_example-error-response.json",
+                                  "concepts__delta-query-overview__03_response.json"])
+def test_error_examples_become_typed_errors_without_retries(parser: str, name: str) -> None:
+    from app.graph.errors import GraphError
+
+    body = example(name)
+    config = GraphConfig(base_url="https://graph.microsoft.com/v1.0", parser=parser)
+
+    async def main() -> None:
+        transport = serve(body, status=400)
+        async with graph_client(config, lambda: "t", transport=transport) as client:
+            await message_page(client, config, asyncio.Semaphore(4), user_id="u",
+                               folder="inbox", link=None)
+
+    with pytest.raises(GraphError) as caught:
+        asyncio.run(main())
+    assert caught.value.http_status == 400 and body["error"]["code"] in caught.value.message
