@@ -107,10 +107,12 @@ def agenda(*, commitments: list[CommitmentPrep], questions: list[CommitmentPrep]
            signals: list[SignalPrep], deal: DealPrep | None, limit: int = 5) -> tuple[str, ...]:
     """A short agenda from what is late, asked, risky or next in the deal; ends on next steps."""
     items: list[str] = []
-    for c in commitments:
-        if c.side == "us" and c.overdue:
-            items.append(f"Update them on: {c.action} (was due "
-                         f"{short_day(c.due_on) if c.due_on else 'earlier'})")
+    late = [c for c in commitments if c.side == "us" and c.overdue]
+    for c in late[:2]:  # leave room for their questions and concerns
+        items.append(f"Update them on: {c.action} (was due "
+                     f"{short_day(c.due_on) if c.due_on else 'earlier'})")
+    if len(late) > 2:
+        items.append(f"Agree new dates for {len(late) - 2} more overdue promises")
     items += [f"Answer their question: {q.action}" for q in questions[:2]]
     for s in signals:
         if s.kind == "risk":

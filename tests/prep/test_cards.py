@@ -143,3 +143,17 @@ def test_the_schema_check_would_catch_a_broken_card(card_schema: Any) -> None:
     card = prep_card(FULL)
     card["body"][1]["colour"] = "red"  # a typo of a property: the 1.5 schema is strict
     assert list(card_schema.iter_errors(card))
+
+
+def test_the_agenda_leaves_room_for_their_questions_when_much_is_overdue() -> None:
+    from app.prep.narrative import agenda
+
+    late = [CommitmentPrep(f"c{i}", "us", "promise", f"task {i}", date(2026, 11, i + 1), True)
+            for i in range(6)]
+    items = agenda(commitments=late, questions=list(FULL.open_questions), signals=[],
+                   deal=FULL.deal)
+    assert items[:2] == ("Update them on: task 0 (was due 1 Nov)",
+                         "Update them on: task 1 (was due 2 Nov)")
+    assert "Agree new dates for 4 more overdue promises" in items
+    assert "Answer their question: send the signed MSA" in items
+    assert len(items) == 5 and items[-1] == "Agree next steps, owners and dates"
