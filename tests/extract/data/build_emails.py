@@ -19,7 +19,13 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from sentences import NEUTRAL, PROMISES, REQUESTS, SIGNALS  # type: ignore[import-not-found]
+from sentences import (  # type: ignore[import-not-found]
+    NEUTRAL,
+    PROMISES,
+    REQUESTS,
+    SIGNALS,
+    SIGNALS_IN_COMMITMENTS,
+)
 
 OUT = Path(__file__).with_name("emails.jsonl")
 N_EMAILS = 320
@@ -254,6 +260,7 @@ def build(rng: random.Random, i: int) -> dict[str, object]:
     gold_s: list[dict[str, object]] = []
     n_commit = rng.choice([0, 1, 1, 1, 2, 2])
     for text, kind in rng.sample(PROMISES + REQUESTS, n_commit):
+        kinds = SIGNALS_IN_COMMITMENTS.get(text, [])
         due = None
         if "{due}" in text:
             phrase, rule = rng.choice(DUES)
@@ -267,6 +274,7 @@ def build(rng: random.Random, i: int) -> dict[str, object]:
                 "evidence": text,
             }
         )
+        gold_s.extend({"kind": k, "evidence": text} for k in kinds)
         picks.append((text, {}))
     for text, kinds, commit in rng.sample(SIGNALS, rng.choice([0, 1, 1, 2])):
         text = text.replace("{competitor}", rng.choice(["Salesloop", "DealPilot", "PipeStack"]))
