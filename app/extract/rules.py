@@ -26,6 +26,12 @@ MONEY_RE = re.compile(
     r"dollars|euros|pounds)\b)",
     re.I,
 )
+ROLE_RE = re.compile(
+    r"\b(?:ceo|cfo|cto|coo|cio|ciso|cmo|cro|vp(?: of [a-z]+)?|vice president(?: of [a-z]+)?|"
+    r"board|director(?: of [a-z]+)?|head of [a-z]+|general counsel|steering committee|"
+    r"procurement lead|chief [a-z]+ officer|founder|president|owner)\b",
+    re.I,
+)
 PERCENT_RE = re.compile(r"\b\d{1,3}(?:\.\d+)?\s?%")
 SEATS_RE = re.compile(
     r"\b(\d[\d,]*)\s+(?:more\s+|additional\s+|new\s+)?(?:seats|users|licen[cs]es)\b", re.I
@@ -220,7 +226,10 @@ def _value(
         return due.group(0) if due else None
     if how == "competitor":
         return competitor
-    if how == "subtype" or how == "term" or how == "role":
+    if how == "role":
+        role = ROLE_RE.search(sentence)
+        return role.group(0).lower() if role else match.group(0).lower()
+    if how == "subtype" or how == "term":
         seats = SEATS_RE.search(sentence) if kind == "expansion" else None
         return seats.group(0) if seats else match.group(0).lower()
     return how

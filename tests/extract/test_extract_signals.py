@@ -15,7 +15,7 @@ from app.extract import EmailIn, Extractor
         ("Our budget for this is capped at $120,000 for the year.", "budget", "$120,000"),
         ("The annual license fee of €64,500 includes support.", "pricing", "€64,500"),
         ("We need to be live before the end of Q1.", "timeline", "before the end of Q1"),
-        ("Our CFO has the final say on this purchase.", "decision_maker", "final say"),
+        ("Our CFO has the final say on this purchase.", "decision_maker", "cfo"),
         ("Our legal team is still reviewing the MSA redlines.", "procurement", "legal team"),
         ("We're considering cancelling the contract at renewal.", "risk", "cancel"),
         ("The project is on hold until the reorganisation is done.", "risk", "on_hold"),
