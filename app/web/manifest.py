@@ -107,7 +107,8 @@ def manifest_json(cfg: ManifestConfig) -> dict[str, Any]:
             {"name": "MailboxItem.ReadWrite.User", "type": "Delegated"}]}},
         "validDomains": [host],
         "staticTabs": [{
-            "entityId": "storyline.story", "name": "Storyline",
+            # the prep notifications deep-link to this entity (app.prep.schedule.PrepOptions)
+            "entityId": "storyline-prep", "name": "Storyline",
             "contentUrl": cfg.url("/teams/tab"), "websiteUrl": cfg.url("/teams/tab"),
             "scopes": ["personal"],
         }],
@@ -117,6 +118,16 @@ def manifest_json(cfg: ManifestConfig) -> dict[str, Any]:
             "scopes": ["groupChat"],
             "context": ["meetingSidePanel", "meetingDetailsTab", "meetingChatTab"],
         }],
+        # Activity feed notices sent by the meeting-prep job (app/prep/deliver.py); each type
+        # a notice uses must be declared with a template over its parameters.
+        "activities": {"activityTypes": [
+            {"type": "meetingPrep", "description": "Prep card before a customer meeting",
+             "templateText": "Prep for {meeting} at {time}"},
+            {"type": "meetingCancelled", "description": "A prepped meeting was cancelled",
+             "templateText": "{meeting} was cancelled"},
+            {"type": "prepDigest", "description": "Morning digest of customer meetings",
+             "templateText": "{count} customer meetings today"},
+        ]},
         "extensions": [{
             "requirements": {"scopes": ["mail"],
                              "capabilities": [{"name": "Mailbox", "minVersion": MAILBOX_MIN}]},
