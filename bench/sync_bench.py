@@ -80,10 +80,10 @@ def run(messages: int, extract: bool, workdir: Path) -> dict[str, Any]:
     warm_up()
     extractor = None
     if extract:
-        from app.extract.pipeline import Extractor
-        from app.ingest.extraction import batch_extractor
+        from app.ingest.extraction import ExtractionPool
+        from app.settings import Settings
 
-        extractor = batch_extractor(Extractor.from_settings())
+        extractor = ExtractionPool(Settings().spacy_model)
     scale = messages / MESSAGES_PER_SCALE
     db = Database(f"sqlite:///{workdir / f'bench-{messages}.db'}")
     Base.metadata.create_all(db.engine)
@@ -122,6 +122,8 @@ def run(messages: int, extract: bool, workdir: Path) -> dict[str, Any]:
         elapsed = time.perf_counter() - started
         stop.set()
         watcher.join()
+    if extractor is not None:
+        extractor.close()
     with db.sessionmaker() as s:
         stored = s.scalar(sa.select(sa.func.count()).select_from(Interaction))
     quarter = max(1, len(samples) // 4)

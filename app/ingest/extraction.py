@@ -1,7 +1,9 @@
-"""Glue between sync and app/extract: Graph messages in, extraction results out, in batches."""
+"""Glue between sync and app/extract: Graph messages in, extraction results out, in batches,
+in this process (``batch_extractor``) or in a worker process (``ExtractionPool``)."""
 
 from __future__ import annotations
 
+from concurrent.futures import Future
 from typing import Any
 
 from app.extract.types import Address, EmailIn
@@ -33,3 +35,47 @@ def batch_extractor(extractor: Any) -> Any:
         return list(extractor.extract_many([email_in(m) for m in messages]))
 
     return extract
+
+
+_WORKER_EXTRACTOR: Any = None
+
+
+def _init_worker(model_name: str | None) -> None:
+    global _WORKER_EXTRACTOR
+    import warnings
+
+    from app.extract.pipeline import Extractor
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        _WORKER_EXTRACTOR = Extractor.from_settings(model_name)
+
+
+def _extract_in_worker(emails: list[EmailIn]) -> list[Any]:
+    return list(_WORKER_EXTRACTOR.extract_many(emails))
+
+
+class ExtractionPool:
+    """Extraction in a separate process, so spaCy runs on another core while this process
+    writes the previous page to the record. Build once, ``close()`` when done."""
+
+    def __init__(self, model_name: str | None, *, workers: int = 1) -> None:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        # spawn, not fork: the parent has threads (the Graph pager) when pages arrive
+        self._pool = ProcessPoolExecutor(
+            max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
+            initializer=_init_worker, initargs=(model_name,))
+        self._pool.submit(_extract_in_worker, []).result()  # load the model now, once
+
+    def submit(self, messages: list[MailMessage]) -> Future[list[Any]]:
+        """Starts extracting a page of messages; the future gives one result per message."""
+        return self._pool.submit(_extract_in_worker, [email_in(m) for m in messages])
+
+    def __call__(self, messages: list[MailMessage]) -> list[Any]:
+        return self.submit(messages).result()
+
+    def close(self) -> None:
+        """Stops the worker process."""
+        self._pool.shutdown(wait=True, cancel_futures=True)

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import logging
 import uuid
+from collections import deque
 from collections.abc import Callable, Sequence
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -20,7 +22,7 @@ from sqlalchemy.orm import Session
 
 from app.db import Database
 from app.errors import StorylineError
-from app.graph.pager import CALENDAR, Stream
+from app.graph.pager import CALENDAR, PagerEvent, Stream
 from app.graph.service import Graph
 from app.graph.types import DeltaPage
 from app.records.ingest import record_interaction, remove_from_mailbox
@@ -98,12 +100,23 @@ def _streams(session: Session, tenant_id: uuid.UUID, users: Sequence[User],
     return out
 
 
+def _start_extraction(extract: Extract | None, folder: str, page: DeltaPage[Any]) -> Any:
+    """Starts (or runs) extraction for a page's messages; None when there is nothing to do."""
+    if extract is None or folder == CALENDAR or not page.items:
+        return None
+    submit = getattr(extract, "submit", None)
+    return submit(list(page.items)) if submit else extract(list(page.items))
+
+
 def _store_page(session: Session, tenant_id: uuid.UUID, user_id: uuid.UUID, folder: str,
-                page: DeltaPage[Any], extract: Extract | None, report: SyncReport) -> int:
-    """Records one page and moves the folder's resume point past it; returns items handled."""
+                page: DeltaPage[Any], found: Any, report: SyncReport) -> int:
+    """Records one page and moves the folder's resume point past it; returns items handled.
+    ``found`` is the page's extraction (a list, a future of one, or None)."""
     findings: list[Any] = [None] * len(page.items)
-    if extract is not None and folder != CALENDAR and page.items:
-        findings = list(extract(list(page.items)))
+    if isinstance(found, Future):
+        findings = list(found.result())
+    elif found is not None:
+        findings = list(found)
     stored = 0
     for item, found in zip(page.items, findings, strict=True):
         if folder == CALENDAR:
@@ -182,41 +195,53 @@ def _consume(session: Session, graph: Graph, tenant_id: uuid.UUID,
              options: SyncOptions, extract: Extract | None,
              progress: Callable[[int], None] | None, report: SyncReport) -> None:
     failed: set[Stream] = set()
-    for event in graph.pages(str(tenant_id), phase, buffer=options.buffer):
+    # One page of lookahead: its extraction runs (in a worker process when ``extract`` has
+    # ``submit``) while the page before it is written to the record.
+    pending: deque[tuple[PagerEvent, Any]] = deque()
+
+    def handle(event: PagerEvent, found: Any) -> None:
         user_id, folder = streams[event.stream]
         if event.stream in failed:
-            continue
+            return
         if event.restarted:
             state = _state(session, tenant_id, user_id, folder)
             state.next_link = state.delta_link = None
             session.commit()
             report.restarted.append(f"{user_id}/{folder}")
-            continue
+            return
         if event.error is not None:
             _note_error(session, tenant_id, user_id, folder, event.error.message)
             report.errors.append(f"{user_id}/{folder}: {event.error.message}")
-            continue
+            return
         assert event.page is not None
         handled = _page_with_retry(session, tenant_id, user_id, folder, event.page,
-                                   extract, report)
+                                   found, report)
         if handled is None:
             failed.add(event.stream)
             report.errors.append(f"{user_id}/{folder}: page not stored")
-            continue
+            return
         report.pages += 1
         report.seen += len(event.page.items)
         if progress is not None:
             progress(handled)
 
+    for event in graph.pages(str(tenant_id), phase, buffer=options.buffer):
+        found = None
+        if event.page is not None and event.stream not in failed:
+            found = _start_extraction(extract, streams[event.stream][1], event.page)
+        pending.append((event, found))
+        if len(pending) > 1:
+            handle(*pending.popleft())
+    while pending:
+        handle(*pending.popleft())
 
 def _page_with_retry(session: Session, tenant_id: uuid.UUID, user_id: uuid.UUID, folder: str,
-                     page: DeltaPage[Any], extract: Extract | None,
-                     report: SyncReport) -> int | None:
+                     page: DeltaPage[Any], found: Any, report: SyncReport) -> int | None:
     # A second try covers another worker storing the same message (seen in two mailboxes)
     # between our lookup and our insert: on the retry it is a duplicate.
     for attempt in range(2):
         try:
-            return _store_page(session, tenant_id, user_id, folder, page, extract, report)
+            return _store_page(session, tenant_id, user_id, folder, page, found, report)
         except IntegrityError:
             session.rollback()
             if attempt:
