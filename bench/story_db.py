@@ -167,6 +167,8 @@ def generate(url: str, plan: data.Plan, log: Callable[[str], None]) -> dict[str,
             log(f"wrote {counts['interactions']:,} interactions "
                 f"({time.perf_counter() - started:.0f} s)")
     with engine.begin() as conn:
+        if engine.dialect.name == "sqlite":  # sampled statistics, as PRAGMA optimize takes
+            conn.execute(sa.text("PRAGMA analysis_limit=1000"))
         conn.execute(sa.text("ANALYZE"))
     if engine.dialect.name == "postgresql":  # what autovacuum does after a bulk load
         with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
