@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from app.db import Database
 from app.errors import StorylineError
+from app.records.contacts import ensure_account
 from app.records.models import Base, User
 from app.records.tenants import DealIn, ensure_tenant, ensure_user, import_deal
 from app.sample import SampleCompany, build_sample
@@ -45,6 +46,10 @@ def seed_sample_company(session: Session, company: SampleCompany, *,
         ensure_user(session, tenant_id=company.tenant_id, email=seller.email,
                     display_name=seller.display_name, oid=seller.oid,
                     time_zone=seller.time_zone)
+    for account in company.accounts:  # CRM-side names ("Kestrelmoor Engineering")
+        row = ensure_account(session, tenant_id=company.tenant_id, domain=account.domain)
+        if row is not None:
+            row.name = account.name
     for deal in company.deals:
         import_deal(session, tenant_id=company.tenant_id, deal=DealIn(
             account_domain=deal.account_domain, name=deal.name, stage=deal.stage,
