@@ -1,5 +1,5 @@
 """``make bench`` (``python -m bench``): the story benchmark, then every other benchmark module
-that exists (extraction, sync), each printing one JSON line per figure.
+that exists (extraction, sync, the task pane), each printing one JSON line per figure.
 
     python -m bench                          # everything, full scale
     python -m bench --only story --scale 0.05 --db sqlite --duration 5   # a quick check
@@ -14,7 +14,7 @@ import time
 
 from . import story_bench
 
-OTHERS = ("extract", "sync")
+OTHERS = ("extract", "sync", "pane")
 
 
 def _run_other(name: str) -> None:
