@@ -93,8 +93,8 @@ def _writer(conn: sa.Connection) -> Callable[[str, list[dict[str, Any]]], None]:
             for lo in range(0, len(rows), 10_000):
                 conn.execute(tables[name].insert(), rows[lo:lo + 10_000])
         return write_many
-    raw = conn.connection.dbapi_connection
-    assert raw is not None
+    raw = conn.connection.driver_connection
+    assert isinstance(raw, psycopg.Connection)
 
     def copy(name: str, rows: list[dict[str, Any]]) -> None:
         if not rows:

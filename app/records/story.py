@@ -124,13 +124,16 @@ class StoryQuery:
         window = count + 16
         while True:
             ids = self.s.execute(newest.limit(window)).scalars().all()
-            found = {row[0]: row for row in map(tuple, self.s.execute(
-                sa.select(Interaction.id, Interaction.occurred_at, Interaction.direction,
-                          Interaction.thread_id)
-                .where(Interaction.tenant_id == self.t, Interaction.id.in_(ids),
-                       Interaction.deleted_at.is_(None))
-            ))} if ids else {}
-            live: list[Recent] = [found[i] for i in ids if i in found]
+            found: dict[uuid.UUID, Recent] = {
+                i: (i, occurred_at, direction, thread)
+                for i, occurred_at, direction, thread in self.s.execute(
+                    sa.select(Interaction.id, Interaction.occurred_at, Interaction.direction,
+                              Interaction.thread_id)
+                    .where(Interaction.tenant_id == self.t, Interaction.id.in_(ids),
+                           Interaction.deleted_at.is_(None))
+                )
+            } if ids else {}
+            live = [found[i] for i in ids if i in found]
             if len(live) >= count or len(ids) < window:
                 return live[:count]
             window *= 4
