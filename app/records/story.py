@@ -213,7 +213,8 @@ class StoryQuery:
         ).all())
         return [
             ser.deal(d, self.now, two_way, court if d.stage in OPEN_STAGES else None,
-                     history.get(d.id, []), owners.get(d.owner_user_id))
+                     history.get(d.id, []),
+                     owners.get(d.owner_user_id) if d.owner_user_id else None)
             for d in deals
         ]
 
@@ -231,14 +232,15 @@ class StoryQuery:
 
     def _health(self, family: list[uuid.UUID], account: Account | None, commitments: dict,
                 signals: list[dict], recent: list[Recent]) -> dict[str, Any]:
+        agg: tuple[Any, ...]
         if family:
-            agg = self.s.execute(
+            agg = tuple(self.s.execute(
                 sa.select(sa.func.max(Relationship.last_inbound_at),
                           sa.func.max(Relationship.last_outbound_at),
                           sa.func.coalesce(sa.func.sum(Relationship.inbound), 0),
                           sa.func.coalesce(sa.func.sum(Relationship.outbound), 0))
                 .where(Relationship.tenant_id == self.t, Relationship.contact_id.in_(family))
-            ).one()
+            ).one())
         elif account is not None:
             agg = (self._last(account, "inbound"), self._last(account, "outbound"), 1, 1)
         else:
