@@ -13,6 +13,7 @@ from tqdm import tqdm
 
 from app.api import context as ctx
 from app.errors import StorylineError
+from app.ingest.status import sync_status
 from app.ingest.sync import SyncOptions, sync_mailboxes
 from app.jobs.context import JobContext, build_context
 from app.jobs.tasks import ensure_subscriptions, renew_subscriptions
@@ -27,7 +28,8 @@ def register(app: Flask) -> None:
 
 
 def _context(extract: bool) -> JobContext:
-    return build_context(ctx.settings(), db=ctx.database(), with_extraction=extract)
+    return build_context(ctx.settings(), db=ctx.database(), with_extraction=extract,
+                         extraction_process=extract)
 
 
 @click.command("sync")
@@ -36,9 +38,15 @@ def _context(extract: bool) -> JobContext:
               help="Backfill horizon for folders not synced yet (YYYY-MM-DD).")
 @click.option("--extract/--no-extract", default=True, show_default=True,
               help="Run commitment and signal extraction on the mail.")
+@click.option("--status", "show_status", is_flag=True,
+              help="Only show each mailbox's sync status (last success, errors, counts, lag).")
 @with_appcontext
-def sync_command(mailbox: str | None, since: datetime | None, extract: bool) -> None:
+def sync_command(mailbox: str | None, since: datetime | None, extract: bool,
+                 show_status: bool) -> None:
     """Runs a delta round (a backfill the first time) for the synced mailboxes."""
+    if show_status:
+        _print_status(mailbox)
+        return
     with ctx.database().sessionmaker() as s:
         q = sa.select(User).where(User.sync_enabled.is_(True))
         if mailbox:
@@ -52,18 +60,40 @@ def sync_command(mailbox: str | None, since: datetime | None, extract: bool) -> 
         by_tenant.setdefault(user.tenant_id, []).append(user.id)
     options = SyncOptions(since=since.replace(tzinfo=UTC) if since else None)
     failed = False
-    with tqdm(desc="sync", unit=" items", dynamic_ncols=True) as bar:
-        for tenant_id, user_ids in by_tenant.items():
-            report = sync_mailboxes(jobs.db, jobs.graph, tenant_id=tenant_id, user_ids=user_ids,
-                                    options=options, extract=jobs.extract, progress=bar.update)
-            bar.write(f"tenant {tenant_id}: {len(user_ids)} mailbox(es), {report.pages} pages, "
-                      f"{report.stored} stored, {report.duplicates} already known, "
-                      f"{report.skipped} skipped, {report.removed} removed")
-            for error in report.errors:
-                failed = True
-                bar.write(f"  error: {error}")
+    try:
+        with tqdm(desc="sync", unit=" items", dynamic_ncols=True) as bar:
+            for tenant_id, user_ids in by_tenant.items():
+                report = sync_mailboxes(jobs.db, jobs.graph, tenant_id=tenant_id,
+                                        user_ids=user_ids, options=options,
+                                        extract=jobs.extract, progress=bar.update)
+                bar.write(f"tenant {tenant_id}: {len(user_ids)} mailbox(es), {report.pages} "
+                          f"pages, {report.stored} stored, {report.duplicates} already known, "
+                          f"{report.skipped} skipped, {report.removed} removed")
+                for error in report.errors:
+                    failed = True
+                    bar.write(f"  error: {error}")
+    finally:
+        close = getattr(jobs.extract, "close", None)
+        if close is not None:
+            close()
     if failed:
         raise click.ClickException("some folders did not finish; run again to resume")
+
+
+def _print_status(mailbox: str | None) -> None:
+    with ctx.database().sessionmaker() as s:
+        tenants = list(s.scalars(sa.select(User.tenant_id).distinct()))
+        entries = [e for t in tenants for e in sync_status(s, tenant_id=t)]
+    for entry in entries:
+        if mailbox and entry["mailbox"] != normalize_address(mailbox):
+            continue
+        lag = "never" if entry["lag_seconds"] is None else f"{entry['lag_seconds']}s ago"
+        click.echo(f"{entry['mailbox']:32} last complete round {lag}, "
+                   f"{entry['items_stored']} stored of {entry['items_seen']} seen")
+        for f in entry["folders"]:
+            error = f"  error: {f['last_error']}" if f["last_error"] else ""
+            click.echo(f"  {f['folder']:10} {f['state']:12} {f['items_stored']:>7} stored"
+                       f"{error}")
 
 
 @click.command("subscriptions")

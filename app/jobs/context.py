@@ -30,13 +30,22 @@ class JobContext:
 
 
 def build_context(settings: Settings, *, db: Database | None = None, graph: Graph | None = None,
-                  locks: MailboxLocks | None = None, with_extraction: bool = True) -> JobContext:
-    """A context from settings: msal-backed Graph, the spaCy extractor if wanted, warmed up."""
+                  locks: MailboxLocks | None = None, with_extraction: bool = True,
+                  extraction_process: bool = False) -> JobContext:
+    """A context from settings: msal-backed Graph, the spaCy extractor if wanted, warmed up.
+
+    ``extraction_process`` runs spaCy in a worker process beside the record writes (the CLI's
+    backfills); Celery's prefork workers cannot have children, so they extract in-process.
+    """
     from app.graph.warmup import warm_up
 
     warm_up()
-    extract = None
-    if with_extraction:
+    extract: Callable[[list[Any]], list[Any]] | None = None
+    if with_extraction and extraction_process:
+        from app.ingest.extraction import ExtractionPool
+
+        extract = ExtractionPool(settings.spacy_model)
+    elif with_extraction:
         from app.extract.pipeline import Extractor
         from app.ingest.extraction import batch_extractor
 

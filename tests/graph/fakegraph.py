@@ -86,7 +86,7 @@ class FakeGraph:
         parts = urlsplit(str(request.url))
         path = [unquote(p) for p in parts.path.split("/")]
         mailbox = path[path.index("users") + 1]
-        folder = path[path.index("mailFolders") + 1]
+        folder = path[path.index("mailFolders") + 1] if "mailFolders" in path else "calendar"
         self.in_flight[mailbox] += 1
         self.max_in_flight[mailbox] = max(self.max_in_flight[mailbox], self.in_flight[mailbox])
         try:
@@ -111,7 +111,8 @@ class FakeGraph:
             since, offset, upto = (int(x) for x in token.split("-"))
         items = self._state(mailbox, folder, since, upto)
         page = items[offset:offset + self.page_size]
-        url = f"{BASE}/users/{mailbox}/mailFolders/{folder}/messages/delta()"
+        url = (f"{BASE}/users/{mailbox}/calendarView/delta()" if folder == "calendar" else
+               f"{BASE}/users/{mailbox}/mailFolders/{folder}/messages/delta()")
         body: dict[str, Any] = {"@odata.context": f"{BASE}/$metadata#Collection(message)",
                                 "value": page}
         if offset + self.page_size < len(items):
