@@ -3,11 +3,20 @@ in this process (``batch_extractor``) or in a worker process (``ExtractionPool``
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import Callable
 from concurrent.futures import Future
 from typing import Any
 
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
 from app.extract.types import Address, EmailIn
-from app.graph.types import EmailAddress, MailMessage
+from app.graph.types import DeltaPage, EmailAddress, MailMessage
+from app.records.identity import is_automated
+from app.records.models import Interaction
+
+Extract = Callable[[list[Any]], list[Any]]  # messages -> results; may also have .submit
 
 
 def _addr(a: EmailAddress | None) -> Address | None:
@@ -35,6 +44,46 @@ def batch_extractor(extractor: Any) -> Any:
         return list(extractor.extract_many([email_in(m) for m in messages]))
 
     return extract
+
+
+def start_page_extraction(session: Session, tenant_id: uuid.UUID, extract: Extract | None,
+                      folder: str, page: DeltaPage[Any]) -> Any:
+    """Starts (or runs) extraction for the page's messages that can still become new
+    interactions: not already recorded (seen in another mailbox), not bulk or automated.
+    Gives (indexes into the page, results or a future of them), or None."""
+    if extract is None or folder == "calendar" or not page.items:
+        return None
+    keys = {m.internet_message_id.strip() for m in page.items if m.internet_message_id}
+    known = set(session.scalars(sa.select(Interaction.external_key).where(
+        Interaction.tenant_id == tenant_id, Interaction.kind == "email",
+        Interaction.external_key.in_(keys)))) if keys else set()
+    chosen = [
+        i for i, m in enumerate(page.items)
+        if m.internet_message_id and m.internet_message_id.strip() not in known
+        and not m.is_draft and not _automated(m)
+    ]
+    if not chosen:
+        return None
+    messages = [page.items[i] for i in chosen]
+    submit = getattr(extract, "submit", None)
+    return chosen, (submit(messages) if submit else extract(messages))
+
+
+def _automated(msg: Any) -> bool:
+    sender = msg.from_ or msg.sender
+    return sender is None or is_automated(sender.address.lower(), dict(msg.headers))
+
+
+def page_findings(found: Any, size: int) -> list[Any]:
+    """One extraction result (or None) per item of a page, from what
+    :func:`start_page_extraction` gave; waits for a worker's result if needed."""
+    findings: list[Any] = [None] * size
+    if found is not None:
+        indexes, results = found
+        results = results.result() if isinstance(results, Future) else results
+        for i, result in zip(indexes, results, strict=True):
+            findings[i] = result
+    return findings
 
 
 _WORKER_EXTRACTOR: Any = None

@@ -11,7 +11,6 @@ import logging
 import uuid
 from collections import deque
 from collections.abc import Callable, Sequence
-from concurrent.futures import Future
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -28,12 +27,12 @@ from app.graph.types import DeltaPage
 from app.records.ingest import record_interaction, remove_from_mailbox
 from app.records.models import SyncState, User
 
+from .extraction import Extract, page_findings, start_page_extraction
 from .mapping import email_to_interaction, meeting_to_interaction
 
 log = logging.getLogger(__name__)
 FOLDERS = ("inbox", "sentitems", CALENDAR)
 PHASES = ("sentitems", CALENDAR, "inbox")
-Extract = Callable[[list[Any]], list[Any]]  # MailMessage list -> extraction results (or None)
 
 
 @dataclass(frozen=True)
@@ -100,30 +99,18 @@ def _streams(session: Session, tenant_id: uuid.UUID, users: Sequence[User],
     return out
 
 
-def _start_extraction(extract: Extract | None, folder: str, page: DeltaPage[Any]) -> Any:
-    """Starts (or runs) extraction for a page's messages; None when there is nothing to do."""
-    if extract is None or folder == CALENDAR or not page.items:
-        return None
-    submit = getattr(extract, "submit", None)
-    return submit(list(page.items)) if submit else extract(list(page.items))
-
-
 def _store_page(session: Session, tenant_id: uuid.UUID, user_id: uuid.UUID, folder: str,
                 page: DeltaPage[Any], found: Any, report: SyncReport) -> int:
     """Records one page and moves the folder's resume point past it; returns items handled.
-    ``found`` is the page's extraction (a list, a future of one, or None)."""
-    findings: list[Any] = [None] * len(page.items)
-    if isinstance(found, Future):
-        findings = list(found.result())
-    elif found is not None:
-        findings = list(found)
+    ``found`` is what :func:`_start_extraction` started for it."""
+    findings = page_findings(found, len(page.items))
     stored = 0
-    for item, found in zip(page.items, findings, strict=True):
+    for item, result in zip(page.items, findings, strict=True):
         if folder == CALENDAR:
             record = meeting_to_interaction(item, mailbox_user_id=user_id)
         else:
             record = email_to_interaction(item, mailbox_user_id=user_id, folder=folder,
-                                          findings=found)
+                                          findings=result)
         if record is None:
             report.skip("not recordable (draft, no id or date)")
             continue
@@ -228,7 +215,8 @@ def _consume(session: Session, graph: Graph, tenant_id: uuid.UUID,
     for event in graph.pages(str(tenant_id), phase, buffer=options.buffer):
         found = None
         if event.page is not None and event.stream not in failed:
-            found = _start_extraction(extract, streams[event.stream][1], event.page)
+            found = start_page_extraction(session, tenant_id, extract,
+                                          streams[event.stream][1], event.page)
         pending.append((event, found))
         if len(pending) > 1:
             handle(*pending.popleft())

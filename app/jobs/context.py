@@ -27,6 +27,8 @@ class JobContext:
     locks: MailboxLocks = field(default_factory=MemoryLocks)
     extract: Callable[[list[Any]], list[Any]] | None = None
     enqueue: Callable[..., None] | None = None  # set by the runner: jobs may queue jobs
+    # Where Graph delivers notifications (https in production; from settings.public_base_url)
+    notification_url: str = ""
 
 
 def build_context(settings: Settings, *, db: Database | None = None, graph: Graph | None = None,
@@ -50,7 +52,9 @@ def build_context(settings: Settings, *, db: Database | None = None, graph: Grap
         from app.ingest.extraction import batch_extractor
 
         extract = batch_extractor(Extractor.from_settings(settings.spacy_model))
+    base = str(getattr(settings, "public_base_url", "") or "").rstrip("/")
     return JobContext(
+        notification_url=f"{base}/api/v1/graph/notifications" if base else "",
         settings=settings,
         db=db or Database(settings.sqlalchemy_url),
         graph=graph or Graph.build(settings),

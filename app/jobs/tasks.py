@@ -23,7 +23,6 @@ from .context import JobContext
 log = logging.getLogger(__name__)
 SYNC_LOCK_TTL = 2 * 3600
 MAX_EXTRA_ROUNDS = 3
-NOTIFICATIONS_PATH = "/api/v1/graph/notifications"
 
 
 def sync_mailbox(ctx: JobContext, *, tenant_id: str, user_id: str,
@@ -88,11 +87,10 @@ def _folder_of(sub: Subscription, mailbox: str) -> str | None:
 
 
 def _notification_url(ctx: JobContext) -> str:
-    base = str(getattr(ctx.settings, "public_base_url", "") or "").rstrip("/")
-    if not base.startswith("https://"):
-        raise GraphError("public_base_url (https) is needed to receive notifications",
+    if not ctx.notification_url:
+        raise GraphError("public_base_url is needed to receive notifications",
                          code="notifications_unconfigured")
-    return base + NOTIFICATIONS_PATH
+    return ctx.notification_url
 
 
 def ensure_subscriptions(ctx: JobContext, *, tenant_id: str,

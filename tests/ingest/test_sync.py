@@ -144,3 +144,42 @@ def test_an_expired_delta_token_resyncs_without_doubles(
 def test_an_unknown_mailbox_list_is_a_no_op(db: Database, team: Team, graph: Graph) -> None:
     report = sync_mailboxes(db, graph, tenant_id=team.tenant_id, user_ids=[uuid.uuid4()])
     assert report.pages == 0
+
+
+def test_a_promise_in_sent_mail_becomes_our_open_commitment(
+        db: Database, team: Team, fake: FakeGraph, graph: Graph) -> None:
+    from datetime import date
+
+    from app.extract.types import Commitment as Found
+    from app.extract.types import ExtractionResult
+    from app.records.models import Commitment
+
+    fake.add("ann@ourteam.io", "sentitems", message(
+        1, sender="ann@ourteam.io", to="dana@acmeco.io", when=at(1),
+        body="I'll send the revised quote by Friday."))
+    fake.add("ann@ourteam.io", "sentitems", message(
+        2, sender="newsletter@ourteam.io", to="dana@acmeco.io", when=at(1)) | {
+        "internetMessageHeaders": [{"name": "List-Unsubscribe", "value": "<mailto:u@x.io>"}]})
+    asked: list[str] = []
+
+    def extract(messages: list[Any]) -> list[Any]:
+        asked.extend(m.subject for m in messages)
+        return [ExtractionResult(m.id, m.body, commitments=[Found(
+            kind="promise", owner="sender", action="send the revised quote",
+            due=date(2026, 11, 20), text="I'll send the revised quote by Friday.",
+            start=0, end=38)]) for m in messages]
+
+    sync_mailbox(db, graph, tenant_id=team.tenant_id, user_id=team.users["ann"],
+                 options=MAIL, extract=extract)
+    assert asked == ["Message 1"]  # bulk mail is not worth extracting
+    with db.sessionmaker() as s:
+        (promise,) = s.scalars(sa.select(Commitment)).all()
+    assert (promise.side, promise.status, promise.due_on) == ("us", "open", date(2026, 11, 20))
+
+    # seen again in another mailbox: already recorded, so not extracted again
+    fake.add("bob@ourteam.io", "inbox", message(
+        1, sender="ann@ourteam.io", to="bob@ourteam.io", when=at(1)))
+    asked.clear()
+    sync_mailbox(db, graph, tenant_id=team.tenant_id, user_id=team.users["bob"],
+                 options=MAIL, extract=extract)
+    assert asked == []
