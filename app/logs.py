@@ -31,6 +31,8 @@ def init_app(app: Flask, settings: Settings) -> None:
             "%(asctime)s %(levelname)s [%(request_id)s] %(name)s: %(message)s"))
         root.addHandler(handler)
         root.setLevel(settings.log_level.upper())
+        # One line per Graph page from httpx is noise at INFO; our sync logs its own progress.
+        logging.getLogger("httpx").setLevel(max(logging.WARNING, root.level))
 
     @app.before_request
     def _stamp() -> None:
