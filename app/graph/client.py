@@ -144,8 +144,8 @@ async def call_graph(
             log.info("graph %s: retry %d in %.2fs (%s)", what, attempt + 1, delay,
                      type(last).__name__ if api_err is None else api_err.response_status_code)
             await asyncio.sleep(delay)
-    status = getattr(last, "response_status_code", None)
+    gave_up: int | None = getattr(last, "response_status_code", None)
     message = f"{what}: gave up after {config.max_retries} retries"
-    if status in (429, 503):
-        raise GraphThrottled(message, status=status) from last
-    raise GraphError(message, status=status) from last
+    if gave_up in (429, 503):
+        raise GraphThrottled(message, status=gave_up) from last
+    raise GraphError(message, status=gave_up) from last

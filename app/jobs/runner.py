@@ -55,7 +55,12 @@ class InlineRunner:
     def drain(self, timeout: float = 30.0) -> None:
         """Waits until every queued job has run (tests, shutdown)."""
         done = threading.Event()
-        threading.Thread(target=lambda: (self._queue.join(), done.set()), daemon=True).start()
+
+        def wait() -> None:
+            self._queue.join()
+            done.set()
+
+        threading.Thread(target=wait, daemon=True).start()
         if not done.wait(timeout):
             raise TimeoutError("jobs still running")
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 import secrets
 import uuid
+from collections.abc import Callable
 from dataclasses import asdict
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -71,11 +72,11 @@ def safety_net(ctx: JobContext) -> dict[str, Any]:
     missed); runs them here when there is no queue."""
     users = _enabled_users(ctx)
     for user in users:
-        kwargs = {"tenant_id": str(user.tenant_id), "user_id": str(user.id)}
+        tenant_id, user_id = str(user.tenant_id), str(user.id)
         if ctx.enqueue is not None:
-            ctx.enqueue("sync_mailbox", **kwargs)
+            ctx.enqueue("sync_mailbox", tenant_id=tenant_id, user_id=user_id)
         else:
-            sync_mailbox(ctx, **kwargs)
+            sync_mailbox(ctx, tenant_id=tenant_id, user_id=user_id)
     return {"mailboxes": len(users)}
 
 
@@ -180,7 +181,7 @@ def handle_notification(ctx: JobContext, *, tenant_id: str, subscription_id: str
     return {"status": "synced", "sync": result}
 
 
-JOBS = {
+JOBS: dict[str, Callable[..., dict[str, Any]]] = {
     "sync_mailbox": sync_mailbox,
     "safety_net": safety_net,
     "ensure_subscriptions": ensure_subscriptions,
