@@ -1,0 +1,70 @@
+"""msal against the local identity provider: app-only and on-behalf-of tokens, a per-user
+token cache that persists, and no way for the environment to swap our CA bundle."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import jwt
+import pytest
+
+from app.graph.auth import FileTokenStore, GraphAuth
+from app.graph.config import GraphConfig
+from app.graph.errors import GraphAuthError
+from app.sample.cast import SELLERS
+from app.settings import Secret
+from app.standin.server import RunningStandIn
+from app.standin.testing import control, running_standin
+
+
+@pytest.fixture(scope="module")
+def standin() -> Iterator[RunningStandIn]:
+    """The stand-in (its identity provider is what we need), with a tiny sample."""
+    with running_standin(scale=0.1) as running:
+        yield running
+
+
+def _config(standin: RunningStandIn) -> GraphConfig:
+    return GraphConfig(base_url=standin.graph_url, authority_host=standin.base_url,
+                       client_id="storyline-sync", client_secret=Secret("s3cret"),
+                       verify=str(standin.ca_path))
+
+
+def test_an_app_token_comes_from_the_tenant_authority_and_is_cached(
+        standin: RunningStandIn, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", "/nonexistent/ca.pem")  # must not matter
+    auth = GraphAuth(_config(standin))
+    tenant = standin.state.tenant_id
+    first = auth.app_token(tenant)
+    claims = jwt.decode(first, options={"verify_signature": False})
+    assert claims["tid"] == tenant and "Mail.Read" in claims["roles"]
+    assert auth.app_token(tenant) == first  # msal's cache, not a second request
+
+
+def test_on_behalf_of_tokens_persist_per_user(standin: RunningStandIn, tmp_path: Path) -> None:
+    maya = SELLERS[0]
+    assertion = control(standin, "POST", "/user-token", json={
+        "user": maya.email, "audience": "api://storyline-sync"})["access_token"]
+    store = FileTokenStore(tmp_path / "tokens")
+    tenant = standin.state.tenant_id
+    token = GraphAuth(_config(standin), obo_store=store).obo_token(
+        tenant=tenant, user_key=str(maya.oid), assertion=assertion)
+    assert jwt.decode(token, options={"verify_signature": False})["oid"] == str(maya.oid)
+    saved = list((tmp_path / "tokens").iterdir())
+    assert len(saved) == 1 and oct(saved[0].stat().st_mode & 0o777) == "0o600"
+    # a new process (a fresh GraphAuth) is served from the store, not the identity provider
+    again = GraphAuth(_config(standin), obo_store=store).obo_token(
+        tenant=tenant, user_key=str(maya.oid), assertion="not-even-a-token")
+    assert again == token
+
+
+def test_a_refused_grant_is_a_typed_error(standin: RunningStandIn) -> None:
+    auth = GraphAuth(_config(standin))
+    with pytest.raises(GraphAuthError):
+        auth.obo_token(tenant=standin.state.tenant_id, user_key="x", assertion="forged")
+
+
+def test_an_http_authority_is_refused() -> None:
+    with pytest.raises(ValueError):
+        GraphAuth(GraphConfig(authority_host="http://127.0.0.1:1"))
