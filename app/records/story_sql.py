@@ -1,0 +1,262 @@
+"""The story's SQL, built once at import.
+
+Every statement is a Core select over the tables (not the ORM entities) with named bind
+parameters, so a story executes cached, already-compiled SQL and reads plain rows: no
+statement construction, no ORM entity loading, no ``uuid.UUID`` objects for ids that only
+end up as text. Parameters: ``t`` (the tenant, on every statement), ``family`` (contact ids),
+``acc`` (an account id), ``ids`` (interaction or deal ids), and the ones named per statement.
+Ids are bound and read as canonical text (``UuidText`` / ``ID``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.types import TypeDecorator
+
+from .models import (
+    Account,
+    AccountDomain,
+    Commitment,
+    Contact,
+    ContactAddress,
+    Deal,
+    DealStageChange,
+    Interaction,
+    Participant,
+    Relationship,
+    Signal,
+    User,
+)
+from .models.base import UTCDateTime
+
+OPEN_STAGES = ("lead", "qualified", "proposal", "negotiation")
+
+
+class UuidText(TypeDecorator[str]):
+    """Reads a UUID column as its canonical text: SQLite's 32-digit hex is dashed directly
+    (no ``uuid.UUID`` round trip); a driver's UUID object (PostgreSQL) is turned to text."""
+
+    impl = sa.String
+    cache_ok = True
+
+    def process_result_value(self, value: Any, dialect: sa.Dialect) -> str | None:
+        if value is None:
+            return None
+        if type(value) is str and len(value) == 32:
+            v = value.lower()
+            return f"{v[:8]}-{v[8:12]}-{v[12:16]}-{v[16:20]}-{v[20:]}"
+        return str(value)
+
+
+ID = sa.Uuid(as_uuid=False)  # binds an id given as text (dashed or not)
+ca, co, ac, ad = (ContactAddress.__table__, Contact.__table__, Account.__table__,
+                  AccountDomain.__table__)
+it, pa, rel, us = (Interaction.__table__, Participant.__table__, Relationship.__table__,
+                   User.__table__)
+cm, sg, dl, dh = (Commitment.__table__, Signal.__table__, Deal.__table__,
+                  DealStageChange.__table__)
+T = sa.bindparam("t", type_=sa.Uuid())
+
+
+def _text(column: Any) -> Any:
+    return sa.type_coerce(column, UuidText()).label(column.name)
+
+
+def _many(name: str) -> Any:
+    return sa.bindparam(name, expanding=True, type_=ID)
+
+
+FAMILY, ACC = _many("family"), sa.bindparam("acc", type_=ID)
+
+# -- the contact, its account (with its domains), whether it has merged contacts or
+# look-alikes, and its addresses: one row per (address, domain) pair, addresses in card order
+# (primary first) and, within the first address, the domains in order --
+_merged, _alike, _own, _dom = co.alias("merged"), co.alias("alike"), ca.alias("own"), \
+    ad.alias("dom")
+_contact_cols = (
+    _text(co.c.id), co.c.display_name, co.c.title, co.c.phone, co.c.company,
+    _text(co.c.account_id), _text(co.c.merged_into), co.c.interaction_count,
+    co.c.last_activity_at, co.c.evidence, co.c.name_key,
+    ac.c.name.label("account_name"), ac.c.interaction_count.label("account_interactions"),
+    ac.c.last_activity_at.label("account_last_activity_at"),
+    sa.exists().where(_merged.c.tenant_id == co.c.tenant_id,
+                      _merged.c.merged_into == co.c.id).label("has_merged"),
+    sa.exists().where(_alike.c.tenant_id == co.c.tenant_id,
+                      _alike.c.account_id == co.c.account_id,
+                      _alike.c.name_key == co.c.name_key, _alike.c.id != co.c.id,
+                      _alike.c.merged_into.is_(None)).label("has_alike"),
+    _own.c.address, _dom.c.domain,
+)
+
+
+def _contact_card(contacts: Any) -> Any:
+    return contacts.outerjoin(ac, sa.and_(ac.c.tenant_id == co.c.tenant_id,
+                                          ac.c.id == co.c.account_id)) \
+        .outerjoin(_own, sa.and_(_own.c.tenant_id == co.c.tenant_id,
+                                 _own.c.contact_id == co.c.id)) \
+        .outerjoin(_dom, sa.and_(_dom.c.tenant_id == ac.c.tenant_id,
+                                 _dom.c.account_id == ac.c.id))
+
+
+_card_order = (_own.c.is_primary.desc(), _own.c.address, _dom.c.domain)
+CONTACT_BY_ADDRESS = (
+    sa.select(*_contact_cols)
+    .select_from(_contact_card(ca.join(co, sa.and_(co.c.tenant_id == ca.c.tenant_id,
+                                                   co.c.id == ca.c.contact_id))))
+    .where(ca.c.tenant_id == T, ca.c.address == sa.bindparam("address"))
+    .order_by(*_card_order)
+)
+CONTACT_BY_ID = (
+    sa.select(*_contact_cols).select_from(_contact_card(co))
+    .where(co.c.tenant_id == T, co.c.id == sa.bindparam("id", type_=ID))
+    .order_by(*_card_order)
+)
+# An account by one of its domains, one row per domain of the account (in order).
+ACCOUNT_BY_DOMAIN = (
+    sa.select(_text(ac.c.id), ac.c.name, ac.c.interaction_count, ac.c.last_activity_at,
+              _dom.c.domain)
+    .select_from(ad.join(ac, sa.and_(ac.c.tenant_id == ad.c.tenant_id,
+                                     ac.c.id == ad.c.account_id))
+                 .outerjoin(_dom, sa.and_(_dom.c.tenant_id == ac.c.tenant_id,
+                                          _dom.c.account_id == ac.c.id)))
+    .where(ad.c.tenant_id == T, ad.c.domain == sa.bindparam("domain"))
+    .order_by(_dom.c.domain)
+)
+ADDRESSES = (
+    sa.select(_text(ca.c.contact_id), ca.c.address)
+    .where(ca.c.tenant_id == T, ca.c.contact_id.in_(FAMILY))
+    .order_by(ca.c.is_primary.desc(), ca.c.address)
+)
+# Same statement shape as merges.merge_suggestions (no ORDER BY: the index's order).
+ALIKE = sa.select(
+    _text(co.c.id), co.c.display_name, co.c.title, co.c.phone, co.c.company,
+    _text(co.c.account_id), _text(co.c.merged_into), co.c.interaction_count,
+    co.c.last_activity_at, co.c.evidence,
+).where(co.c.tenant_id == T, co.c.account_id == ACC,
+        co.c.name_key == sa.bindparam("name_key"), co.c.id != sa.bindparam("id", type_=ID),
+        co.c.merged_into.is_(None)).limit(10)
+
+# -- commitments, signals --
+_commitments = sa.select(
+    _text(cm.c.id), cm.c.kind, cm.c.side, cm.c.action, cm.c.text, cm.c.evidence_start,
+    cm.c.evidence_end, cm.c.due_on, cm.c.status, cm.c.snoozed_until, _text(cm.c.interaction_id),
+    cm.c.created_at, it.c.subject,
+).select_from(cm.outerjoin(it, sa.and_(it.c.tenant_id == cm.c.tenant_id,
+                                       it.c.id == cm.c.interaction_id)))
+_commitments_order = (cm.c.due_on.is_(None), cm.c.due_on, cm.c.created_at)
+
+
+def _open_commitments(scope: Any) -> sa.Select[Any]:
+    return _commitments.where(
+        cm.c.tenant_id == T, cm.c.status == "open", scope,
+        sa.or_(it.c.deleted_at.is_(None), it.c.id.is_(None)),
+    ).order_by(*_commitments_order).limit(100)
+
+
+COMMITMENTS = {"family": _open_commitments(cm.c.contact_id.in_(FAMILY)),
+               "account": _open_commitments(cm.c.account_id == ACC)}
+_signals = sa.select(
+    _text(sg.c.id), sg.c.kind, sg.c.value, sg.c.text, sg.c.evidence_start, sg.c.evidence_end,
+    sg.c.confidence, sg.c.occurred_at, _text(sg.c.interaction_id),
+)
+SIGNALS = {
+    scope: _signals.where(sg.c.tenant_id == T, cond).order_by(sg.c.occurred_at.desc()).limit(20)
+    for scope, cond in (("family", sg.c.contact_id.in_(FAMILY)),
+                        ("account", sg.c.account_id == ACC))
+}
+
+# -- the newest interactions (a window of the participants index, then those interactions) --
+WINDOW = sa.bindparam("window", type_=sa.Integer)
+_live = sa.case((sa.and_(it.c.id.is_not(None), it.c.deleted_at.is_(None)), 1), else_=0)
+_newest = (
+    sa.select(pa.c.interaction_id, pa.c.occurred_at)
+    .where(pa.c.tenant_id == T, pa.c.contact_id.in_(FAMILY)).distinct()
+    .order_by(pa.c.occurred_at.desc(), pa.c.interaction_id.desc()).limit(WINDOW)
+    .subquery("newest")
+)
+RECENT = {
+    "family": sa.select(_text(_newest.c.interaction_id), it.c.occurred_at, it.c.direction,
+                        it.c.thread_id, _live.label("live"))
+    .select_from(_newest.outerjoin(it, sa.and_(it.c.tenant_id == T,
+                                               it.c.id == _newest.c.interaction_id)))
+    .order_by(_newest.c.occurred_at.desc(), _newest.c.interaction_id.desc()),
+    "account": sa.select(_text(it.c.id), it.c.occurred_at, it.c.direction, it.c.thread_id,
+                         _live.label("live"))
+    .where(it.c.tenant_id == T, it.c.account_id == ACC)
+    .order_by(it.c.occurred_at.desc(), it.c.id.desc()).limit(WINDOW),
+}
+TIMELINE = sa.select(
+    _text(it.c.id), it.c.kind, it.c.direction, it.c.subject, it.c.snippet, it.c.occurred_at,
+    it.c.ends_at, it.c.thread_id, it.c.from_address, it.c.cancelled,
+).where(it.c.tenant_id == T, it.c.id.in_(_many("ids")))
+TEAM_NAMES = (
+    sa.select(_text(pa.c.interaction_id), us.c.display_name)
+    .select_from(pa.join(us, sa.and_(us.c.tenant_id == pa.c.tenant_id,
+                                     us.c.id == pa.c.user_id)))
+    .where(pa.c.tenant_id == T, pa.c.interaction_id.in_(_many("ids")))
+)
+
+# -- deals (owner's name per row), their stage history --
+_owner = sa.select(us.c.display_name).where(
+    us.c.tenant_id == dl.c.tenant_id, us.c.id == dl.c.owner_user_id).scalar_subquery()
+DEALS = sa.select(
+    _text(dl.c.id), dl.c.name, dl.c.stage, dl.c.amount, dl.c.currency, dl.c.close_date,
+    dl.c.stage_changed_at, _owner.label("owner"),
+).where(dl.c.tenant_id == T, dl.c.account_id == ACC).order_by(
+    dl.c.stage.in_(OPEN_STAGES).desc(), dl.c.created_at.desc())
+HISTORY = sa.select(
+    _text(dh.c.deal_id), dh.c.from_stage, dh.c.to_stage, dh.c.changed_at,
+).where(dh.c.tenant_id == T, dh.c.deal_id.in_(_many("ids"))).order_by(dh.c.changed_at)
+
+
+# -- health: relationship rollups, interaction counts, the account's last in/out, in one row --
+def _last(direction: str) -> Any:
+    return sa.select(it.c.occurred_at).where(
+        it.c.tenant_id == T, it.c.account_id == ACC, it.c.direction == direction,
+        it.c.deleted_at.is_(None),
+    ).order_by(it.c.occurred_at.desc()).limit(1).scalar_subquery()
+
+
+def _counts(ids: Any) -> Any:
+    at = ids.c.occurred_at
+    since_30 = sa.bindparam("since_30", type_=UTCDateTime())
+    return sa.select(
+        sa.func.count().filter(at >= since_30).label("recent"),
+        sa.func.count().filter(at < since_30).label("prior"),
+    ).select_from(ids).where(at >= sa.bindparam("since_90", type_=UTCDateTime()),
+                              at <= sa.bindparam("now", type_=UTCDateTime())) \
+        .subquery("counts")
+
+
+_rollup = sa.select(
+    sa.func.max(rel.c.last_inbound_at).label("last_in"),
+    sa.func.max(rel.c.last_outbound_at).label("last_out"),
+    sa.func.coalesce(sa.func.sum(rel.c.inbound), 0).label("inbound"),
+    sa.func.coalesce(sa.func.sum(rel.c.outbound), 0).label("outbound"),
+).where(rel.c.tenant_id == T, rel.c.contact_id.in_(FAMILY)).subquery("rollup")
+_family_counts = _counts(
+    sa.select(pa.c.interaction_id, pa.c.occurred_at)
+    .where(pa.c.tenant_id == T, pa.c.contact_id.in_(FAMILY)).distinct().subquery("live_ids"))
+_account_counts = _counts(
+    sa.select(it.c.id, it.c.occurred_at)
+    .where(it.c.tenant_id == T, it.c.account_id == ACC).subquery("live_ids"))
+_family_health = sa.select(*_rollup.c, *_family_counts.c).select_from(
+    _rollup.join(_family_counts, sa.true()))
+# Rows: last_in, last_out, inbound, outbound, recent, prior[, account_last_in, account_last_out]
+HEALTH = {
+    "family": _family_health,
+    "family+last": _family_health.add_columns(_last("inbound"), _last("outbound")),
+    "account": sa.select(_last("inbound"), _last("outbound"), sa.literal(1), sa.literal(1),
+                         *_account_counts.c).select_from(_account_counts),
+}
+TEAM = (
+    sa.select(_text(us.c.id), us.c.display_name, us.c.email,
+              sa.func.sum(rel.c.interactions), sa.func.max(rel.c.last_at))
+    .select_from(us.join(rel, sa.and_(rel.c.tenant_id == us.c.tenant_id,
+                                      rel.c.user_id == us.c.id)))
+    .where(rel.c.tenant_id == T, rel.c.contact_id.in_(FAMILY))
+    .group_by(us.c.tenant_id, us.c.id)
+    .order_by(sa.func.sum(rel.c.interactions).desc(), sa.func.max(rel.c.last_at).desc())
+)
