@@ -26,7 +26,14 @@ OWNER: dict[str, Owner] = {"promise": "sender", "request": "recipient"}
 
 def ensure_extensions() -> None:
     """Registers our ``Doc._`` attributes once (idempotent, called by the factories)."""
-    for name in ("ref_day", "commitments", "signals", "competitors", "rule_commitments"):
+    for name in (
+        "ref_day",
+        "commitments",
+        "signals",
+        "competitors",
+        "rule_commitments",
+        "rule_signals",
+    ):
         if not Doc.has_extension(name):
             Doc.set_extension(name, default=None)
 
@@ -38,6 +45,10 @@ def sentences(doc: Doc) -> Iterable[Span]:
     return [doc[:]]
 
 
+# bare verbs that open pleasantries or our own offers ("Let me check ..." is a promise)
+_NOT_COMMANDS = frozenset({"thank", "thanks", "hope", "see", "have", "let"})
+
+
 def _imperative(sent: Span) -> bool | None:
     """The tagger's verdict: does the sentence open with a bare verb that has no subject?"""
     if not sent.doc.has_annotation("TAG"):
@@ -46,7 +57,7 @@ def _imperative(sent: Span) -> bool | None:
     for tok in sent:
         if tok.idx - sent.start_char < lead or tok.is_punct or tok.is_space:
             continue
-        if tok.tag_ == "VB" and tok.lower_ not in ("thank", "thanks", "hope", "see", "have"):
+        if tok.tag_ == "VB" and tok.lower_ not in _NOT_COMMANDS:
             return not any(c.dep_ in ("nsubj", "nsubjpass") for c in tok.children)
         return rules.opens_with_imperative(sent.text) and tok.pos_ in ("VERB", "AUX")
     return False
@@ -105,7 +116,10 @@ class SignalFinder:
         found: list[Signal] = []
         spans: list[Span] = []
         for sent in sentences(doc):
-            for raw in rules.find_signals(sent.text, names):
+            known = doc._.rule_signals  # the router's answer for a one-sentence doc
+            whole = sent.start == 0 and sent.end == len(doc)
+            raws = known if known is not None and whole else rules.find_signals(sent.text, names)
+            for raw in raws:
                 value = raw.value
                 if raw.kind == "competitor" and value is None:
                     value = next((e.text for e in sent.ents if e.label_ == "ORG"), None)

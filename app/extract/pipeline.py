@@ -17,8 +17,7 @@ from . import components  # noqa: F401  (registers the storyline_* factories)
 from .clean import clean_body
 from .dates import local_day
 from .reply import split_reply
-from .routing import needs_ner, needs_tagger
-from .rules import find_commitments, is_candidate
+from .routing import needs_ner, needs_tagger, salutation_name, scan
 from .segment import split_sentences
 from .signature import split_signature
 from .types import EmailIn, Entity, ExtractionResult, Signature
@@ -201,17 +200,20 @@ class Extractor:
             ref = local_day(p.email.sent_at, p.email.time_zone)
             for a, b in split_sentences(p.reply_text):
                 text = p.reply_text[a:b]
-                cue = is_candidate(text, self._names)
-                # no cue, no commitment: the cue pattern is the union of all commitment patterns
-                found = find_commitments(text) if cue else ()
+                read = scan(text, self._names, self._competitors)
+                cue, found = read.candidate, read.commitments
                 request = any(c.kind == "request" for c in found)
                 tag = self.has_model and needs_tagger(text, request)
                 ner = needs_ner(text, self._names) and (self.has_model or self._names is not None)
+                if not ner and self.has_model and (name := salutation_name(text)):
+                    results[i].entities.append(
+                        Entity("PERSON", text[name[0] : name[1]], a + name[0], a + name[1])
+                    )
                 if not (tag or ner or cue):
                     continue
                 doc = self.nlp.make_doc(text)
                 doc._.ref_day, doc._.competitors = ref, self._competitors
-                doc._.rule_commitments = found
+                doc._.rule_commitments, doc._.rule_signals = found, read.signals
                 groups.setdefault((tag, ner), []).append((i, a, doc))
         model_pipes = [n for n in self.nlp.pipe_names if n not in OUR_PIPES]
         for (tag, ner), jobs in groups.items():

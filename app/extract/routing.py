@@ -1,18 +1,29 @@
-"""Which sentences need which statistical component (the rest never reach the model).
+"""One rule pass per sentence, and which sentences then need which statistical component.
 
 The rules decide commitments and signals on their own; the model adds two things, and each
 costs about a third of the full pipeline: the tagger, to recognise commands that open with a
 verb outside our list ("Finalize the checklist"), and the NER, to find people and
 organisations. So a sentence goes to the tagger only when it opens with a word that could be
 a verb and no request was found, and to the NER only when it holds a capitalised word after
-its first one (or a known name). Sentences with neither skip the model entirely.
+its first one (or a known name), except a salutation line, whose name the rule reads.
+Sentences with neither skip the model entirely.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
-from .rules import strip_lead
+from .rules import (
+    RawCommitment,
+    RawSignal,
+    conditional_command,
+    find_commitments,
+    find_signals,
+    has_commitment_cue,
+    opens_with_imperative,
+    strip_lead,
+)
 
 _CLOSED = frozenset(
     """i we you he she they it this that these those the a an our my your their his her its
@@ -45,9 +56,60 @@ _NOT_NAMES = frozenset(
 )
 
 
+# a salutation line ("Dear Dana,", "Good morning Dana -") holds nothing but the reader's name:
+# the rule reads the name, so the line never needs the statistical NER
+_SALUTATION = re.compile(
+    r"^(?i:hi|hello|hey|dear|greetings|good (?:morning|afternoon|evening)|morning|afternoon)"
+    r"(?:\s+(?i:all|team|everyone|folks))?\s+(?P<name>[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,2})?"
+    r"\s*[,:!-]?$"
+)
+
+
+def salutation_name(sentence: str) -> tuple[int, int] | None:
+    """Offsets of the name in a salutation line ("Dear Dana," -> "Dana"), else None."""
+    m = _SALUTATION.match(sentence)
+    if m is None or m.group("name") is None:
+        return None
+    return m.span("name")
+
+
 def needs_ner(sentence: str, names: re.Pattern[str] | None = None) -> bool:
     """True when a capitalised word inside the sentence may be a person or organisation."""
     if names is not None and names.search(sentence):
         return True
+    if _SALUTATION.match(sentence.strip()):
+        return False  # the pipeline takes the name from the salutation itself
     body = strip_lead(sentence.strip())
     return any(m.group(0).lower() not in _NOT_NAMES for m in _INNER_CAP.finditer(body))
+
+
+@dataclass(frozen=True)
+class Scan:
+    """The rule layer's reading of one sentence: its cues and whether it is a candidate."""
+
+    commitments: tuple[RawCommitment, ...]
+    signals: list[RawSignal]
+    candidate: bool
+
+
+def scan(
+    sentence: str,
+    names: re.Pattern[str] | None = None,
+    competitors: re.Pattern[str] | None = None,
+) -> Scan:
+    """Commitment and signal cues of ``sentence`` in one pass (each union regex once).
+
+    ``candidate`` agrees with :func:`app.extract.rules.is_candidate`: a cue, a question, a
+    command, or a known name. The pipeline hands both lists to the spaCy components of
+    one-sentence docs, so the patterns are not searched twice.
+    """
+    s = sentence.strip()
+    if not s:
+        return Scan((), [], False)
+    lead_free = strip_lead(s)
+    cued = has_commitment_cue(s, lead_free)
+    asks = s.endswith("?") or opens_with_imperative(s) or conditional_command(s) is not None
+    commitments = find_commitments(s, cued=cued) if cued or asks else ()
+    signals = find_signals(sentence, competitors)
+    candidate = cued or asks or bool(signals) or bool(names and names.search(s))
+    return Scan(commitments, signals, candidate)

@@ -1,7 +1,8 @@
 """The rule layer: commitment and signal cues over one sentence, as plain string matching.
 
 It is cheap (regular expressions from ``patterns/*.jsonl``), so it runs on every sentence; the
-statistical model is then asked only about the sentences it flags (:func:`is_candidate`).
+statistical model is then asked only about the sentences it flags (:func:`is_candidate`,
+and the one-pass :func:`app.extract.routing.scan` the pipeline uses).
 The spaCy components in :mod:`app.extract.components` call the same functions, so the
 candidate filter and the components can never disagree about what is a cue.
 """
@@ -47,6 +48,18 @@ _HEDGE_RE = re.compile(
     r"hopefully|maybe|might)\b[^,;]*$",
     re.I,
 )
+# "If you agree, send me the signed copy": a condition, then a command to the reader
+_CONDITION_RE = re.compile(
+    r"^(?:if|when|once|whenever|as soon as|in case|should you)\b[^,;]{2,120},\s*"
+    r"(?:(?:just|simply|then|please|kindly)\s+)*",
+    re.I,
+)
+# openings that look like commands but are pleasantries
+_NOT_IMPERATIVE = re.compile(
+    r"^(?:look(?:ing)? forward|take care|have a (?:good|great|nice|wonderful|lovely))\b", re.I
+)
+_POLITE_LEAD = re.compile(r"^\s*(?:feel free|(?:do not|don't|don’t) hesitate)\s+to\s+", re.I)
+_CONDITION_WORDS = re.compile(r"^\s*(?:if|when|once|whenever)\s+", re.I)
 _ACTION_STOP = re.compile(
     r"[?!.;:]|\s(?:so that|so we|and let me|and i'll|and we'll|if you|once)\s|,\s"
 )
@@ -139,6 +152,19 @@ def _any_signal() -> re.Pattern[str]:
 
 
 @cache
+def _any_commitment() -> re.Pattern[str]:
+    return _union(commitment_patterns())
+
+
+@cache
+def _any_exclude() -> re.Pattern[str]:
+    return re.compile(
+        "|".join(f"(?:{p.regex.pattern})" for p in commitment_patterns() if p.kind == "exclude"),
+        re.I,
+    )
+
+
+@cache
 def _any_cue() -> re.Pattern[str]:
     return _union(commitment_patterns() + signal_patterns())
 
@@ -151,8 +177,22 @@ def strip_lead(sentence: str) -> str:
 
 def opens_with_imperative(sentence: str) -> bool:
     """True when the sentence (after a vocative) starts with a verb from the imperative list."""
-    words = strip_lead(sentence.strip()).split(maxsplit=1)
-    return bool(words) and words[0].lower().strip(",.") in imperative_verbs()
+    body = strip_lead(sentence.strip())
+    words = body.split(maxsplit=1)
+    return (
+        bool(words)
+        and words[0].lower().strip(",.") in imperative_verbs()
+        and not _NOT_IMPERATIVE.match(body)
+    )
+
+
+def conditional_command(sentence: str) -> str | None:
+    """The command after a leading condition ("If you agree, send it over"), else None."""
+    m = _CONDITION_RE.match(strip_lead(sentence.strip()))
+    if m is None:
+        return None
+    rest = m.string[m.end() :]
+    return rest if opens_with_imperative(rest) else None
 
 
 def is_candidate(sentence: str, names: re.Pattern[str] | None = None) -> bool:
@@ -160,9 +200,11 @@ def is_candidate(sentence: str, names: re.Pattern[str] | None = None) -> bool:
     s = sentence.strip()
     if not s:
         return False
-    if s.endswith("?") or opens_with_imperative(s):
+    if s.endswith("?") or opens_with_imperative(s) or conditional_command(s):
         return True
-    if _any_cue().search(s) or _any_cue().search(strip_lead(s)):
+    lead_free = strip_lead(s)
+    # the second search only when a lead was cut: anchored cues must see the bare sentence
+    if _any_cue().search(s) or (lead_free != s and _any_cue().search(lead_free)):
         return True
     return bool(names and names.search(s))
 
@@ -175,34 +217,55 @@ def _clean_action(text: str, due_text: str | None) -> str:
     stop = _ACTION_STOP.search(text)
     if stop:
         text = text[: stop.start()]
+    text = _POLITE_LEAD.sub("", text)
     words = [w for w in text.split() if w.lower() not in ("please", "pls", "kindly")]
     return " ".join(words[:MAX_ACTION_WORDS]).strip(" ,.-")
 
 
-def find_commitments(sentence: str, *, imperative: bool | None = None) -> tuple[RawCommitment, ...]:
+def has_commitment_cue(s: str, lead_free: str) -> bool:
+    """True when some commitment pattern matches the sentence or its lead-free form."""
+    return bool(
+        _any_commitment().search(s) or (lead_free != s and _any_commitment().search(lead_free))
+    )
+
+
+def find_commitments(
+    sentence: str, *, imperative: bool | None = None, cued: bool | None = None
+) -> tuple[RawCommitment, ...]:
     """Returns at most one promise and one request cue found in ``sentence``.
 
     ``imperative`` is the model's verdict on whether the sentence opens with a command; with
-    None the imperative-verb list decides.
+    None the imperative-verb list decides. ``cued`` is a caller's earlier answer to whether
+    any commitment pattern matches (None: find out here); with False only the
+    imperative forms are tried.
     """
     s = sentence.strip()
     lead_free = strip_lead(s)
     patterns = commitment_patterns()
-    if any(p.kind == "exclude" and p.regex.search(s) for p in patterns):
+    if _any_exclude().search(s):
         return ()
     due = find_due(s)
     due_text = due.group(0) if due else None
     found: dict[str, RawCommitment] = {}
-    for p in patterns:
+    # one union search tells whether any cue is there before the cues are tried one by one
+    if cued is None:
+        cued = has_commitment_cue(s, lead_free)
+    for p in patterns if cued else ():
         if p.kind == "exclude" or p.kind in found:
             continue
-        target = lead_free if p.regex.pattern.startswith("^") else s
+        target = lead_free if "^" in p.regex.pattern else s
         m = p.regex.search(target)
         if not m or (p.needs_due and not due_text):
             continue
         if p.kind == "promise" and (s.endswith("?") or _HEDGE_RE.search(target[: m.start()])):
             continue
-        action = _clean_action(m.group("action"), due_text)
+        # the cue may close the sentence ("If you want to join, let me know"): the action is
+        # then what comes before it
+        action = (
+            _clean_action(m.group("action"), due_text)
+            or _clean_action(_CONDITION_WORDS.sub("", target[: m.start()]), due_text)
+            or _clean_action(m.group(0), due_text)  # "Let me know by Friday whether ..."
+        )
         if action:
             conf = min(0.99, p.confidence + (0.05 if due_text else 0.0))
             found[p.kind] = RawCommitment(p.kind, action, due_text, conf, p.id)
@@ -211,6 +274,11 @@ def find_commitments(sentence: str, *, imperative: bool | None = None) -> tuple[
     ):
         found["request"] = RawCommitment(
             "request", _clean_action(lead_free, due_text), due_text, 0.75, "imperative"
+        )
+    command = conditional_command(s) if "request" not in found else None
+    if command:
+        found["request"] = RawCommitment(
+            "request", _clean_action(command, due_text), due_text, 0.7, "conditional_imperative"
         )
     return tuple(found.values())
 

@@ -7,6 +7,7 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -34,7 +35,7 @@ LINES = [
 ]
 
 
-def _run_in_process(blank_extractor_lines: list[str], extractor: object) -> list[dict[str, object]]:
+def _run_in_process(blank_extractor_lines: list[str], extractor: object) -> list[dict[str, Any]]:
     src = io.BytesIO(
         ("\n".join(blank_extractor_lines) + "\n").encode() + b'{"id":"x","body":"caf\xe9"}\n'
     )

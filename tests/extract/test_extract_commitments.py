@@ -83,6 +83,46 @@ def test_the_sent_day_is_the_senders_local_day(
 
 
 @pytest.mark.parametrize(
+    ("sentence", "action"),
+    [
+        ("If you agree, send me the signed order form.", "send me the signed order form"),
+        (
+            "If the numbers look right, just forward them to procurement.",
+            "forward them to procurement",
+        ),
+        (
+            "You'll need to upload the signed W-9 before we can issue the PO.",
+            "upload the signed W-9 before we can issue the PO",
+        ),
+        (
+            "We should walk through the rollout plan together.",
+            "walk through the rollout plan together",
+        ),
+        ("I'd be happy to walk you through the dashboard.", "walk you through the dashboard"),
+        ("Perhaps we could review the numbers with your CFO.", "review the numbers with your CFO"),
+        ("The updated pricing sheet would be very helpful.", "The updated pricing sheet"),
+        (
+            "Send over the security questionnaire when you get a chance.",
+            "Send over the security questionnaire",
+        ),
+        (
+            "Don't forget to add the billing contact to the form.",
+            "add the billing contact to the form",
+        ),
+        ("Please feel free to share the deck with your team.", "share the deck with your team"),
+        ("If you want to join the pilot, let me know.", "you want to join the pilot"),
+        ("Let me know by Friday whether the start date works.", "Let me know"),
+    ],
+)
+def test_requests_in_their_many_forms_are_owed_by_the_reader(
+    make_email: Callable[..., EmailIn], blank_extractor: Extractor, sentence: str, action: str
+) -> None:
+    found = blank_extractor.extract(make_email(sentence)).commitments
+    # an offer ("I'd be happy to walk you through it") is also the sender's promise
+    assert [(c.owner, c.action) for c in found if c.kind == "request"] == [("recipient", action)]
+
+
+@pytest.mark.parametrize(
     "sentence",
     [
         "Let me know if you have any questions.",
@@ -92,6 +132,12 @@ def test_the_sent_day_is_the_senders_local_day(
         "I think we will see more volume next year.",
         "Thanks for the quick turnaround!",
         "Feel free to reach out if you need anything else.",
+        "Add us to your address book so our product news reaches you.",
+        "If you no longer wish to receive our updates, please use the preferences page.",
+        "Gifts sure to please every budget.",
+        "It has been a long quarter, hasn't it?",
+        "We want to thank you for being a loyal customer.",
+        "Happy to help if anything else comes up.",
     ],
 )
 def test_boilerplate_and_statements_are_not_commitments(
