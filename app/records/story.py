@@ -187,14 +187,16 @@ class StoryQuery:
     def _timeline(self, recent: list[Recent], page: int, page_size: int) -> dict[str, Any]:
         offset = (page - 1) * page_size
         ids = [r[0] for r in recent[offset:offset + page_size + 1]]
-        found = {r[0]: r for r in self._rows(q.TIMELINE, ids=ids[:page_size])} if ids else {}
-        items = [found[i] for i in ids[:page_size] if i in found]
+        found: dict[str, Sequence[Any]] = {}
         team: dict[str, list[str]] = {}
-        if items:
-            for iid, name in self._rows(q.TEAM_NAMES, ids=[r[0] for r in items]):
+        for part, iid, *row in self._rows(q.TIMELINE, ids=ids[:page_size]) if ids else ():
+            if part == 0:
+                found[iid] = (iid, *row[:-1])
+            else:
                 names = team.setdefault(iid, [])
-                if name not in names:
-                    names.append(name)
+                if row[-1] not in names:
+                    names.append(row[-1])
+        items = [found[i] for i in ids[:page_size] if i in found]
         return {
             "page": page,
             "page_size": page_size,

@@ -187,15 +187,19 @@ RECENT = {
     .where(it.c.tenant_id == T, it.c.account_id == ACC)
     .order_by(it.c.occurred_at.desc(), it.c.id.desc()).limit(WINDOW),
 }
-TIMELINE = sa.select(
-    _text(it.c.id), it.c.kind, it.c.direction, it.c.subject, it.c.snippet, it.c.occurred_at,
-    it.c.ends_at, it.c.thread_id, it.c.from_address, it.c.cancelled,
-).where(it.c.tenant_id == T, it.c.id.in_(_many("ids")))
-TEAM_NAMES = (
-    sa.select(_text(pa.c.interaction_id), us.c.display_name)
+# A timeline page and our people on it in one round trip: the page's interactions (part 0),
+# then (part 1) each (interaction, seller's name) pair, in the order the participants index
+# gives them, as the team-names query alone would.
+_ids = _many("ids")
+TIMELINE = sa.union_all(
+    sa.select(sa.literal(0).label("part"), _text(it.c.id), it.c.kind, it.c.direction,
+              it.c.subject, it.c.snippet, it.c.occurred_at, it.c.ends_at, it.c.thread_id,
+              it.c.from_address, it.c.cancelled, sa.null().label("seller"))
+    .where(it.c.tenant_id == T, it.c.id.in_(_ids)),
+    sa.select(sa.literal(1), _text(pa.c.interaction_id), *[sa.null()] * 9, us.c.display_name)
     .select_from(pa.join(us, sa.and_(us.c.tenant_id == pa.c.tenant_id,
                                      us.c.id == pa.c.user_id)))
-    .where(pa.c.tenant_id == T, pa.c.interaction_id.in_(_many("ids")))
+    .where(pa.c.tenant_id == T, pa.c.interaction_id.in_(_ids)),
 )
 
 # -- deals (owner's name per row), their stage history --
