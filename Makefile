@@ -53,10 +53,10 @@ demo: sample
 	@echo "Storyline is serving on http://$(HOST):$(PORT)  (Ctrl-C to stop)"
 	@echo "  story of a sample customer: http://$(HOST):$(PORT)/api/v1/story?email=... with a token from"
 	@echo "  $(FLASK) dev-token"
-	$(VENV)/bin/gunicorn --bind $(HOST):$(PORT) --workers 2 --access-logfile - 'app:create_app()'
+	$(VENV)/bin/gunicorn --bind $(HOST):$(PORT) --access-logfile - 'app:create_app()'
 
 serve: install
-	$(VENV)/bin/gunicorn --bind $(HOST):$(PORT) --workers 2 --access-logfile - 'app:create_app()'
+	$(VENV)/bin/gunicorn --bind $(HOST):$(PORT) --access-logfile - 'app:create_app()'
 
 test: install system-deps services
 	$(PY) -m pytest

@@ -4,8 +4,8 @@ and 1M interactions, on SQLite and PostgreSQL.
 1. Server-side latency: the Flask app in-process (test client, real token validation),
    several hundred requests per case after a warm-up, p50/p95/p99, repeated ``rounds`` times
    and reported as the median of the rounds.
-2. Under load: gunicorn with 2 workers on loopback, driven by ``wrk`` for a bounded time,
-   at full speed and paced near 200 requests/s; requests/s, latency and errors.
+2. Under load: gunicorn (workers from gunicorn.conf.py) on loopback, driven by ``wrk`` for a
+   bounded time, at full speed and paced near 200 requests/s; requests/s, latency and errors.
 
 Prints one JSON line per figure and keeps them in ``bench/out/story_results.json``.
 """
@@ -153,7 +153,8 @@ def _wrk(url: str, files: tuple[Path, Path], *, connections: int, seconds: int,
 
 def under_load(ds: store.Dataset, instance: Path, figures: list[Figure], *, seconds: int,
                server_p50: dict[str, float]) -> None:
-    """gunicorn (2 workers) on loopback driven by wrk: full speed, then paced near 200/s."""
+    """gunicorn (gunicorn.conf.py's workers) on loopback driven by wrk: full speed, then
+    paced near 200/s."""
     if shutil.which("wrk") is None:
         log("skipping the load test: wrk is not installed (make system-deps)")
         return
@@ -165,7 +166,9 @@ def under_load(ds: store.Dataset, instance: Path, figures: list[Figure], *, seco
     with tempfile.TemporaryDirectory() as tmp, \
             open(store.OUT / f"gunicorn_{ds.db}.log", "wb") as server_log:
         proc = subprocess.Popen(  # noqa: S603 - our own command line, loopback only
-            [gunicorn, "--workers", "2", "--bind", f"127.0.0.1:{port}", "app:create_app()"],
+            # workers from gunicorn.conf.py (2 per core + 1), as production runs it
+            [gunicorn, "--config", str(ROOT / "gunicorn.conf.py"), "--bind",
+             f"127.0.0.1:{port}", "app:create_app()"],
             cwd=ROOT, env=env, stdout=server_log, stderr=subprocess.STDOUT)
         try:
             _wait_ready(base, proc)
