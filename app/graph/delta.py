@@ -7,6 +7,7 @@ the delta link) so the caller can store the resume point after every page.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -21,7 +22,7 @@ from .config import GraphConfig
 from .convert import is_removed, meeting_from_sdk, message_from_sdk
 from .fastjson import page_from_json
 from .sdk import EventDeltaBuilder, GraphServiceClient, MessageDeltaBuilder, ODataError
-from .types import DeltaPage, MailMessage, Meeting
+from .types import DeltaPage, MailMessage, Meeting, T
 
 MESSAGE_SELECT = [
     "id", "internetMessageId", "conversationId", "subject", "body", "sender", "from",
@@ -103,20 +104,7 @@ async def message_page(
     )
     if isinstance(resp, DeltaPage):
         return resp
-    items: list[MailMessage] = []
-    removed: list[str] = []
-    for msg in (resp.value if resp else None) or []:
-        if is_removed(msg):
-            removed.append(msg.id or "")
-        else:
-            items.append(message_from_sdk(msg))
-    return DeltaPage(
-        items=tuple(items),
-        removed=tuple(r for r in removed if r),
-        next_link=resp.odata_next_link if resp else None,
-        delta_link=resp.odata_delta_link if resp else None,
-        link=link,
-    )
+    return _to_page(resp, message_from_sdk, link)
 
 
 async def event_page(
@@ -148,13 +136,18 @@ async def event_page(
     )
     if isinstance(resp, DeltaPage):
         return resp
-    items: list[Meeting] = []
+    return _to_page(resp, meeting_from_sdk, link)
+
+
+def _to_page(resp: Any, convert: Callable[[Any], T], link: str | None) -> DeltaPage[T]:
+    """An SDK delta response as our page: changed items converted, ``@removed`` ids apart."""
+    items: list[T] = []
     removed: list[str] = []
-    for event in (resp.value if resp else None) or []:
-        if is_removed(event):
-            removed.append(event.id or "")
+    for entry in (resp.value if resp else None) or []:
+        if is_removed(entry):
+            removed.append(entry.id or "")
         else:
-            items.append(meeting_from_sdk(event))
+            items.append(convert(entry))
     return DeltaPage(
         items=tuple(items),
         removed=tuple(r for r in removed if r),

@@ -30,7 +30,8 @@ BODY_LIMIT = 6000
 OPEN_ENDPOINTS = {"preview.token", "preview.sellers"}
 
 
-def _local_only() -> None:
+def local_only() -> None:
+    """Refuses unless the preview is on (no Entra app) and the caller is on this machine."""
     if ctx.settings().uses_entra:
         raise Forbidden("the preview is off: Entra ID is configured", code="preview_disabled")
     try:
@@ -43,7 +44,7 @@ def _local_only() -> None:
 
 @bp.before_request
 def _guard() -> None:
-    _local_only()
+    local_only()
     if request.endpoint not in OPEN_ENDPOINTS:
         authenticate()
 

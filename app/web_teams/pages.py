@@ -5,18 +5,17 @@ SSO, or the local preview's token) and renders cards from ``/api/v1/prep``."""
 
 from __future__ import annotations
 
-import ipaddress
 import json
 from pathlib import Path
 from typing import Any
 
 import requests
-from flask import Blueprint, Response, current_app, render_template, request, send_from_directory
+from flask import Blueprint, Response, current_app, render_template, send_from_directory
 
 from app.api import context as ctx
-from app.errors import Forbidden
 from app.graph.config import GraphConfig
 from app.prep.recorded import sent_cards, standin_notices
+from app.web.preview import local_only
 
 bp = Blueprint("teams", __name__, template_folder="templates")
 TEAMS_ORIGINS = ("https://teams.microsoft.com", "https://*.teams.microsoft.com",
@@ -71,21 +70,12 @@ def asset(filename: str) -> Response:
     return resp
 
 
-def _local_only() -> None:
-    if ctx.settings().uses_entra:
-        raise Forbidden("the preview is off: Entra ID is configured", code="preview_disabled")
-    try:
-        loopback = ipaddress.ip_address(request.remote_addr or "").is_loopback
-    except ValueError:
-        loopback = False
-    if not loopback:
-        raise Forbidden("the preview answers on this machine only", code="preview_local_only")
 
 
 @bp.get("/prep")
 def sent() -> Response:
     """The cards the local Graph stand-in recorded as sent, rendered (local development)."""
-    _local_only()
+    local_only()
     config = GraphConfig.from_settings(ctx.settings())
     error = None
     try:
