@@ -19,6 +19,8 @@ BEAT_SCHEDULE = {
     "renew-subscriptions": {"task": "storyline.renew_subscriptions",
                             "schedule": timedelta(minutes=30)},
     "safety-net-sync": {"task": "storyline.safety_net", "schedule": timedelta(minutes=15)},
+    # cards go out within five minutes of their lead time (default an hour before)
+    "meeting-prep": {"task": "storyline.prep_round", "schedule": timedelta(minutes=5)},
 }
 
 

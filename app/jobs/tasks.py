@@ -181,10 +181,23 @@ def handle_notification(ctx: JobContext, *, tenant_id: str, subscription_id: str
     return {"status": "synced", "sync": result}
 
 
+def prep_round(ctx: JobContext) -> dict[str, Any]:
+    """Sends the meeting-prep cards that are due, cancellation notices and morning digests
+    (each at most once: deliveries are claimed in the database before Graph is called)."""
+    from app.prep.deliver import run_prep
+    from app.prep.gather import PrepLinks
+    from app.prep.schedule import PrepOptions
+
+    links = PrepLinks(base_url=ctx.settings.public_base_url) if ctx.settings.public_base_url \
+        else PrepLinks()
+    return asdict(run_prep(ctx.db, ctx.graph, options=PrepOptions(links=links)))
+
+
 JOBS: dict[str, Callable[..., dict[str, Any]]] = {
     "sync_mailbox": sync_mailbox,
     "safety_net": safety_net,
     "ensure_subscriptions": ensure_subscriptions,
     "renew_subscriptions": renew_subscriptions,
     "handle_notification": handle_notification,
+    "prep_round": prep_round,
 }

@@ -109,3 +109,17 @@ def test_the_morning_digest_lists_the_days_customer_meetings(
         assert_valid_card(row.card)
         assert "Harbourline: rollout review" in str(row.card)
     assert run_prep(db, graph, morning + timedelta(minutes=10)).sent == 0
+
+
+def test_the_scheduled_job_sends_due_cards_once(app: Any, db: Any, world: Any, graph: Any,
+                                                standin: Any, now: datetime) -> None:
+    from app.jobs.context import JobContext
+    from app.jobs.tasks import JOBS
+
+    with db.session() as s:
+        customer_meeting(s, now)
+    ctx = JobContext(settings=app.config["STORYLINE"], db=db, graph=graph)
+    first = JOBS["prep_round"](ctx)
+    again = JOBS["prep_round"](ctx)
+    assert (first["sent"], first["failed"]) == (2, 0)
+    assert again["sent"] == 0 and len(_notices(standin)) == 2
