@@ -104,25 +104,7 @@ def _load(name: str) -> list[dict[str, object]]:
     return [json.loads(line) for line in text.splitlines() if line.strip()]
 
 
-@cache
-def commitment_patterns() -> tuple[Pattern, ...]:
-    """The commitment cues of ``patterns/commitments.jsonl`` (kinds promise, request, exclude)."""
-    return tuple(
-        Pattern(
-            str(r["kind"]),
-            str(r["id"]),
-            re.compile(str(r["regex"]), re.I),
-            float(str(r["confidence"])),
-            None,
-            bool(r.get("needs_due", False)),
-        )
-        for r in _load("commitments.jsonl")
-    )
-
-
-@cache
-def signal_patterns() -> tuple[Pattern, ...]:
-    """The deal-signal cues of ``patterns/signals.jsonl``."""
+def _patterns(name: str) -> tuple[Pattern, ...]:
     return tuple(
         Pattern(
             str(r["kind"]),
@@ -130,9 +112,22 @@ def signal_patterns() -> tuple[Pattern, ...]:
             re.compile(str(r["regex"]), re.I),
             float(str(r["confidence"])),
             str(r["value"]) if r.get("value") is not None else None,
+            bool(r.get("needs_due", False)),
         )
-        for r in _load("signals.jsonl")
+        for r in _load(name)
     )
+
+
+@cache
+def commitment_patterns() -> tuple[Pattern, ...]:
+    """The commitment cues of ``patterns/commitments.jsonl`` (kinds promise, request, exclude)."""
+    return _patterns("commitments.jsonl")
+
+
+@cache
+def signal_patterns() -> tuple[Pattern, ...]:
+    """The deal-signal cues of ``patterns/signals.jsonl``."""
+    return _patterns("signals.jsonl")
 
 
 @cache

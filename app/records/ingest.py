@@ -159,9 +159,10 @@ def record_interaction(
     )
     session.add(interaction)
     user_ids = []
+    recorded_externals = {e[0] for e in externals}
     for address, name, role in people:
         internal = ctx.is_internal(address)
-        if not internal and address not in {e[0] for e in externals}:
+        if not internal and address not in recorded_externals:
             continue  # automated or suppressed bystanders are not recorded
         user_id = ctx.users_by_email.get(address) if internal else None
         if user_id:
