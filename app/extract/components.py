@@ -53,7 +53,10 @@ def _imperative(sent: Span) -> bool | None:
     """The tagger's verdict: does the sentence open with a bare verb that has no subject?"""
     if not sent.doc.has_annotation("TAG"):
         return None
-    lead = len(sent.text) - len(rules.strip_lead(sent.text))
+    body = rules.strip_lead(sent.text)
+    if rules.not_imperative(body):
+        return False  # a closing or an apology the tagger reads as a command
+    lead = len(sent.text) - len(body)
     for tok in sent:
         if tok.idx - sent.start_char < lead or tok.is_punct or tok.is_space:
             continue

@@ -37,11 +37,16 @@ PERCENT_RE = re.compile(r"\b\d{1,3}(?:\.\d+)?\s?%")
 SEATS_RE = re.compile(
     r"\b(\d[\d,]*)\s+(?:more\s+|additional\s+|new\s+)?(?:seats|users|licen[cs]es)\b", re.I
 )
+# a vocative or greeting ("Hi Ana, ..."), a thanks that opens a sentence ("Thanks, please
+# ..."), then one discourse word ("Also, ...", "Just ..."); the words in any case, since they
+# open sentences and so are mostly capitalised
 _LEAD_RE = re.compile(
-    r"^(?:(?:(?:hi|hello|hey|dear)\s+)?[A-Z][\w.'-]*(?:\s+[A-Z][\w.'-]*)?\s*[,:]\s+|"
-    r"(?:hi|hello|hey)\s*[,!]\s+)?"
-    r"(?:(?:also|and|so|then|ok|okay|great|next|finally|lastly|separately|meanwhile|just|anyway|"
-    r"in the meantime|one more thing|in addition|additionally|btw|ps|p\.s\.)\s*[,:-]?\s+)?",
+    r"^(?:(?:(?i:hi|hello|hey|dear)\s+)?[A-Z][\w.'-]*(?:\s+[A-Z][\w.'-]*)?\s*[,:]\s+|"
+    r"(?i:hi|hello|hey)\s*[,!]\s+)?"
+    r"(?:(?i:thanks|thank you|thx|ok|okay|great|sure|sounds good)\s*[,!:;-]+\s+)?"
+    r"(?:(?i:also|and|so|then|ok|okay|great|next|finally|lastly|separately|meanwhile|just|anyway|"
+    r"in the meantime|one more thing|in addition|additionally|btw|ps|p\.s\.|but|now|however|"
+    r"otherwise|alternatively|if not|if so|if possible|in that case)\s*[,:-]?\s+)?",
 )
 _HEDGE_RE = re.compile(
     r"\b(?:think|hope|believe|guess|assume|doubt|whether|unless|wonder|not sure|"
@@ -55,8 +60,15 @@ _CONDITION_RE = re.compile(
     re.I,
 )
 # openings that look like commands but are pleasantries
+# openings that look like commands but are pleasantries, closings ("Talk to you soon"),
+# apologies ("Forgive the delay") or replies with the subject left out ("Agree.", "Got it")
 _NOT_IMPERATIVE = re.compile(
-    r"^(?:look(?:ing)? forward|take care|have a (?:good|great|nice|wonderful|lovely))\b", re.I
+    r"^(?:look(?:ing)? forward|take care|have a (?:good|great|nice|wonderful|lovely)|"
+    r"(?:talk|speak|chat)(?: (?:to|with) you)?(?: again)? (?:soon|later|shortly)\b|"
+    r"catch you later|see you (?:soon|later|then|there)\b|"
+    r"(?:forgive|excuse|pardon) (?:me|the|my|our|us|this)|agree[ds]?\b|got\b|sounds?\b|"
+    r"congrat\w*|enjoy(?:ed)? (?:your|the) (?:weekend|holiday|vacation|day|evening|trip))",
+    re.I,
 )
 _POLITE_LEAD = re.compile(r"^\s*(?:feel free|(?:do not|don't|don’t) hesitate)\s+to\s+", re.I)
 _CONDITION_WORDS = re.compile(r"^\s*(?:if|when|once|whenever)\s+", re.I)
@@ -138,7 +150,7 @@ def imperative_verbs() -> frozenset[str]:
 
 def _union(patterns: Iterable[Pattern]) -> re.Pattern[str]:
     joined = "|".join(f"(?:{p.regex.pattern})" for p in patterns if p.kind != "exclude")
-    return re.compile(joined.replace("(?P<action>", "(?:"), re.I)
+    return re.compile(re.sub(r"\(\?P<\w+>", "(?:", joined), re.I)
 
 
 @cache
@@ -168,6 +180,11 @@ def _any_cue() -> re.Pattern[str]:
 def strip_lead(sentence: str) -> str:
     """The sentence without a leading vocative or discourse word ("Hi Ana, also ...")."""
     return sentence[_LEAD_RE.match(sentence).end() :]  # type: ignore[union-attr]
+
+
+def not_imperative(body: str) -> bool:
+    """True when a sentence (lead already cut) opens with a pleasantry that looks like a verb."""
+    return bool(_NOT_IMPERATIVE.match(body.lstrip()))
 
 
 def opens_with_imperative(sentence: str) -> bool:
@@ -217,6 +234,11 @@ def _clean_action(text: str, due_text: str | None) -> str:
     return " ".join(words[:MAX_ACTION_WORDS]).strip(" ,.-")
 
 
+def _action_group(m: re.Match[str]) -> str:
+    """The text of the match's ``action`` group (a pattern may name it once per branch)."""
+    return next((v for k, v in m.groupdict().items() if k.startswith("action") and v), "")
+
+
 def has_commitment_cue(s: str, lead_free: str) -> bool:
     """True when some commitment pattern matches the sentence or its lead-free form."""
     return bool(
@@ -257,7 +279,7 @@ def find_commitments(
         # the cue may close the sentence ("If you want to join, let me know"): the action is
         # then what comes before it
         action = (
-            _clean_action(m.group("action"), due_text)
+            _clean_action(_action_group(m), due_text)
             or _clean_action(_CONDITION_WORDS.sub("", target[: m.start()]), due_text)
             or _clean_action(m.group(0), due_text)  # "Let me know by Friday whether ..."
         )
