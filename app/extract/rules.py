@@ -221,17 +221,38 @@ def is_candidate(sentence: str, names: re.Pattern[str] | None = None) -> bool:
     return bool(names and names.search(s))
 
 
+_YOU_MODAL = re.compile(r"^\s*(?:you|u)\s+(?:to|could|would|can|will|might)\s+(?=\w)", re.I)
+
+
 def _clean_action(text: str, due_text: str | None) -> str:
     if due_text:
         idx = text.lower().find(due_text.lower())
-        if idx >= 0:
+        closes = idx + len(due_text) >= len(text.rstrip(" ?.!"))
+        # a due near the start with words after it ("Monday lunch?") stays in the action
+        if idx >= 0 and (len(text[:idx].split()) >= 2 or closes):
             text = text[:idx]
+    text = _YOU_MODAL.sub("", text)  # "I need you to sign it" -> "sign it"
     stop = _ACTION_STOP.search(text)
     if stop:
         text = text[: stop.start()]
     text = _POLITE_LEAD.sub("", text)
     words = [w for w in text.split() if w.lower() not in ("please", "pls", "kindly")]
     return " ".join(words[:MAX_ACTION_WORDS]).strip(" ,.-")
+
+
+_WORDS = re.compile(r"[A-Za-z][A-Za-z'’-]*")
+_SMALL_WORDS = frozenset("a an the and or but of to in on at for with by from as is are be vs via per".split())
+
+
+def is_headline(sentence: str) -> bool:
+    """True for a line in Title Case ("How Many Hours Do You Spend Online?"): a subject line,
+    a newsletter heading or an advert, which asks nothing of the reader personally."""
+    words = _WORDS.findall(sentence)
+    content = [w for w in words[1:] if w.lower() not in _SMALL_WORDS]
+    if len(words) < 4 or len(content) < 3:
+        return False
+    titled = sum(1 for w in content if w[0].isupper() and not w.isupper())
+    return titled >= 0.8 * len(content)
 
 
 def _action_group(m: re.Match[str]) -> str:
@@ -259,7 +280,7 @@ def find_commitments(
     s = sentence.strip()
     lead_free = strip_lead(s)
     patterns = commitment_patterns()
-    if _any_exclude().search(s):
+    if _any_exclude().search(s) or is_headline(s):
         return ()
     due = find_due(s)
     due_text = due.group(0) if due else None
