@@ -227,9 +227,7 @@ _YOU_MODAL = re.compile(r"^\s*(?:you|u)\s+(?:to|could|would|can|will|might)\s+(?
 def _clean_action(text: str, due_text: str | None) -> str:
     if due_text:
         idx = text.lower().find(due_text.lower())
-        closes = idx + len(due_text) >= len(text.rstrip(" ?.!"))
-        # a due near the start with words after it ("Monday lunch?") stays in the action
-        if idx >= 0 and (len(text[:idx].split()) >= 2 or closes):
+        if idx >= 0:
             text = text[:idx]
     text = _YOU_MODAL.sub("", text)  # "I need you to sign it" -> "sign it"
     stop = _ACTION_STOP.search(text)
@@ -303,6 +301,7 @@ def find_commitments(
             _clean_action(_action_group(m), due_text)
             or _clean_action(_CONDITION_WORDS.sub("", target[: m.start()]), due_text)
             or _clean_action(m.group(0), due_text)  # "Let me know by Friday whether ..."
+            or _clean_action(m.group(0), None)  # the due opens the sentence: "Monday lunch?"
         )
         if action:
             conf = min(0.99, p.confidence + (0.05 if due_text else 0.0))
