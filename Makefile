@@ -11,7 +11,7 @@ export STORYLINE_INSTANCE_PATH ?= $(CURDIR)/instance
 .PHONY: help venv install node system-deps services migrate sample demo serve test test-fast lint bench package lock clean
 
 help:
-	@echo "make demo   - install, migrate, load the sample company, serve on http://$(HOST):$(PORT)"
+	@echo "make demo   - install, migrate, load the sample company through the Graph stand-in, serve on http://$(HOST):$(PORT)"
 	@echo "make test   - the whole test suite (SQLite and PostgreSQL, Redis, the browser)"
 	@echo "make bench  - the benchmarks (numbers in docs/PERFORMANCE.md)"
 
@@ -48,12 +48,10 @@ migrate: install
 sample: migrate
 	$(FLASK) load-sample
 
-demo: sample
-	@echo ""
-	@echo "Storyline is serving on http://$(HOST):$(PORT)  (Ctrl-C to stop)"
-	@echo "  story of a sample customer: http://$(HOST):$(PORT)/api/v1/story?email=... with a token from"
-	@echo "  $(FLASK) dev-token"
-	$(VENV)/bin/gunicorn --bind $(HOST):$(PORT) --access-logfile - 'app:create_app()'
+# The local Graph stand-in stays up beside the app: the sample is synced through it and the
+# inline scheduler delivers meeting-prep cards to it (listed, rendered, at /prep).
+demo: migrate
+	$(PY) -m app.demo --host $(HOST) --port $(PORT)
 
 serve: install
 	$(VENV)/bin/gunicorn --bind $(HOST):$(PORT) --access-logfile - 'app:create_app()'

@@ -1,4 +1,5 @@
-"""Operator commands for Graph sync: ``flask --app app sync`` and ``subscriptions``."""
+"""Operator commands for Graph sync: ``flask --app app sync``, ``subscriptions`` and
+``scheduler`` (the periodic jobs in the foreground, without Celery)."""
 
 from __future__ import annotations
 
@@ -25,6 +26,7 @@ def register(app: Flask) -> None:
     """Adds ``sync`` and ``subscriptions`` to the app's CLI."""
     app.cli.add_command(sync_command)
     app.cli.add_command(subscriptions_command)
+    app.cli.add_command(scheduler_command)
 
 
 def _context(extract: bool) -> JobContext:
@@ -125,3 +127,27 @@ def subscriptions_command(create: bool, renew: bool) -> None:
     for sub, email in rows:
         expires = sub.expires_at.strftime("%Y-%m-%d %H:%M") if sub.expires_at else "-"
         click.echo(f"{email:32} {sub.status:8} expires {expires} UTC  {sub.resource}")
+
+
+@click.command("scheduler")
+@with_appcontext
+def scheduler_command() -> None:
+    """Runs the periodic jobs (meeting prep every 5 minutes, subscription renewal, safety-net
+    sync) in this process until Ctrl-C: the scheduler for a deployment without Celery beat
+    whose web workers do not run it (STORYLINE_SCHEDULER=off)."""
+    from flask import current_app
+
+    from app.jobs.scheduler import scheduler_for
+
+    if not ctx.settings().graph_app_id:
+        raise click.ClickException("no Graph app configured (STORYLINE_GRAPH_CLIENT_ID or "
+                                   "STORYLINE_ENTRA_CLIENT_ID)")
+    scheduler = scheduler_for(current_app._get_current_object())  # type: ignore[attr-defined]
+    if not scheduler.run_pending() and not scheduler.leading:
+        click.echo("another process runs the schedule; standing by")
+    else:
+        click.echo("running the schedule (Ctrl-C to stop)")
+    try:
+        scheduler.serve()
+    except KeyboardInterrupt:
+        pass

@@ -1,12 +1,17 @@
 """The demo tenant: the invented sample company's sellers and deals (CRM-side data that
-never comes through mail). Its mail and meetings come in through Graph sync."""
+never comes through mail). Its mail and meetings come in through Graph sync.
+
+``python -m app.demo`` (``make demo``) runs the whole thing: the local Graph stand-in with the
+sample mailboxes, the sample loaded through it, and Storyline under gunicorn calling Graph on
+that stand-in, so the inline scheduler delivers meeting-prep cards to it (see ``/prep``).
+"""
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -18,6 +23,9 @@ from app.records.models import Base, User
 from app.records.tenants import DealIn, ensure_tenant, ensure_user, import_deal
 from app.sample import SampleCompany, build_sample
 from app.settings import Settings
+
+if TYPE_CHECKING:
+    from app.standin.server import RunningStandIn
 
 # The stand-in accepts any client; these only name the demo's app registration.
 DEMO_CLIENT_ID = "5f0c8a3e-9d1b-4c7e-8a2f-1b6e4d9c0a77"
@@ -60,33 +68,117 @@ def seed_sample_company(session: Session, company: SampleCompany, *,
             "deals": len(company.deals)}
 
 
+def standin_settings(standin: RunningStandIn) -> dict[str, str]:
+    """The settings that point Storyline's Graph calls at a running stand-in (the API keeps
+    taking local tokens: only the Graph app is the demo's)."""
+    return {"graph_base_url": standin.graph_url, "graph_authority_host": standin.base_url,
+            "graph_client_id": DEMO_CLIENT_ID, "graph_client_secret": DEMO_CLIENT_SECRET,
+            "graph_ca_bundle": str(standin.ca_path)}
+
+
+def sample_now(step_minutes: int = 60) -> datetime:
+    """The moment the sample is built around, floored to ``step_minutes`` (the hour by
+    default, so reruns within it agree)."""
+    now = datetime.now(UTC).replace(second=0, microsecond=0)
+    return now.replace(minute=now.minute - now.minute % step_minutes)
+
+
 def load_sample_company(settings: Settings, db: Database, *, reset: bool = True,
                         now: datetime | None = None, extract: bool = True,
-                        progress: Callable[[int], None] | None = None) -> dict[str, Any]:
+                        progress: Callable[[int], None] | None = None,
+                        standin: RunningStandIn | None = None) -> dict[str, Any]:
     """Loads the sample the way production fills the record: the sellers and deals are
     seeded, then the local Graph stand-in serves the sample mailboxes and the real sync
-    (msal + msgraph-sdk -> ingest -> records, extraction included) brings them in."""
-    from app.ingest.sync import SyncOptions, sync_mailboxes
-    from app.jobs.context import build_context
+    (msal + msgraph-sdk -> ingest -> records, extraction included) brings them in.
+
+    ``standin``: one already running with the sample built at ``now`` (``make demo`` keeps
+    it up afterwards); by default one is started for the load and stopped after it.
+    """
     from app.standin.testing import running_standin
 
-    now = now or datetime.now(UTC).replace(minute=0, second=0, microsecond=0)
+    now = now or sample_now()
+    if standin is None:
+        with running_standin(now=now) as temporary:
+            return load_sample_company(settings, db, reset=reset, now=now, extract=extract,
+                                       progress=progress, standin=temporary)
+    from app.ingest.sync import SyncOptions, sync_mailboxes
+    from app.jobs.context import build_context
+
     company = build_sample(now)
     with db.session() as session:
         summary = seed_sample_company(session, company, reset=reset)
         user_ids = list(session.scalars(
             sa.select(User.id).where(User.tenant_id == company.tenant_id)))
-    with running_standin(now=now) as standin:
-        via_standin = settings.with_overrides(
-            graph_base_url=standin.graph_url, entra_authority_host=standin.base_url,
-            entra_client_id=DEMO_CLIENT_ID, entra_client_secret=DEMO_CLIENT_SECRET,
-            graph_ca_bundle=str(standin.ca_path),
-        )
-        jobs = build_context(via_standin, db=db, with_extraction=extract)
-        report = sync_mailboxes(db, jobs.graph, tenant_id=company.tenant_id,
-                                user_ids=user_ids, options=SyncOptions(),
-                                extract=jobs.extract, progress=progress)
+    jobs = build_context(settings.with_overrides(**standin_settings(standin)), db=db,
+                         with_extraction=extract)
+    report = sync_mailboxes(db, jobs.graph, tenant_id=company.tenant_id,
+                            user_ids=user_ids, options=SyncOptions(),
+                            extract=jobs.extract, progress=progress)
     if report.errors:
         raise StorylineError("sample sync did not finish: " + "; ".join(report.errors[:3]))
     return summary | {"pages": report.pages, "stored": report.stored,
                       "already_known": report.duplicates, "skipped": report.skipped}
+
+
+def _serve(argv: list[str] | None = None) -> int:
+    import argparse
+    import os
+    import signal
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from tqdm import tqdm
+
+    from app import migrate
+    from app.settings import PREFIX, load_settings
+    from app.standin.server import start
+
+    parser = argparse.ArgumentParser(prog="python -m app.demo", description=_serve.__doc__)
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=5000)
+    parser.add_argument("--standin-port", type=int, default=0, help="default: a free port")
+    parser.add_argument("--workers", type=int, default=0, help="default: gunicorn.conf.py's")
+    args = parser.parse_args(argv)
+
+    settings = load_settings()
+    db = Database(settings.sqlalchemy_url)
+    migrate.upgrade(db.engine)
+    now = sample_now(5)  # the sample's next meeting is then 40-45 minutes away: a card is due
+    standin = start(port=args.standin_port, sample=True, now=now,
+                    tls_dir=settings.instance_path / "standin")
+    try:
+        with tqdm(desc="sample mail", unit=" items", dynamic_ncols=True) as bar:
+            summary = load_sample_company(settings, db, now=now, standin=standin,
+                                          progress=bar.update)
+        db.dispose()
+        base = f"http://{args.host}:{args.port}"
+        env = dict(os.environ)
+        env.update({PREFIX + k.upper(): v for k, v in standin_settings(standin).items()})
+        env.setdefault(PREFIX + "PUBLIC_BASE_URL", base)
+        root = Path(__file__).resolve().parent.parent
+        command = [sys.executable, "-m", "gunicorn", "-c", str(root / "gunicorn.conf.py"),
+                   "--bind", f"{args.host}:{args.port}", "--access-logfile", "-"]
+        if args.workers:
+            command += ["--workers", str(args.workers)]
+        print(f"sample loaded: {summary['stored']} items from {summary['sellers']} sellers\n"
+              f"Graph stand-in: {standin.graph_url} (its Teams inbox: "
+              f"{standin.base_url}/_standin/teams)\n"
+              f"Storyline: {base}/  (task pane preview)\n"
+              f"  meeting-prep cards sent: {base}/prep  (first round a few seconds after "
+              f"start, then every 5 minutes)\n"
+              f"  Teams tab: {base}/teams/tab\n(Ctrl-C to stop)", flush=True)
+        server = subprocess.Popen([*command, "app:create_app()"], env=env, cwd=root)
+        try:
+            return server.wait()
+        except KeyboardInterrupt:
+            server.send_signal(signal.SIGTERM)
+            return server.wait(timeout=30)
+    finally:
+        standin.stop()
+
+
+_serve.__doc__ = "Runs the demo: Graph stand-in, sample company, Storyline under gunicorn."
+
+if __name__ == "__main__":
+    raise SystemExit(_serve())

@@ -9,6 +9,8 @@ from typing import Any
 
 PREFIX = "STORYLINE_"
 CONTACT_POLICIES = ("sent", "sent_and_received", "none")
+SCHEDULERS = ("auto", "inline", "off")
+SECRETS = ("entra_client_secret", "graph_client_secret")
 
 
 class Secret(str):
@@ -45,6 +47,12 @@ class Settings:
     local_issuer: str = "https://127.0.0.1:5000/local-idp"
     local_audience: str = "api://storyline-local"
     jwks_url: str = ""  # override where signing keys are fetched from
+    # The app registration Storyline calls Graph with (client credentials, on-behalf-of).
+    # Empty: the Entra app above. Set apart so a local Graph stand-in can be used while the
+    # API still takes local tokens (``make demo``), or when Graph access has its own app.
+    graph_client_id: str = ""
+    graph_client_secret: Secret = Secret("")
+    graph_authority_host: str = ""  # empty: entra_authority_host
     graph_base_url: str = "https://graph.microsoft.com/v1.0"
     graph_ca_bundle: str = ""  # CA file of a local Graph/identity stand-in
     graph_page_size: int = 0  # Prefer: odata.maxpagesize (0: the client's default)
@@ -57,11 +65,28 @@ class Settings:
     default_page_size: int = 20
     max_page_size: int = 100
     log_level: str = "INFO"
+    # Periodic jobs (meeting prep, subscription renewal, safety-net sync) without Celery:
+    # "auto" runs them in the web process when no broker is set and Graph is configured,
+    # "inline" always does, "off" never (Celery beat is then the scheduler).
+    scheduler: str = "auto"
+    scheduler_tick: int = 60  # seconds between looks at the schedule
 
     @property
     def uses_entra(self) -> bool:
         """True when a real Entra app is configured (local tokens are then refused)."""
         return bool(self.entra_client_id)
+
+    @property
+    def graph_app_id(self) -> str:
+        """The client id Storyline calls Graph with (its own, or the Entra app's)."""
+        return self.graph_client_id or self.entra_client_id
+
+    @property
+    def runs_inline_scheduler(self) -> bool:
+        """True when this process should run the periodic jobs itself (no Celery beat)."""
+        if self.scheduler == "auto":
+            return not self.broker_url and bool(self.graph_app_id)
+        return self.scheduler == "inline"
 
     @property
     def audience(self) -> str:
@@ -82,8 +107,9 @@ class Settings:
 
     def with_overrides(self, **overrides: Any) -> Settings:
         """A copy with some values replaced (tests, the CLI)."""
-        if "entra_client_secret" in overrides:
-            overrides["entra_client_secret"] = Secret(overrides["entra_client_secret"])
+        for name in SECRETS:
+            if name in overrides:
+                overrides[name] = Secret(overrides[name])
         if "instance_path" in overrides:
             overrides["instance_path"] = Path(overrides["instance_path"])
         return replace(self, **overrides)
@@ -101,7 +127,7 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
             values[f.name] = int(raw)
         elif f.name == "instance_path":
             values[f.name] = Path(raw)
-        elif f.name == "entra_client_secret":
+        elif f.name in SECRETS:
             values[f.name] = Secret(raw)
         else:
             values[f.name] = raw
@@ -111,4 +137,7 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
             f"STORYLINE_CONTACT_POLICY must be one of {', '.join(CONTACT_POLICIES)}, "
             f"not {settings.contact_policy!r}"
         )
+    if settings.scheduler not in SCHEDULERS:
+        raise ValueError(f"STORYLINE_SCHEDULER must be one of {', '.join(SCHEDULERS)}, "
+                         f"not {settings.scheduler!r}")
     return settings

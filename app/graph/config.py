@@ -42,9 +42,11 @@ class GraphConfig:
         """A config from the project settings, with explicit overrides (tests, bench)."""
         values: dict[str, Any] = {
             "base_url": settings.graph_base_url.rstrip("/"),
-            "authority_host": settings.entra_authority_host.rstrip("/"),
-            "client_id": settings.entra_client_id,
-            "client_secret": settings.entra_client_secret,
+            "authority_host": (settings.graph_authority_host
+                               or settings.entra_authority_host).rstrip("/"),
+            "client_id": settings.graph_app_id,
+            "client_secret": (settings.graph_client_secret if settings.graph_client_id
+                              else settings.entra_client_secret),
         }
         for name in ("graph_ca_bundle", "graph_page_size"):
             value = getattr(settings, name, None)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import timedelta
 from typing import Any
 
 from celery import Celery
@@ -13,15 +12,11 @@ from app.settings import Settings
 
 from .context import JobContext, LazyContext, build_context
 from .locks import RedisLocks
+from .periodic import PERIODIC
 from .tasks import JOBS
 
-BEAT_SCHEDULE = {
-    "renew-subscriptions": {"task": "storyline.renew_subscriptions",
-                            "schedule": timedelta(minutes=30)},
-    "safety-net-sync": {"task": "storyline.safety_net", "schedule": timedelta(minutes=15)},
-    # cards go out within five minutes of their lead time (default an hour before)
-    "meeting-prep": {"task": "storyline.prep_round", "schedule": timedelta(minutes=5)},
-}
+BEAT_SCHEDULE = {name: {"task": f"storyline.{p.job}", "schedule": p.every}
+                 for name, p in PERIODIC.items()}
 
 
 def _default_context(settings: Settings) -> JobContext:

@@ -1,4 +1,5 @@
-"""Meetings: customer calls in past weeks and the next ten days, internal ones, one cancelled."""
+"""Meetings: customer calls in past weeks and the next ten days (the first within the hour),
+internal ones, one cancelled."""
 
 from __future__ import annotations
 
@@ -79,6 +80,12 @@ def _slot(rng: random.Random, day: datetime) -> datetime:
                        minute=rng.choice((0, 30)), second=0, microsecond=0)
 
 
+def _soon(now: datetime) -> datetime:
+    """40-45 minutes after ``now``, on a five-minute mark."""
+    start = now + timedelta(minutes=45)
+    return start.replace(minute=start.minute - start.minute % 5, second=0, microsecond=0)
+
+
 def meetings(accounts: tuple[SampleAccount, ...], sellers: tuple[SampleSeller, ...],
              now: datetime, seed: int, scale: float, kinds: list[str]) -> Iterator[Item]:
     """Yields every seller's calendar copy of every meeting."""
@@ -88,7 +95,9 @@ def meetings(accounts: tuple[SampleAccount, ...], sellers: tuple[SampleSeller, .
         rng = random.Random(f"{seed}:meeting:{k}")
         key = f"m{seed}:{k}"
         account = accounts[(k * 7) % len(accounts)]
-        if k < upcoming:
+        if k == 0:  # the seller's next customer call, within the hour: its prep card is due
+            start = _soon(now)
+        elif k < upcoming:
             start = _slot(rng, now + timedelta(days=rng.uniform(0.2, 10)))
         else:
             start = _slot(rng, now - timedelta(days=rng.uniform(1, 35)))

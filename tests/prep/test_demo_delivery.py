@@ -1,0 +1,98 @@
+"""``make demo`` end to end: ``python -m app.demo`` keeps the Graph stand-in up, loads the
+sample through it and serves Storyline under gunicorn; the inline scheduler (one leading
+worker of two) sends the prep card of the sample's next customer meeting, and the ``/prep``
+page lists the cards the stand-in received."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+import requests
+
+ROOT = Path(__file__).resolve().parents[2]
+pytestmark = [pytest.mark.slow]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _sent(html: str) -> list[dict[str, Any]]:
+    found = re.search(r'<script type="application/json" id="sent">(.*?)</script>', html, re.S)
+    assert found, "the /prep page carries no list of sent cards"
+    return list(json.loads(found.group(1)))
+
+
+@pytest.fixture
+def demo(tmp_path: Path) -> Any:
+    """The demo running on a free port with its own instance folder; stopped with Ctrl-C."""
+    port = _free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("STORYLINE_")}
+    env["STORYLINE_INSTANCE_PATH"] = str(tmp_path)
+    log = (tmp_path / "demo.log").open("w")
+    proc = subprocess.Popen([sys.executable, "-m", "app.demo", "--port", str(port),
+                             "--workers", "2"], cwd=ROOT, env=env, stdout=log,
+                            stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        yield proc, f"http://127.0.0.1:{port}", tmp_path / "demo.log"
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(10)
+        log.close()
+
+
+def test_make_demo_sends_the_next_meetings_prep_card_and_shows_it(
+        demo: Any, assert_valid_card: Any) -> None:
+    proc, base, log_path = demo
+    http = requests.Session()
+    http.trust_env = False
+    cards: list[dict[str, Any]] = []
+    deadline = time.monotonic() + 240  # the sample load runs the real sync and spaCy
+    while time.monotonic() < deadline and not cards:
+        assert proc.poll() is None, log_path.read_text()[-3000:]
+        try:
+            page = http.get(f"{base}/prep", timeout=10)
+        except requests.ConnectionError:
+            time.sleep(1)
+            continue
+        cards = [c for c in _sent(page.text) if c["type"] == "meetingPrep"]
+        if not cards:
+            time.sleep(1)
+    assert cards, "no prep card was sent within the time: " + log_path.read_text()[-3000:]
+    time.sleep(3)  # the round may still be sending to the meeting's other sellers
+    cards = [c for c in _sent(http.get(f"{base}/prep", timeout=10).text)
+             if c["type"] == "meetingPrep"]
+
+    # every seller on the sample's next customer meeting got its card (in their own time
+    # zone), once
+    titles = {c["card"]["fallbackText"].split(" at ")[0] for c in cards}
+    assert len(titles) == 1 and titles.pop().startswith("Prep for Lumenfield / ")
+    mailboxes = [c["mailbox"] for c in cards]
+    assert len(mailboxes) == len(set(mailboxes)) and all(
+        m.endswith("@lumenfield.io") for m in mailboxes)
+    for c in cards:
+        assert c["status"] == "sent"
+        assert_valid_card(c["card"])
+        assert "Who is coming" in json.dumps(c["card"])
+
+    assert http.get(f"{base}/teams/tab", timeout=10).status_code == 200
+    log = log_path.read_text()
+    assert log.count("inline scheduler leading") == 1  # two workers, one schedule
+
+    proc.send_signal(signal.SIGINT)
+    assert proc.wait(60) == 0
+    with pytest.raises(requests.ConnectionError):
+        http.get(f"{base}/prep", timeout=5)
