@@ -26,16 +26,24 @@ SIG_FIELDS = {
 }
 
 
+INTENT_SENT_AT = "2026-06-03T12:00:00+00:00"  # a Wednesday; only whether a due resolves matters
+
+
 def score_intent(rows: Iterable[dict[str, Any]], extractor: Extractor) -> dict[str, Any]:
     """Sentence-level requests/commitments, as the set defines them: a request or proposal
     to the reader, or a commitment that states a time (our promises without one do not count).
     """
     rows = list(rows)
-    emails = [email_from_json({"id": r["id"], "body": r["text"]}) for r in rows]
+    # the rows carry no date; any sent day lets a stated time resolve to a day, while a vague
+    # "soon" stays without one (due is None), as it does in the product
+    emails = [
+        email_from_json({"id": r["id"], "body": r["text"], "sent_at": INTENT_SENT_AT})
+        for r in rows
+    ]
     results = extractor.extract_many(emails)
     tally = PRF()
     for r, res in zip(rows, results, strict=True):
-        hit = any(c.kind == "request" or c.due_text for c in res.commitments)
+        hit = any(c.kind == "request" or c.due is not None for c in res.commitments)
         _field(tally, {"x"} if r["label"] else set(), {"x"} if hit else set())
     return tally.as_dict()
 

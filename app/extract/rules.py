@@ -55,7 +55,8 @@ _HEDGE_RE = re.compile(
 )
 # "If you agree, send me the signed copy": a condition, then a command to the reader
 _CONDITION_RE = re.compile(
-    r"^(?:if|when|once|whenever|as soon as|in case|should you)\b[^,;]{2,120},\s*"
+    r"^(?:if|when|once|whenever|as soon as|in case|should you|before|after|"
+    r"in order to|to (?=[a-z]+ (?:the|your|this|these|our|a|an|it|things)\b))\b[^,;]{2,120},\s*"
     r"(?:(?:just|simply|then|please|kindly)\s+)*",
     re.I,
 )
@@ -69,6 +70,10 @@ _NOT_IMPERATIVE = re.compile(
     r"(?:forgive|excuse|pardon) (?:me|the|my|our|us|this)|agree[ds]?\b|got\b|sounds?\b|"
     r"congrat\w*|enjoy(?:ed)? (?:your|the) (?:weekend|holiday|vacation|day|evening|trip))",
     re.I,
+)
+# "be sure to ...", "remember to ..." after a condition: a command as well
+_REMINDER_LEAD = re.compile(
+    r"^(?:(?:don't|do not|don’t) forget|remember|be sure|make sure)\b", re.I
 )
 _POLITE_LEAD = re.compile(r"^\s*(?:feel free|(?:do not|don't|don’t) hesitate)\s+to\s+", re.I)
 _CONDITION_WORDS = re.compile(r"^\s*(?:if|when|once|whenever)\s+", re.I)
@@ -204,7 +209,7 @@ def conditional_command(sentence: str) -> str | None:
     if m is None:
         return None
     rest = m.string[m.end() :]
-    return rest if opens_with_imperative(rest) else None
+    return rest if opens_with_imperative(rest) or _REMINDER_LEAD.match(rest) else None
 
 
 def is_candidate(sentence: str, names: re.Pattern[str] | None = None) -> bool:
