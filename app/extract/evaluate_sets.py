@@ -5,6 +5,7 @@ The texts are real people's mail: nothing here writes any of it out.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable
@@ -29,23 +30,47 @@ SIG_FIELDS = {
 INTENT_SENT_AT = "2026-06-03T12:00:00+00:00"  # a Wednesday; only whether a due resolves matters
 
 
+def intent_half(row_id: str) -> str:
+    """The half of the intent set a row belongs to, by a stable hash of its id: "A" is the
+    half the rules were developed on (its errors were read), "B" is held out (only its
+    aggregate figures are looked at)."""
+    return "A" if hashlib.sha1(row_id.encode("utf-8")).digest()[0] % 2 == 0 else "B"
+
+
+def score_intent_halves(
+    rows: Iterable[dict[str, Any]], extractor: Extractor
+) -> dict[str, dict[str, Any]]:
+    """:func:`score_intent` on the whole set and on each half (see :func:`intent_half`)."""
+    rows = list(rows)
+    tallies = {"all": PRF(), "dev_half_A": PRF(), "heldout_half_B": PRF()}
+    for r, hit in zip(rows, _intent_hits(rows, extractor), strict=True):
+        half = "dev_half_A" if intent_half(r["id"]) == "A" else "heldout_half_B"
+        for key in ("all", half):
+            _field(tallies[key], {"x"} if r["label"] else set(), {"x"} if hit else set())
+    return {k: t.as_dict() for k, t in tallies.items()}
+
+
 def score_intent(rows: Iterable[dict[str, Any]], extractor: Extractor) -> dict[str, Any]:
     """Sentence-level requests/commitments, as the set defines them: a request or proposal
     to the reader, or a commitment that states a time (our promises without one do not count).
     """
     rows = list(rows)
+    tally = PRF()
+    for r, hit in zip(rows, _intent_hits(rows, extractor), strict=True):
+        _field(tally, {"x"} if r["label"] else set(), {"x"} if hit else set())
+    return tally.as_dict()
+
+
+def _intent_hits(rows: list[dict[str, Any]], extractor: Extractor) -> list[bool]:
     # the rows carry no date; any sent day lets a stated time resolve to a day, while a vague
     # "soon" stays without one (due is None), as it does in the product
     emails = [
-        email_from_json({"id": r["id"], "body": r["text"], "sent_at": INTENT_SENT_AT})
-        for r in rows
+        email_from_json({"id": r["id"], "body": r["text"], "sent_at": INTENT_SENT_AT}) for r in rows
     ]
-    results = extractor.extract_many(emails)
-    tally = PRF()
-    for r, res in zip(rows, results, strict=True):
-        hit = any(c.kind == "request" or c.due is not None for c in res.commitments)
-        _field(tally, {"x"} if r["label"] else set(), {"x"} if hit else set())
-    return tally.as_dict()
+    return [
+        any(c.kind == "request" or c.due is not None for c in res.commitments)
+        for res in extractor.extract_many(emails)
+    ]
 
 
 def _gold_zone_fields(row: dict[str, Any], cut: int) -> dict[str, set[str]]:

@@ -226,6 +226,7 @@ def is_candidate(sentence: str, names: re.Pattern[str] | None = None) -> bool:
     return bool(names and names.search(s))
 
 
+_DANGLING = frozenset("to by on for at in before until till within from of and or with".split())
 _YOU_MODAL = re.compile(r"^\s*(?:you|u)\s+(?:to|could|would|can|will|might)\s+(?=\w)", re.I)
 
 
@@ -240,11 +241,16 @@ def _clean_action(text: str, due_text: str | None) -> str:
         text = text[: stop.start()]
     text = _POLITE_LEAD.sub("", text)
     words = [w for w in text.split() if w.lower() not in ("please", "pls", "kindly")]
-    return " ".join(words[:MAX_ACTION_WORDS]).strip(" ,.-")
+    words = words[:MAX_ACTION_WORDS]
+    while len(words) > 1 and words[-1].lower() in _DANGLING:
+        words.pop()  # the due was cut off: "move the review to [next month]"
+    return " ".join(words).strip(" ,.-")
 
 
 _WORDS = re.compile(r"[A-Za-z][A-Za-z'’-]*")
-_SMALL_WORDS = frozenset("a an the and or but of to in on at for with by from as is are be vs via per".split())
+_SMALL_WORDS = frozenset(
+    "a an the and or but of to in on at for with by from as is are be vs via per".split()
+)
 
 
 def is_headline(sentence: str) -> bool:
