@@ -80,8 +80,18 @@ WEDNESDAY = "2026-11-18T10:00:00"
             "To speed things up, send the PO straight to Kemal.",
             "send the PO straight to Kemal",
         ),
+        ("Will you be able to send the logo files", "send the logo files"),
+        ("Should we add your CFO to the invite.", "add your CFO to the invite"),
+        (
+            "Would it be ok to share the case study with Harlow Foods?",
+            "share the case study with Harlow Foods",
+        ),
         # a nudge for an update
         ("Just checking in on the signed order form.", "the signed order form"),
+        (
+            "Any update on the purchase order from Tessa.",
+            "Any update on the purchase order from Tessa",
+        ),
     ],
 )
 def test_request_and_proposal_forms_are_owed_by_the_reader(
