@@ -1,26 +1,45 @@
 """``GET /api/v1/prep``: the prep card of a meeting for the signed-in seller (the Teams tab,
-the meeting side panel and the Outlook task pane for an appointment all show this)."""
+the meeting side panel and the Outlook task pane for an appointment all show this).
+
+The meeting is named by our id (``meeting_id``), by the open Outlook appointment
+(``event_id``: its REST/Graph id in the caller's own mailbox, as calendar sync stored it), or
+asked for as the caller's current one (``current=1``)."""
 
 from __future__ import annotations
 
 import uuid
 from datetime import timedelta
-from typing import Any
+from typing import Any, Literal
 
 import sqlalchemy as sa
 from flask import Blueprint, request
+from pydantic import BaseModel, ConfigDict, Field
 
 from app.api import context as ctx
 from app.api.auth import authenticate
+from app.api.spec import spec
 from app.errors import BadRequest, NotFound
 from app.prep.cards import prep_card
 from app.prep.gather import PrepLinks, external_people, gather_prep, get_meeting
-from app.records.models import Interaction, Participant, utcnow
+from app.records.models import Interaction, InteractionMailbox, Participant, utcnow
 
 bp = Blueprint("prep_api", __name__, url_prefix="/api/v1")
 bp.before_request(authenticate)
 CURRENT_SLACK = timedelta(minutes=15)  # a meeting about to start counts as current
 UPCOMING_DAYS = 7
+EVENT_ID_MAX = 400  # interaction_mailboxes.graph_id
+NOT_SYNCED = ("This meeting is not in your Storyline record yet: calendar sync adds it within "
+              "a few minutes. Meetings with colleagues only are not recorded.")
+
+
+class PrepQuery(BaseModel):
+    """Exactly one of ``meeting_id`` (our id), ``event_id`` (the Outlook appointment's
+    REST/Graph id in the caller's mailbox) or ``current=1``."""
+
+    model_config = ConfigDict(extra="forbid")
+    meeting_id: uuid.UUID | None = None
+    event_id: str | None = Field(None, min_length=1, max_length=EVENT_ID_MAX)
+    current: Literal["1"] | None = None
 
 
 def _links() -> PrepLinks:
@@ -37,25 +56,51 @@ def _mine(meeting_ids: sa.Select | None = None) -> sa.Select:
     return query if meeting_ids is None else query.where(Interaction.id.in_(meeting_ids))
 
 
-def _meeting_id(raw: str | None) -> uuid.UUID | None:
-    if not raw:
-        return None
-    try:
-        return uuid.UUID(raw)
-    except ValueError as exc:
-        raise BadRequest("meeting_id must be a meeting's id", code="invalid_request") from exc
+def event_ids(raw: str) -> list[str]:
+    """The forms an Outlook item id may take for the same event: as given (REST v2.0 / Graph,
+    what ``convertToRestId`` returns) and, for an EWS id sent as is, its URL-safe REST form."""
+    rest = raw.strip().replace("/", "-").replace("+", "_")
+    return list(dict.fromkeys([raw.strip(), rest]))
+
+
+def _by_event(event_id: str) -> uuid.UUID:
+    """Our meeting behind the caller's calendar event, or a 404 saying it is not synced."""
+    ids = event_ids(event_id)
+    if not ids[0]:
+        raise BadRequest("event_id must be the appointment's id", code="invalid_request")
+    found = ctx.db_session().scalars(
+        sa.select(InteractionMailbox.interaction_id)
+        .join(Interaction, sa.and_(Interaction.tenant_id == InteractionMailbox.tenant_id,
+                                   Interaction.id == InteractionMailbox.interaction_id))
+        .where(InteractionMailbox.tenant_id == ctx.tenant_id(),
+               InteractionMailbox.user_id == ctx.user_id(),
+               InteractionMailbox.graph_id.in_(ids),
+               Interaction.kind == "meeting", Interaction.deleted_at.is_(None))
+        .limit(1)).first()
+    if found is None:
+        raise NotFound(NOT_SYNCED, code="meeting_not_synced")
+    return found
 
 
 @bp.get("/prep")
-def prep() -> Any:
-    """The card for ``meeting_id``, or with ``current=1`` for the caller's meeting in progress
-    (or the next one today): the meeting side panel cannot map Teams' own meeting id to the
-    calendar event, so it asks for the meeting the seller is in."""
+@spec.validate(query=PrepQuery, tags=["prep"])
+def prep(query: PrepQuery) -> Any:
+    """The prep card of one meeting for the signed-in seller.
+
+    ``meeting_id``: our id (the tab). ``event_id``: the Outlook appointment open in the task
+    pane, by its REST id in the caller's mailbox (404 ``meeting_not_synced`` until calendar
+    sync has recorded it). ``current=1``: the caller's meeting in progress or the next one
+    today (the meeting side panel cannot map Teams' own meeting id to the calendar event)."""
+    given = [x for x in (query.meeting_id, query.event_id, query.current) if x is not None]
+    if len(given) != 1:
+        raise BadRequest("give one of meeting_id, event_id or current=1", code="invalid_request")
     session, now = ctx.db_session(), utcnow()
-    meeting_id = _meeting_id(request.args.get("meeting_id"))
-    if meeting_id is None:
-        if request.args.get("current") != "1":
-            raise BadRequest("give meeting_id, or current=1", code="invalid_request")
+    if query.meeting_id is not None:
+        meeting_id = query.meeting_id
+        get_meeting(session, ctx.tenant_id(), meeting_id)
+    elif query.event_id is not None:
+        meeting_id = _by_event(query.event_id)
+    else:
         meeting = session.scalars(_mine().where(
             Interaction.cancelled.is_(False),
             sa.func.coalesce(Interaction.ends_at, Interaction.occurred_at) >= now,
@@ -64,8 +109,6 @@ def prep() -> Any:
         if meeting is None:
             raise NotFound("no customer meeting now or later today", code="no_current_meeting")
         meeting_id = meeting.id
-    else:
-        get_meeting(session, ctx.tenant_id(), meeting_id)
     data = gather_prep(session, tenant_id=ctx.tenant_id(), meeting_id=meeting_id,
                        user_id=ctx.user_id(), now=now, links=_links())
     return {"meeting_id": data.meeting_id, "title": data.title,
