@@ -103,7 +103,7 @@ def inbox() -> Any:
     """The signed-in seller's mail and meetings from the record, newest first."""
     session, tenant, user = ctx.db_session(), ctx.tenant_id(), ctx.user_id()
     rows = session.execute(
-        sa.select(Interaction, InteractionMailbox.folder)
+        sa.select(Interaction, InteractionMailbox.folder, InteractionMailbox.graph_id)
         .join(InteractionMailbox, sa.and_(
             InteractionMailbox.tenant_id == Interaction.tenant_id,
             InteractionMailbox.interaction_id == Interaction.id))
@@ -112,19 +112,20 @@ def inbox() -> Any:
         .order_by(Interaction.occurred_at.desc(), Interaction.id)
         .limit(INBOX_LIMIT)
     ).all()
-    ids = [i.id for i, _ in rows]
+    ids = [i.id for i, _, _ in rows]
     people: dict[uuid.UUID, list[Participant]] = {}
     if ids:
         for p in session.scalars(sa.select(Participant).where(
                 Participant.tenant_id == tenant, Participant.interaction_id.in_(ids))):
             people.setdefault(p.interaction_id, []).append(p)
     items = []
-    for i, folder in rows:
+    for i, folder, graph_id in rows:
         roles = _people(people.get(i.id, []))
         senders = roles.get("from") or roles.get("organizer") or []
         sender = senders[0] if senders else None
         items.append({
             "id": str(i.id), "kind": i.kind, "folder": folder, "direction": i.direction,
+            "graph_id": graph_id,  # the stand-in's convertToRestId answers with it
             "subject": i.subject, "snippet": i.snippet, "body": (i.body_text or "")[:BODY_LIMIT],
             "occurred_at": i.occurred_at.isoformat(),
             "ends_at": i.ends_at.isoformat() if i.ends_at else None,

@@ -13,6 +13,18 @@ function call(fn) {
   });
 }
 
+/** The item's id as REST v2.0 / Microsoft Graph know it (what calendar sync stored); Outlook
+ * hands the pane an EWS id, which the server also accepts when the host cannot convert it. */
+function restId(itemId) {
+  if (!itemId) return null;
+  const box = mailbox();
+  const version = window.Office && Office.MailboxEnums && Office.MailboxEnums.RestVersion;
+  if (typeof box.convertToRestId === "function" && version) {
+    try { return box.convertToRestId(itemId, version.v2_0) || itemId; } catch { /* older hosts */ }
+  }
+  return itemId;
+}
+
 const person = (p) => (p ? { name: p.displayName || "", address: (p.emailAddress || "").toLowerCase() } : null);
 
 export function mailbox() { return Office.context.mailbox; }
@@ -49,6 +61,7 @@ export function currentItem() {
       mode: "read", kind: "meeting", id: item.itemId, key: null, subject: item.subject || "",
       from: person(item.organizer), to: attendees, cc: [], conversationId: null,
       sentAt: item.start ? new Date(item.start).toISOString() : null,
+      eventId: restId(item.itemId),
       body: () => call((cb) => item.body.getAsync(Office.CoercionType.Text, cb)),
     };
   }

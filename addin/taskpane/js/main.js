@@ -70,7 +70,7 @@ if (typeof window.Office === "undefined") {
       return;
     }
     applyTheme();
-    onThemeChanged(applyTheme);
+    onThemeChanged(() => { applyTheme(); story.prep.rerender(); });
     onItemChanged(() => refresh());
     refresh();
   });

@@ -1,6 +1,8 @@
-// Read mode: the customer story of the people on the open email or meeting.
+// Read mode: the customer story of the people on the open email or meeting (a meeting with
+// customers also gets its prep card on top, see prep.js).
 import { api, ApiError } from "./api.js";
 import { SignedOut } from "./auth.js";
+import { PrepView } from "./prep.js";
 import { announce, avatar, fill, h, icon, highlighted, relativeDay, rovingTabs, shortDate, toast } from "./ui.js";
 
 const STAGES = ["lead", "qualified", "proposal", "negotiation", "won", "lost"];
@@ -44,6 +46,8 @@ export class StoryView {
     this.onRendered = onRendered;
     this.seq = 0;
     this.abort = null;
+    this.prep = new PrepView({ onOpenStory: () => this.focusStory(), onDone: (id) => this.commitmentClosed(id) });
+    this.top = null; // the prep section, above whatever state the story is in
   }
 
   /** Loads and shows the story for an item (a newer call supersedes an older one). */
@@ -53,6 +57,13 @@ export class StoryView {
     this.abort = new AbortController();
     this.item = item; this.me = me; this.logged = null; this.side = null;
     const people = externalPeople(item, me);
+    this.top = null;
+    if (item.kind === "meeting" && people.length) {
+      this.top = this.prep.node;
+      this.prep.show(item, this.abort.signal);
+    } else {
+      this.prep.clear();
+    }
     if (!people.length) {
       this.state("empty", h("div.state.state-empty", {},
         h("div.glyph", { "aria-hidden": "true" }, icon("people")),
@@ -111,7 +122,33 @@ export class StoryView {
   state(name, ...children) {
     this.root.dataset.state = name;
     this.root.setAttribute("aria-busy", name === "loading" ? "true" : "false");
-    fill(this.root, ...children);
+    fill(this.root, this.top, ...children);
+  }
+
+  /** The prep card's "Open the full story": the story is below it in the pane. */
+  focusStory() {
+    const target = this.root.querySelector("#contact-name") || this.root.querySelector(".state h2");
+    if (!target) return;
+    if (this.prep.node.querySelector("details")) this.prep.node.querySelector("details").open = false;
+    target.setAttribute("tabindex", "-1");
+    target.scrollIntoView({ block: "start" });
+    target.focus();
+    announce("Showing the customer story");
+  }
+
+  /** A commitment marked done on the prep card leaves the story's open lists too. */
+  commitmentClosed(id) {
+    let changed = false;
+    for (const person of this.people || []) {
+      const s = person.story && person.story.found ? person.story.story : null;
+      if (!s) continue;
+      for (const side of ["ours", "theirs"]) {
+        const at = s.commitments[side].findIndex((c) => c.id === id);
+        if (at >= 0) { s.commitments[side].splice(at, 1); changed = true; }
+      }
+      s.commitments.overdue = [...s.commitments.ours, ...s.commitments.theirs].filter((x) => x.overdue).length;
+    }
+    if (changed && this.nodes && this.people[this.selected].story?.found) { this.renderCommitments(); this.renderCard(); }
   }
 
   skeleton() {
@@ -302,6 +339,7 @@ export class StoryView {
       if (change.status && change.status !== "open") list.splice(at, 1);
       this.story.commitments.overdue = [...this.story.commitments.ours, ...this.story.commitments.theirs].filter((x) => x.overdue).length;
       this.renderCommitments(); this.renderCard();
+      this.prep.refresh();
       toast(message, change.status ? { label: "Undo", run: () => this.reopen(c, at) } : null);
     } catch (error) { this.fail(error); }
   }
@@ -311,6 +349,7 @@ export class StoryView {
       await api(`/api/v1/commitments/${c.id}`, { method: "PATCH", body: { status: "open" } });
       this.story.commitments[c.side === "us" ? "ours" : "theirs"].splice(at, 0, c);
       this.renderCommitments(); this.renderCard();
+      this.prep.refresh();
     } catch (error) { this.fail(error); }
   }
 

@@ -56,6 +56,11 @@
       return { displayName: u ? u.name : "", emailAddress: u ? u.email : "", timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone };
     },
     diagnostics: { hostName: "StorylinePreview", hostVersion: "1.0" },
+    // the item's id in the seller's mailbox as Graph knows it (what calendar sync stored)
+    convertToRestId(itemId) {
+      const item = host ? host.current() : null;
+      return item && item.id === itemId && item.graph_id ? item.graph_id : itemId;
+    },
     addHandlerAsync(type, handler, cb) {
       if (host && type === "olkItemSelectedChanged") host.onItemChanged(handler);
       if (typeof cb === "function") cb(ok());
@@ -68,7 +73,7 @@
     EventType: { ItemChanged: "olkItemSelectedChanged", OfficeThemeChanged: "officeThemeChanged" },
     CoercionType: { Text: "text", Html: "html" },
     AsyncResultStatus: { Succeeded: "succeeded", Failed: "failed" },
-    MailboxEnums: { ItemType: { Message: "message", Appointment: "appointment" } },
+    MailboxEnums: { ItemType: { Message: "message", Appointment: "appointment" }, RestVersion: { v1_0: "v1.0", v2_0: "v2.0", Beta: "beta" } },
     context: { mailbox, officeTheme: null, requirements: { isSetSupported: () => true } },
     onReady(callback) {
       const ready = hostReady.then((found) => (found ? { host: "Outlook", platform: "OfficeOnline" } : { host: null, platform: null }));
