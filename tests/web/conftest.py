@@ -77,9 +77,11 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
     context.database(flask_app).dispose()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    """Headless Debian Chromium driven by Playwright (never a downloaded browser)."""
+    """Headless Debian Chromium driven by Playwright (never a downloaded browser). Per
+    module: Playwright's sync API keeps an event loop running on this thread while it is
+    open, and later tests that call asyncio.run (msgraph-sdk) must not find one."""
     if not Path(CHROMIUM).exists() or shutil.which(CHROMIUM) is None:
         pytest.skip(f"browser tests need Debian's chromium at {CHROMIUM} "
                     "(apt-get install chromium)")
