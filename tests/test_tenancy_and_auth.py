@@ -104,3 +104,25 @@ def test_dev_token_is_refused_when_entra_is_configured(tmp_path, sqlite_url) -> 
     assert result.exit_code != 0
     assert "Entra ID is configured" in result.output
     assert app.test_client().get("/local-idp/keys").status_code == 404
+
+
+def test_workers_starting_together_all_sign_with_the_one_key_on_disk(tmp_path) -> None:
+    # gunicorn boots its workers at once on a fresh instance folder: if each kept a key of
+    # its own, a token minted by one worker would be refused by the next.
+    import threading
+
+    start, kids = threading.Barrier(6), []
+
+    def boot() -> None:
+        start.wait()
+        signer = LocalSigner.load_or_create(tmp_path, "https://127.0.0.1/local-idp", "api://x")
+        kids.append(signer.jwks()["keys"][0]["kid"])
+
+    threads = [threading.Thread(target=boot) for _ in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    on_disk = LocalSigner.load_or_create(tmp_path, "https://127.0.0.1/local-idp", "api://x")
+    assert kids == [on_disk.jwks()["keys"][0]["kid"]] * 6
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["local-signing-key.pem"]

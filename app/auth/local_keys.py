@@ -7,6 +7,7 @@ import base64
 import hashlib
 import json
 import os
+import secrets
 import time
 import uuid
 from pathlib import Path
@@ -46,13 +47,16 @@ class LocalSigner:
             key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
             pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
                                     serialization.NoEncryption())
-            tmp = path.with_suffix(f".{os.getpid()}.tmp")
+            tmp = path.with_suffix(f".{os.getpid()}.{secrets.token_hex(4)}.tmp")
             fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
             with os.fdopen(fd, "wb") as fh:
                 fh.write(pem)
-            os.replace(tmp, path)
-            if path.read_bytes() != pem:  # another process won the race: use its key
+            try:  # a hard link creates the file only if it is absent: one process wins
+                os.link(tmp, path)
+            except FileExistsError:  # another worker created it first: everyone uses that
                 return cls.load_or_create(instance_path, issuer_base, audience)
+            finally:
+                tmp.unlink(missing_ok=True)
         return cls(key, issuer_base, audience)
 
     def issuer(self, tenant_id: str) -> str:

@@ -89,6 +89,20 @@ def test_make_demo_sends_the_next_meetings_prep_card_and_shows_it(
         assert "Who is coming" in json.dumps(c["card"])
 
     assert http.get(f"{base}/teams/tab", timeout=10).status_code == 200
+    # the seller's token works on every worker (they share the local signing key), and the
+    # Teams tab's list has the meeting whose card went out
+    mailbox = mailboxes[0]
+    env = {k: v for k, v in os.environ.items() if not k.startswith("STORYLINE_")}
+    env["STORYLINE_INSTANCE_PATH"] = str(log_path.parent)
+    token = subprocess.run(
+        [sys.executable, "-m", "flask", "--app", "app", "dev-token", "--user", mailbox],
+        cwd=ROOT, env=env, capture_output=True, text=True, check=True).stdout.split()[-1]
+    for _ in range(6):
+        answer = http.get(f"{base}/api/v1/prep/upcoming", timeout=10,
+                          headers={"Authorization": f"Bearer {token}"})
+        assert answer.status_code == 200, answer.text
+        assert cards[0]["card"]["fallbackText"].split(" at ")[0].removeprefix("Prep for ") in \
+            {m["title"] for m in answer.json()["meetings"]}
     log = log_path.read_text()
     assert log.count("inline scheduler leading") == 1  # two workers, one schedule
 
