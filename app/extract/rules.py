@@ -312,7 +312,7 @@ def find_commitments(
             _clean_action(_action_group(m), due_text)
             or _clean_action(_CONDITION_WORDS.sub("", target[: m.start()]), due_text)
             or _clean_action(m.group(0), due_text)  # "Let me know by Friday whether ..."
-            or _clean_action(m.group(0), None)  # the due opens the sentence: "Monday lunch?"
+            or _clean_action(m.group(0), None)  # the due opens the sentence: "Friday breakfast?"
         )
         if action:
             conf = min(0.99, p.confidence + (0.05 if due_text else 0.0))
