@@ -11,6 +11,7 @@ from flask.cli import with_appcontext
 
 from app import migrate
 from app.api import context
+from app.auth.tokens import ADMIN_ROLE
 from app.records.identity import normalize_address
 from app.records.models import Tenant, User
 from app.records.tenants import ensure_tenant
@@ -50,7 +51,8 @@ def tenant_add(tenant_id: uuid.UUID, name: str, domains: tuple[str, ...],
 @with_appcontext
 @click.option("--user", "address", default=None, help="A seller's address (default: the first).")
 @click.option("--ttl", default=3600, show_default=True, help="Lifetime in seconds.")
-def dev_token(address: str | None, ttl: int) -> None:
+@click.option("--admin", is_flag=True, help="With the Storyline.Admin app role.")
+def dev_token(address: str | None, ttl: int, admin: bool) -> None:
     """Prints a token for a seller, signed by the local key (last line of output).
 
     Refused when a real Entra app is configured: tokens then come from Entra ID only.
@@ -71,7 +73,8 @@ def dev_token(address: str | None, ttl: int) -> None:
             user.oid = uuid.uuid4()
         click.echo(f"token for {user.email} (tenant {user.tenant_id}), valid {ttl} s:", err=True)
         click.echo(signer.mint(tenant_id=user.tenant_id, oid=user.oid, username=user.email,
-                               name=user.display_name, ttl=ttl))
+                               name=user.display_name, ttl=ttl,
+                               roles=(ADMIN_ROLE,) if admin else ()))
 
 
 @click.command("load-sample")

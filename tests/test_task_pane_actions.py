@@ -5,8 +5,11 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, datetime, timedelta
 
+import sqlalchemy as sa
+
 from app.api import context
 from app.records.ingest import record_interaction
+from app.records.models import Suppression
 from tests.world import JONAS, MAYA, TENANT_A, mail
 
 JONAS_ADDR = JONAS[1]
@@ -128,3 +131,22 @@ def test_timeline_pages_newest_first(client, auth, world) -> None:
     times = [i["occurred_at"] for i in first["items"] + second["items"]]
     assert times == sorted(times, reverse=True) and len(set(times)) == 3
     assert uuid.UUID(first["items"][0]["id"])
+
+
+def test_only_a_storyline_admin_stops_tracking_for_the_whole_tenant(app, client, auth,
+                                                                     world) -> None:
+    body = {"value": "rivalsoft.example", "scope": "tenant", "reason": "a competitor"}
+    refused = client.post("/api/v1/suppressions", json=body, headers=auth("maya@brightloop.io"))
+    assert refused.status_code == 403
+    assert refused.get_json()["error"]["code"] == "admin_required"
+    with context.database(app).session() as s:
+        assert s.scalar(sa.select(sa.func.count()).select_from(Suppression)) == 0
+    admin = auth("maya@brightloop.io", roles=("Storyline.Admin",))
+    done = client.post("/api/v1/suppressions", json=body, headers=admin)
+    assert done.status_code == 201 and done.get_json()["scope"] == "tenant"
+    # a role of another app, or a role name in the wrong claim, is not enough
+    other = auth("tom@brightloop.io", roles=("Other.Admin",))
+    body2 = {"value": "othersoft.example", "scope": "tenant"}
+    assert client.post("/api/v1/suppressions", json=body2, headers=other).status_code == 403
+    scoped = auth("tom@brightloop.io", scopes="access_as_user Storyline.Admin")
+    assert client.post("/api/v1/suppressions", json=body2, headers=scoped).status_code == 403

@@ -7,6 +7,8 @@ from typing import Any
 
 from flask import Blueprint
 
+from app.auth.tokens import ADMIN_ROLE
+from app.errors import Forbidden
 from app.records import actions
 from app.records import serialize as ser
 from app.records.models import utcnow
@@ -55,7 +57,12 @@ def commitment(commitment_id: uuid.UUID, json: CommitmentPatch) -> Any:
 @bp.post("/suppressions")
 @spec.validate(json=SuppressionIn, tags=["suppressions"])
 def suppress(json: SuppressionIn) -> Any:
-    """Never track this address or domain again (for me, or for the whole tenant)."""
+    """Never track this address or domain again (for me, or, for a Storyline admin, for the
+    whole tenant)."""
+    if json.scope == "tenant" and not ctx.principal().is_admin:
+        raise Forbidden(f"only a Storyline admin (the {ADMIN_ROLE} app role) can stop tracking "
+                        "for the whole tenant; scope \"user\" stops it for you",
+                        code="admin_required")
     session = ctx.db_session()
     sup = actions.add_suppression(
         session, tenant_id=ctx.tenant_id(), value=json.value, actor=ctx.user_id(),

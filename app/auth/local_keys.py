@@ -68,7 +68,8 @@ class LocalSigner:
         return {"keys": [dict(self._jwk)]}
 
     def mint(self, *, tenant_id: uuid.UUID, oid: uuid.UUID, username: str, name: str = "",
-             scopes: str = "access_as_user", ttl: int = 3600, now: float | None = None) -> str:
+             scopes: str = "access_as_user", ttl: int = 3600, now: float | None = None,
+             roles: tuple[str, ...] = ()) -> str:
         """A signed access token with the claims Entra would put in one."""
         issued = int(now if now is not None else time.time())
         claims = {
@@ -76,6 +77,8 @@ class LocalSigner:
             "nbf": issued, "exp": issued + ttl, "tid": str(tenant_id), "oid": str(oid),
             "preferred_username": username, "name": name, "scp": scopes, "ver": "2.0",
         }
+        if roles:
+            claims["roles"] = list(roles)
         return jwt.encode(claims, self._key, algorithm="RS256", headers={"kid": self._jwk["kid"]})
 
 

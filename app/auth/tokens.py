@@ -16,6 +16,11 @@ from app.errors import ServiceUnavailable, Unauthorized
 LEEWAY_SECONDS = 60
 
 
+# The app role (manifest "appRoles", value) a tenant admin assigns to the people who may
+# change things for the whole tenant, e.g. never track a domain for everyone.
+ADMIN_ROLE = "Storyline.Admin"
+
+
 @dataclass(frozen=True)
 class Principal:
     """Who is calling: the tenant and user from a validated token."""
@@ -25,6 +30,12 @@ class Principal:
     name: str
     username: str
     scopes: frozenset[str]
+    roles: frozenset[str] = frozenset()  # Entra app roles assigned to the user
+
+    @property
+    def is_admin(self) -> bool:
+        """True when the tenant made this user a Storyline admin (the app role)."""
+        return ADMIN_ROLE in self.roles
 
 
 class KeySource(Protocol):
@@ -103,4 +114,5 @@ class TokenValidator:
         return Principal(
             tenant_id=tid, oid=oid, name=str(claims.get("name", "")),
             username=str(claims.get("preferred_username", "")).lower(), scopes=scopes,
+            roles=frozenset(r for r in claims.get("roles", ()) or () if isinstance(r, str)),
         )
