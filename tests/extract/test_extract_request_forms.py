@@ -81,6 +81,11 @@ WEDNESDAY = "2026-11-18T10:00:00"
             "send the PO straight to Kemal",
         ),
         ("Will you be able to send the logo files", "send the logo files"),
+        ("Could I ask you to resend the invite to Noor.", "ask you to resend the invite to Noor"),
+        (
+            "Appreciate it if you could forward the deck to Ilse.",
+            "forward the deck to Ilse",
+        ),
         ("Should we add your CFO to the invite.", "add your CFO to the invite"),
         (
             "Would it be ok to share the case study with Harlow Foods?",
@@ -127,6 +132,8 @@ def test_request_and_proposal_forms_are_owed_by_the_reader(
             "setting up the sandbox",
             date(2026, 11, 23),
         ),
+        # attendance promised for a day
+        ("I'll be there on Friday.", "promise", "be there", date(2026, 11, 20)),
         # the due opens the sentence: the action keeps it rather than come out empty
         ("Friday breakfast with the Brightwater team?", "request", None, date(2026, 11, 20)),
     ],
