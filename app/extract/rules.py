@@ -244,7 +244,14 @@ def _clean_action(text: str, due_text: str | None) -> str:
     words = words[:MAX_ACTION_WORDS]
     while len(words) > 1 and words[-1].lower() in _DANGLING:
         words.pop()  # the due was cut off: "move the review to [next month]"
-    return " ".join(words).strip(" ,.-")
+    action = " ".join(words).strip(" ,.-")
+    # "we will know by Friday" owes an answer; a lone verb of knowing reads badly on a card
+    return _OWED_ANSWER.get(action.lower(), action)
+
+
+_OWED_ANSWER = {"know": "an answer", "decide": "a decision", "confirm": "a confirmation",
+                "be sure": "an answer", "have an answer": "an answer",
+                "have a decision": "a decision"}
 
 
 _WORDS = re.compile(r"[A-Za-z][A-Za-z'’-]*")

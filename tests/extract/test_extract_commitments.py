@@ -24,6 +24,21 @@ def test_promise_in_sent_mail_is_due_that_friday(
     assert res.reply_text[c.start : c.end] == "I'll send the revised quote by Friday."
 
 
+@pytest.mark.parametrize(
+    ("sentence", "action"),
+    [
+        ("Realistically we will know by Friday.", "an answer"),
+        ("We will decide by Friday.", "a decision"),
+        ("We will confirm by Friday.", "a confirmation"),
+    ],
+)
+def test_a_dated_answer_reads_as_what_is_owed(
+    make_email: Callable[..., EmailIn], blank_extractor: Extractor, sentence: str, action: str
+) -> None:
+    [c] = blank_extractor.extract(make_email(sentence, sent=WEDNESDAY)).commitments
+    assert (c.kind, c.action, c.due) == ("promise", action, date(2026, 11, 20))
+
+
 def test_request_to_the_reader_is_owed_by_the_recipient(
     make_email: Callable[..., EmailIn], blank_extractor: Extractor
 ) -> None:
