@@ -182,3 +182,14 @@ def test_the_web_app_starts_no_scheduler_unless_its_settings_want_one(
     stop_scheduler(wanted)
     assert not scheduler.leading
     stop_scheduler(object())  # gunicorn's hook on something that is not our app: no-op
+
+
+def test_the_scheduler_command_refuses_without_a_graph_app(tmp_path: Path) -> None:
+    from app import create_app
+
+    app = create_app({"database_url": f"sqlite:///{tmp_path / 'c.db'}",
+                      "instance_path": tmp_path})
+    result = app.test_cli_runner().invoke(args=["scheduler"])
+    assert result.exit_code != 0
+    assert "no Graph app configured" in result.output
+    assert not (tmp_path / "scheduler.lock").exists()
