@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import uuid
 from collections import Counter
+from datetime import timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -41,10 +42,15 @@ from .models import (
     new_id,
     utcnow,
 )
+from .models.pipeline import DraftChoice, promise_text_key
 from .rollups import add_to_rollups, recompute_contact_rollups
 
 log = logging.getLogger(__name__)
 OPEN_STAGES = ("lead", "qualified", "proposal", "negotiation")
+# A "Not a promise" in compose mode counts when made in the 30 days before the mail was sent,
+# or up to a day after (clock skew; a choice clicked just after pressing Send).
+CHOICE_BEFORE, CHOICE_AFTER = timedelta(days=30), timedelta(days=1)
+DISMISSED = "cancelled"  # the dismissed status: what the pane's Dismiss sets, PATCH reopens
 __all__ = [
     "CommitmentIn", "InteractionIn", "PersonIn", "RecordOutcome", "SignalIn", "SignatureIn",
     "identity_context", "record_interaction", "remove_from_mailbox",
@@ -209,15 +215,18 @@ def _link_mailbox(session: Session, tenant_id: uuid.UUID, interaction_id: uuid.U
 def _store_findings(session: Session, interaction: Interaction, item: InteractionIn,
                     primary: Contact | None, owner_user: uuid.UUID | None) -> None:
     outbound = interaction.direction == "outbound"
+    ignored = _ignored_in_drafts(session, interaction, item)
     for c in item.commitments:
         ours = (c.owner == "sender") == outbound
+        status = DISMISSED if ignored and _sellers_promise(c, outbound) and \
+            promise_text_key(c.text) in ignored else "open"
         session.add(Commitment(
             tenant_id=interaction.tenant_id, id=new_id(), interaction_id=interaction.id,
             kind=c.kind, side="us" if ours else "them",
             owner_user_id=owner_user if ours else None,
             contact_id=primary.id if primary else None, account_id=interaction.account_id,
             action=c.action[:300], text=c.text, evidence_start=c.start, evidence_end=c.end,
-            due_on=c.due, status="open", created_at=interaction.occurred_at,
+            due_on=c.due, status=status, created_at=interaction.occurred_at,
         ))
     for s in item.signals:
         session.add(Signal(
@@ -226,6 +235,34 @@ def _store_findings(session: Session, interaction: Interaction, item: Interactio
             kind=s.kind, value=s.value, text=s.text, evidence_start=s.start,
             evidence_end=s.end, confidence=s.confidence, occurred_at=interaction.occurred_at,
         ))
+
+
+def _sellers_promise(c: CommitmentIn, outbound: bool) -> bool:
+    """A promise the sender of outbound mail makes: what compose mode asked about."""
+    return outbound and c.kind == "promise" and c.owner == "sender"
+
+
+def _ignored_in_drafts(session: Session, interaction: Interaction,
+                       item: InteractionIn) -> set[str]:
+    """The sentence keys of this sent mail's promises its sender called "Not a promise" in
+    compose mode (within :data:`CHOICE_BEFORE` / :data:`CHOICE_AFTER` of sending).
+
+    Only mail the seller sent, seen in their own mailbox; one query, and none at all for
+    mail without such promises (this is the sync hot path).
+    """
+    sender = interaction.from_user_id
+    if interaction.direction != "outbound" or sender is None or sender != item.mailbox_user_id:
+        return set()
+    keys = {promise_text_key(c.text) for c in item.commitments if _sellers_promise(c, True)}
+    if not keys:
+        return set()
+    sent = interaction.occurred_at
+    return set(session.scalars(sa.select(DraftChoice.text_hash).where(
+        DraftChoice.tenant_id == interaction.tenant_id, DraftChoice.user_id == sender,
+        DraftChoice.text_hash.in_(keys), DraftChoice.choice == "ignore",
+        DraftChoice.created_at >= sent - CHOICE_BEFORE,
+        DraftChoice.created_at <= sent + CHOICE_AFTER,
+    )))
 
 
 def _enrich_from_signature(contact: Contact, sig: SignatureIn, interaction_id: uuid.UUID) -> None:

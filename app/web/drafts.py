@@ -1,8 +1,12 @@
-"""``POST /api/v1/drafts/analyze``: the promises and requests in the draft being written, so
-compose mode can say "You are promising the revised quote by Friday: track it?".
+"""Compose mode: ``POST /api/v1/drafts/analyze`` finds the promises and requests in the draft
+being written, so the pane can say "You are promising the revised quote by Friday: track
+it?"; ``POST /api/v1/drafts/choices`` keeps the seller's answer.
 
-Nothing is stored: the draft is analysed in memory and forgotten. Sent mail is recorded by
-sync, which finds the same promises again.
+The draft itself is never stored: it is analysed in memory and forgotten. What is stored is
+the seller's choice per promise ("track" or "ignore"), by the sha256 of the normalised
+sentence only (see :func:`app.records.models.pipeline.normalise_promise`), so that sync,
+which finds the same promises again in the sent mail, records a promise the seller said was
+none as dismissed instead of open.
 """
 
 from __future__ import annotations
@@ -10,17 +14,24 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any, Literal
 
+import sqlalchemy as sa
 from flask import Blueprint
 from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy.exc import IntegrityError
 
+from app.api import context as ctx
 from app.api.auth import authenticate
 from app.api.spec import spec
+from app.errors import BadRequest
+from app.records.models import utcnow
+from app.records.models.pipeline import DraftChoice, normalise_promise, promise_text_key
 
 from .extraction import extractor
 
 bp = Blueprint("drafts", __name__, url_prefix="/api/v1")
 bp.before_request(authenticate)
 MAX_DRAFT_CHARS = 100_000
+MAX_PROMISE_CHARS = 2_000
 
 
 class DraftIn(BaseModel):
@@ -63,3 +74,46 @@ def analyze(draft: DraftIn) -> dict[str, Any]:
 def analyze_draft(json: DraftIn) -> Any:
     """The promises you are about to make in this draft, with due dates and evidence."""
     return analyze(json)
+
+
+class DraftChoiceIn(BaseModel):
+    """The seller's answer to one promise in the draft: ``text`` as /drafts/analyze returned
+    it in the promise's ``text`` field."""
+
+    model_config = ConfigDict(extra="forbid")
+    text: str = Field(..., min_length=1, max_length=MAX_PROMISE_CHARS)
+    choice: Literal["track", "ignore"]
+
+
+@bp.post("/drafts/choices")
+@spec.validate(json=DraftChoiceIn, tags=["drafts"])
+def choose_in_draft(json: DraftChoiceIn) -> Any:
+    """Keeps "Track it" or "Not a promise" for a promise in the draft (a later choice for the
+    same sentence replaces the earlier one); when the mail is sent, sync records an ignored
+    promise as dismissed (reopen it with PATCH /api/v1/commitments/ID). 201 when new, 200
+    when it replaced a choice."""
+    if not normalise_promise(json.text):
+        raise BadRequest("text: the promise's words are required", code="invalid_request")
+    key = promise_text_key(json.text)
+    tenant_id, user_id = ctx.tenant_id(), ctx.user_id()
+    session = ctx.db_session()
+    find = sa.select(DraftChoice).where(
+        DraftChoice.tenant_id == tenant_id, DraftChoice.user_id == user_id,
+        DraftChoice.text_hash == key)
+    row = session.scalar(find)
+    created = row is None
+    if row is None:
+        row = DraftChoice(tenant_id=tenant_id, user_id=user_id, text_hash=key,
+                          choice=json.choice, created_at=utcnow())
+        session.add(row)
+        try:
+            session.commit()
+        except IntegrityError:  # the same choice posted twice at once: replace the other
+            session.rollback()
+            row, created = session.scalars(find).one(), False
+    if not created:
+        row.choice, row.created_at = json.choice, utcnow()
+        session.commit()
+    body = {"id": str(row.id), "text_hash": row.text_hash, "choice": row.choice,
+            "created_at": row.created_at.isoformat()}
+    return body, 201 if created else 200

@@ -1,5 +1,7 @@
 // Compose mode: while the seller writes, show the promises in the draft ("You are promising
-// the revised quote by Friday: track it?") and the requests made of the customer.
+// the revised quote by Friday: track it?") and the requests made of the customer. A choice is
+// kept on the item (for this draft) and sent to the API, so that sync records a promise the
+// seller called "Not a promise" as dismissed when the mail goes out.
 import { api } from "./api.js";
 import { SignedOut } from "./auth.js";
 import { fill, h, highlighted, shortDate, toast } from "./ui.js";
@@ -70,8 +72,8 @@ export class ComposeView {
         tracked
           ? h("p.hint", {}, "✓ Tracked: it joins your open commitments when you send.")
           : h("div.row", {},
-            h("button.btn.btn-primary", { type: "button", onclick: () => this.choose(key, "track", found) }, "Track it"),
-            h("button.btn.btn-subtle", { type: "button", onclick: () => this.choose(key, "ignore", found) }, "Not a promise"))));
+            h("button.btn.btn-primary", { type: "button", onclick: () => this.choose(key, "track", found, p.text) }, "Track it"),
+            h("button.btn.btn-subtle", { type: "button", onclick: () => this.choose(key, "ignore", found, p.text) }, "Not a promise"))));
     }
     for (const r of found.requests) {
       cards.push(h("div.promise", { dataset: { kind: "request" } },
@@ -82,13 +84,31 @@ export class ComposeView {
     else fill(this.list, cards);
   }
 
-  async choose(key, choice, found) {
+  async choose(key, choice, found, text) {
     this.choices[key] = choice;
     if (this.props) {
       this.props.set(PROPERTY, JSON.stringify(this.choices));
       this.props.saveAsync(() => {});
     }
     this.render(found);
-    toast(choice === "track" ? "Tracked: due dates come from your draft" : "Ignored for this draft");
+    await this.save(text, choice);
+  }
+
+  // Sends the choice to Storyline, so sync honours it when the mail is sent. On failure the
+  // choice stays for this draft, and the seller is told it was not saved (with a retry).
+  async save(text, choice) {
+    try {
+      await api("/api/v1/drafts/choices", { method: "POST", body: { text, choice } });
+    } catch (error) {
+      if (error instanceof SignedOut) {
+        toast("Your choice was not saved: sign in again, then choose again.");
+        this.stop(); this.onSignedOut(error);
+        return;
+      }
+      toast("Your choice was not saved in Storyline (kept for this draft only).",
+        { label: "Retry", run: () => this.save(text, choice) });
+      return;
+    }
+    toast(choice === "track" ? "Tracked: due dates come from your draft" : "Not a promise: it won't be tracked when you send");
   }
 }

@@ -1,7 +1,10 @@
-"""What was promised and what was signalled, and the deals they move."""
+"""What was promised and what was signalled, the deals they move, and what sellers said of
+the promises in their drafts."""
 
 from __future__ import annotations
 
+import hashlib
+import unicodedata
 import uuid
 from datetime import date, datetime
 from decimal import Decimal
@@ -114,4 +117,44 @@ class DealInteraction(TenantScoped, Base):
     __table_args__ = (
         tenant_fk("deal_id", "deals"),
         tenant_fk("interaction_id", "interactions"),
+    )
+
+
+def normalise_promise(text: str) -> str:
+    """A promise sentence as compared: lowercase, whitespace collapsed, punctuation (and
+    spaces) stripped at both ends."""
+    words = " ".join(text.lower().split())
+    start, end = 0, len(words)
+    while start < end and _trimmed(words[start]):
+        start += 1
+    while end > start and _trimmed(words[end - 1]):
+        end -= 1
+    return words[start:end]
+
+
+def promise_text_key(text: str) -> str:
+    """The sha256 hex of a promise sentence, normalised (:func:`normalise_promise`) so the
+    draft's words and the sent mail's match."""
+    return hashlib.sha256(normalise_promise(text).encode()).hexdigest()
+
+
+def _trimmed(char: str) -> bool:
+    """Punctuation (any script: "." "…" "“") or a space, dropped at the ends of a sentence."""
+    return char == " " or unicodedata.category(char).startswith("P")
+
+
+class DraftChoice(TenantScoped, Base):
+    """A seller's answer in compose mode to "You are promising X: track it?", for the
+    sentence (by hash), so sync can honour "Not a promise" when the mail is sent. One per
+    seller and sentence: a later choice replaces an earlier one."""
+
+    __tablename__ = "draft_choices"
+    id: Mapped[uuid.UUID] = mapped_column(sa.Uuid, primary_key=True, default=new_id)
+    user_id: Mapped[uuid.UUID] = mapped_column(sa.Uuid)
+    text_hash: Mapped[str] = mapped_column(sa.String(64))
+    choice: Mapped[str] = mapped_column(sa.String(10))  # track | ignore
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    __table_args__ = (
+        tenant_fk("user_id", "users"),
+        sa.UniqueConstraint("tenant_id", "user_id", "text_hash", name="uq_draft_choices_text"),
     )
