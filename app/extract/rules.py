@@ -79,6 +79,8 @@ _POLITE_LEAD = re.compile(r"^\s*(?:feel free|(?:do not|don't|don’t) hesitate)\
 _CONDITION_WORDS = re.compile(r"^\s*(?:if|when|once|whenever)\s+", re.I)
 _ACTION_STOP = re.compile(
     r"[?!.;:]|\s(?:so that|so we|and let me|and i'll|and we'll|if you|once)\s|,\s"
+    r"|\s(?:if (?:that|this|it|needed|necessary|possible|helpful|useful|easier|preferred)"
+    r"|in case)\b"
 )
 
 
@@ -227,6 +229,9 @@ def is_candidate(sentence: str, names: re.Pattern[str] | None = None) -> bool:
 
 
 _DANGLING = frozenset("to by on for at in before until till within from of and or with".split())
+_BARE_PRONOUNS = frozenset("it them this that these those one".split())
+# words a phrase cut at MAX_ACTION_WORDS must not end on ("... the remediation steps and the")
+_LOOSE_END = frozenset("the a an your our my their his her its this that these those".split())
 _YOU_MODAL = re.compile(r"^\s*(?:you|u)\s+(?:to|could|would|can|will|might)\s+(?=\w)", re.I)
 
 
@@ -241,10 +246,11 @@ def _clean_action(text: str, due_text: str | None) -> str:
         text = text[: stop.start()]
     text = _POLITE_LEAD.sub("", text)
     words = [w for w in text.split() if w.lower() not in ("please", "pls", "kindly")]
+    cut = len(words) > MAX_ACTION_WORDS
     words = words[:MAX_ACTION_WORDS]
-    while len(words) > 1 and words[-1].lower() in _DANGLING:
+    while len(words) > 1 and words[-1].lower() in _DANGLING | (_LOOSE_END if cut else set()):
         words.pop()  # the due was cut off: "move the review to [next month]"
-    action = " ".join(words).strip(" ,.-")
+    action = " ".join(words).strip(" ,.-") + ("…" if cut else "")
     # "we will know by Friday" owes an answer; a lone verb of knowing reads badly on a card
     return _OWED_ANSWER.get(action.lower(), action)
 
@@ -321,6 +327,10 @@ def find_commitments(
             or _clean_action(m.group(0), due_text)  # "Let me know by Friday whether ..."
             or _clean_action(m.group(0), None)  # the due opens the sentence: "Friday breakfast?"
         )
+        if action.lower() in _BARE_PRONOUNS:  # "We expect it by Monday": "it" says nothing
+            words = s.split()
+            action = " ".join(words[:MAX_ACTION_WORDS]).rstrip(" .!") + (
+                "…" if len(words) > MAX_ACTION_WORDS else "")
         if action:
             conf = min(0.99, p.confidence + (0.05 if due_text else 0.0))
             found[p.kind] = RawCommitment(p.kind, action, due_text, conf, p.id)

@@ -36,7 +36,11 @@ def _facts(pairs: list[tuple[str, str | None]]) -> Element:
 
 
 def _more(hidden: int, noun: str) -> list[Element]:
-    return [_text(f"+{hidden} more {noun}", isSubtle=True, size="Small")] if hidden > 0 else []
+    """"+3 more attendees", "+1 more attendee" (``noun`` is the plural)."""
+    if hidden <= 0:
+        return []
+    return [_text(f"+{hidden} more {noun if hidden > 1 else noun.removesuffix('s')}",
+                  isSubtle=True, size="Small")]
 
 
 def _header(prep: MeetingPrep) -> Element:

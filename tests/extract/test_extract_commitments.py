@@ -39,6 +39,33 @@ def test_a_dated_answer_reads_as_what_is_owed(
     assert (c.kind, c.action, c.due) == ("promise", action, date(2026, 11, 20))
 
 
+def test_we_expect_it_by_a_date_is_the_reader_owing_not_a_promise(
+    make_email: Callable[..., EmailIn], blank_extractor: Extractor
+) -> None:
+    waiting = blank_extractor.extract(make_email("We expect the signed copy by Friday.",
+                                                 sent=WEDNESDAY)).commitments
+    assert [(c.kind, c.owner, c.action, c.due) for c in waiting] == [
+        ("request", "recipient", "the signed copy", date(2026, 11, 20))]
+    [vague] = blank_extractor.extract(make_email("We expect it by Friday.",
+                                                 sent=WEDNESDAY)).commitments
+    assert (vague.kind, vague.action) == ("request", "We expect it by Friday")  # not "it"
+    [ours] = blank_extractor.extract(make_email("You can expect it by Friday.",
+                                               sent=WEDNESDAY)).commitments
+    assert (ours.kind, ours.owner, ours.due) == ("promise", "sender", date(2026, 11, 20))
+
+
+def test_a_long_action_is_cut_at_a_word_that_ends_a_phrase(
+    make_email: Callable[..., EmailIn], blank_extractor: Extractor
+) -> None:
+    [c] = blank_extractor.extract(make_email(
+        "Could you send a written plan with the remediation steps and the service credits "
+        "you are offering?")).commitments
+    assert c.action == "send a written plan with the remediation steps…"
+    [offer] = blank_extractor.extract(make_email(
+        "I'm happy to walk you through it on a short call if that is easier.")).commitments
+    assert offer.action == "walk you through it on a short call"
+
+
 def test_request_to_the_reader_is_owed_by_the_recipient(
     make_email: Callable[..., EmailIn], blank_extractor: Extractor
 ) -> None:

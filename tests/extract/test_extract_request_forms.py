@@ -48,7 +48,7 @@ WEDNESDAY = "2026-11-18T10:00:00"
             "review it together with Omar",
         ),
         ("Also want to go over the rollout plan with you.", "go over the rollout plan with you"),
-        ("Happy to jump on a call if that is easier.", "jump on a call if that is easier"),
+        ("Happy to jump on a call if that is easier.", "jump on a call"),
         # gratitude in advance and wishes that the reader act
         (
             "I'd be grateful if you could introduce me to your CTO.",

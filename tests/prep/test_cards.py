@@ -157,3 +157,11 @@ def test_the_agenda_leaves_room_for_their_questions_when_much_is_overdue() -> No
     assert "Agree new dates for 4 more overdue promises" in items
     assert "Answer their question: send the signed MSA" in items
     assert len(items) == 5 and items[-1] == "Agree next steps, owners and dates"
+
+
+def test_one_hidden_item_is_counted_in_the_singular() -> None:
+    from app.prep.cards import _more
+
+    assert _more(1, "commitments")[0]["text"] == "+1 more commitment"
+    assert _more(2, "commitments")[0]["text"] == "+2 more commitments"
+    assert _more(0, "commitments") == []
