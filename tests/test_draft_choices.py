@@ -122,6 +122,14 @@ def test_another_sellers_choice_does_not_count(app, client, auth, world) -> None
     assert statuses(app, toms) == ["cancelled"]
 
 
+def test_the_choice_counts_when_a_colleague_on_cc_is_synced_first(app, client, auth,
+                                                                  world) -> None:
+    assert choose(client, auth("maya@brightloop.io"), PROMISE, "ignore").status_code == 201
+    sent = send(app, world, "pilot-cc", cc=[TOM], mailbox=TOM[1])  # Tom's inbox copy first
+    assert statuses(app, sent) == ["cancelled"]
+    assert ACTION not in open_actions(client, auth("maya@brightloop.io"))
+
+
 def test_the_sentence_matches_whatever_its_case_spacing_and_end_punctuation(
         app, client, auth, world) -> None:
     assert normalise_promise("  “I'll  SHARE the\npilot plan by Thursday…”  ") == \

@@ -247,11 +247,12 @@ def _ignored_in_drafts(session: Session, interaction: Interaction,
     """The sentence keys of this sent mail's promises its sender called "Not a promise" in
     compose mode (within :data:`CHOICE_BEFORE` / :data:`CHOICE_AFTER` of sending).
 
-    Only mail the seller sent, seen in their own mailbox; one query, and none at all for
-    mail without such promises (this is the sync hot path).
+    Only mail one of our sellers sent, in whichever mailbox sync meets it first (a colleague
+    on cc may be synced before the sender, and the sender's copy is then a duplicate); one
+    query, and none at all for mail without such promises (this is the sync hot path).
     """
     sender = interaction.from_user_id
-    if interaction.direction != "outbound" or sender is None or sender != item.mailbox_user_id:
+    if interaction.direction != "outbound" or sender is None:
         return set()
     keys = {promise_text_key(c.text) for c in item.commitments if _sellers_promise(c, True)}
     if not keys:
