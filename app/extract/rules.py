@@ -277,6 +277,17 @@ def is_headline(sentence: str) -> bool:
     return titled >= 0.8 * len(content)
 
 
+_CLAUSE_BREAK = re.compile(r",\s+(?:so|and|but)\s+|;\s+|\s+so\s+(?=(?:a|an|the|your|some)\b)")
+
+
+def _last_clause(before: str) -> str:
+    """What a cue that closes the sentence is about: "We are comparing vendors, so a clear
+    comparison [would be useful]" -> "a clear comparison"; "" when there is one clause."""
+    parts = _CLAUSE_BREAK.split(before)
+    last = parts[-1].strip() if len(parts) > 1 else ""
+    return last if len(last.split()) >= 2 else ""
+
+
 def _action_group(m: re.Match[str]) -> str:
     """The text of the match's ``action`` group (a pattern may name it once per branch)."""
     return next((v for k, v in m.groupdict().items() if k.startswith("action") and v), "")
@@ -323,6 +334,7 @@ def find_commitments(
         # then what comes before it
         action = (
             _clean_action(_action_group(m), due_text)
+            or _clean_action(_last_clause(target[: m.start()]), due_text)
             or _clean_action(_CONDITION_WORDS.sub("", target[: m.start()]), due_text)
             or _clean_action(m.group(0), due_text)  # "Let me know by Friday whether ..."
             or _clean_action(m.group(0), None)  # the due opens the sentence: "Friday breakfast?"

@@ -66,6 +66,17 @@ def test_a_long_action_is_cut_at_a_word_that_ends_a_phrase(
     assert offer.action == "walk you through it on a short call"
 
 
+def test_a_soft_ask_at_the_end_is_about_its_own_clause(
+    make_email: Callable[..., EmailIn], blank_extractor: Extractor
+) -> None:
+    [c] = blank_extractor.extract(make_email(
+        "We are also looking at Brindlewood CRM, so a clear comparison would be useful."
+    )).commitments
+    assert (c.kind, c.owner, c.action) == ("request", "recipient", "a clear comparison")
+    [join] = blank_extractor.extract(make_email("If you want to join, let me know.")).commitments
+    assert join.action == "you want to join"
+
+
 def test_request_to_the_reader_is_owed_by_the_recipient(
     make_email: Callable[..., EmailIn], blank_extractor: Extractor
 ) -> None:
