@@ -92,13 +92,40 @@ def _field_norm(field: str, value: str) -> str:
     return " ".join(value.lower().replace(",", " ").split())
 
 
+def score_signature_zone_halves(rows: Iterable[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """:func:`score_signature_zones` on all emails and on each half of them, split by the same
+    stable hash of the email id as the intent set (:func:`intent_half`): "A" is the half whose
+    errors were read while developing the signature rules, "B" is held out (aggregates only)."""
+    rows = list(rows)
+    return {
+        "all": score_signature_zones(rows),
+        "dev_half_A": score_signature_zones(r for r in rows if intent_half(r["id"]) == "A"),
+        "heldout_half_B": score_signature_zones(r for r in rows if intent_half(r["id"]) == "B"),
+    }
+
+
+def score_signature_block_halves(rows: Iterable[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """:func:`score_signature_blocks` on all blocks and on each half, by the block's email id
+    (so a block falls in the same half as its email in :func:`score_signature_zone_halves`)."""
+    rows = list(rows)
+    return {
+        "all": score_signature_blocks(rows),
+        "dev_half_A": score_signature_blocks(r for r in rows if intent_half(r["email_id"]) == "A"),
+        "heldout_half_B": score_signature_blocks(
+            r for r in rows if intent_half(r["email_id"]) == "B"
+        ),
+    }
+
+
 def score_signature_zones(rows: Iterable[dict[str, Any]]) -> dict[str, Any]:
     """Signature fields end to end (reply split, block finding, parsing) on labelled zones."""
     per: dict[str, PRF] = {}
     total = PRF()
+    emails = 0
     for row in rows:
         if not row.get("has_detailed_annotation"):
             continue
+        emails += 1
         text = row["text"]
         heads = [s["start"] for s in row["spans"] if s["type"] == "Header"]
         gold = _gold_zone_fields(row, min(heads) if heads else len(text))
@@ -115,15 +142,22 @@ def score_signature_zones(rows: Iterable[dict[str, Any]]) -> dict[str, Any]:
             _field(t, gold[k], pred[k])
     for t in per.values():
         total.add(t)
-    return {"micro": total.as_dict(), "by_field": {k: v.as_dict() for k, v in sorted(per.items())}}
+    return {
+        "emails": emails,
+        "micro": total.as_dict(),
+        "by_field": {k: v.as_dict() for k, v in sorted(per.items())},
+    }
 
 
 def score_signature_blocks(rows: Iterable[dict[str, Any]]) -> dict[str, Any]:
     """Signature fields given the labelled signature block (parsing alone)."""
     total = PRF()
+    per: dict[str, PRF] = {}
+    blocks = 0
     for row in rows:
         if not row.get("signature_text"):
             continue
+        blocks += 1
         sig = parse_signature(row["signature_text"], 0)
         fields = row["fields"]
         gold = {
@@ -144,7 +178,12 @@ def score_signature_blocks(rows: Iterable[dict[str, Any]]) -> dict[str, Any]:
         }
         for k in gold:
             _field(total, gold[k], pred[k])
-    return total.as_dict()
+            _field(per.setdefault(k, PRF()), gold[k], pred[k])
+    return {
+        "blocks": blocks,
+        **total.as_dict(),
+        "by_field": {k: v.as_dict() for k, v in sorted(per.items())},
+    }
 
 
 def score_reply_splitters(

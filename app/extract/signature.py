@@ -47,6 +47,14 @@ MOBILE_LINES = 3
 CREDENTIALS_RE = re.compile(
     r"(?:(?:cfa|cpa|pe|p\.e\.|phd|ph\.d\.|mba|esq|jd|pmp|cissp)[,. ]*)+", re.I
 )
+QUOTE_PREFIX = re.compile(r"^(?:\s*>)+\s*")
+# a quoted header or attribution that the reply split left in: the block ends before it
+HEADER_LINE = re.compile(
+    r"^(?:(?:to|cc|bcc|from|sent|date|subject)\s*:|-+\s*original message|.{0,80}\bwrote:\s*$)",
+    re.I,
+)
+# an attachment listed at the end of a message: " - report.xls", "<<contract.pdf>>"
+ATTACHMENT_LINE = re.compile(r"^(?:-\s*\S[^\s]*\.\w{2,4}|<<[^>]+>>)\s*$")
 DISCLAIMER_RE = re.compile(
     r"^\s*(confidentiality|confidential|disclaimer|privileged|notice:|important notice|"
     r"this (e-?mail|message|communication)\b|the information (contained|in this)|"
@@ -119,6 +127,8 @@ def find_signature_start(text: str) -> int | None:
     for line in text.split("\n"):
         lines.append((pos, line.strip()))
         pos += len(line) + 1
+    while lines and (not lines[-1][1] or ATTACHMENT_LINE.match(lines[-1][1])):
+        lines.pop()  # attachments listed under the message are not part of the block
     filled = [(p, s) for p, s in lines if s]
     if not filled:
         return None
@@ -185,6 +195,16 @@ def _trailing_block(lines: list[tuple[int, str]]) -> int | None:
     return block[0][0]
 
 
+def _title_like(part: str) -> bool:
+    """A job title: a short capitalised phrase with a title word ("Senior Counsel")."""
+    return (
+        len(part.split()) <= 8
+        and part[:1].isupper()
+        and not part.endswith(("?", "!", ":"))
+        and bool(_lexicon().titles.search(part))
+    )
+
+
 def _plain_label(part: str, name_shaped_ok: bool = False) -> bool:
     """A short capitalised phrase that is no name: a title or company when its place fits."""
     return (
@@ -197,15 +217,29 @@ def _plain_label(part: str, name_shaped_ok: bool = False) -> bool:
     )
 
 
+def _block_lines(text: str) -> list[str]:
+    """The block's non-empty lines without quote marks, up to a quoted header or attribution
+    or a disclaimer the reply split left in, and without attachment lines."""
+    out: list[str] = []
+    for raw in text.split("\n"):
+        line = QUOTE_PREFIX.sub("", raw).strip()
+        if not line or ATTACHMENT_LINE.match(line):
+            continue
+        if HEADER_LINE.match(line) or DISCLAIMER_RE.match(line):
+            break
+        out.append(line)
+    return out
+
+
 def parse_signature(text: str, start: int, region: str = "US") -> Signature:
     """Returns the contact fields of a signature block (``start`` is its offset, kept as is)."""
-    lex = _lexicon()
-    lines = [ln.strip().lstrip(">").strip() for ln in text.split("\n")]
-    lines = [ln for ln in lines if ln and not CREDENTIALS_RE.fullmatch(ln)]
-    emails = list(dict.fromkeys(EMAIL_RE.findall(text)))
-    urls = [u.rstrip(".,;)") for u in URL_RE.findall(EMAIL_RE.sub(" ", text))]
+    lines = _block_lines(text)
+    body = "\n".join(lines)
+    lines = [ln for ln in lines if not CREDENTIALS_RE.fullmatch(ln)]
+    emails = list(dict.fromkeys(EMAIL_RE.findall(body)))
+    urls = [u.rstrip(".,;)") for u in URL_RE.findall(EMAIL_RE.sub(" ", body))]
     phones: list[str] = []
-    for match in phonenumbers.PhoneNumberMatcher(text, region):
+    for match in phonenumbers.PhoneNumberMatcher(body, region):
         e164 = phonenumbers.format_number(match.number, phonenumbers.PhoneNumberFormat.E164)
         if e164 not in phones:
             phones.append(e164)
@@ -220,7 +254,7 @@ def parse_signature(text: str, start: int, region: str = "US") -> Signature:
         for part in parts:
             if name is None and title is None and looks_like_name(part):
                 name = part.rstrip(",")
-            elif lex.titles.search(part) and title is None and len(part.split()) <= 8:
+            elif title is None and _title_like(part):
                 title = part
             elif name and title is None and company is None and _plain_label(part, True):
                 title = part

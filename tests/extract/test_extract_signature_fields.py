@@ -1,0 +1,66 @@
+"""Signature fields from invented signatures laid out the ways real ones are.
+
+Every person, company, number and address here is made up (555-01xx numbers, example domains).
+"""
+
+from __future__ import annotations
+
+from app.extract.signature import parse_signature, split_signature
+
+
+def test_quote_marks_of_any_depth_are_removed() -> None:
+    block = (
+        "> > Priya Nandakumar\n> > Senior Analyst\n> > Lindqvist Freight Inc.\n"
+        "> > ph: 312.555.0142\n"
+    )
+    sig = parse_signature(block, 0)
+    assert (sig.name, sig.title, sig.company) == (
+        "Priya Nandakumar",
+        "Senior Analyst",
+        "Lindqvist Freight Inc.",
+    )
+    assert sig.phones == ["+13125550142"]
+
+
+def test_block_ends_at_a_quoted_header_the_reply_split_left_in() -> None:
+    block = (
+        "Tomas Reyes\nAccount Manager\n\nolder.sender@example.com wrote:\n"
+        "To: someone.else@example.org\ncc: 312-555-0199"
+    )
+    sig = parse_signature(block, 0)
+    assert (sig.name, sig.title) == ("Tomas Reyes", "Account Manager")
+    assert sig.emails == [] and sig.phones == []
+
+
+def test_block_ends_at_a_disclaimer() -> None:
+    block = (
+        "Brightwater Analytics Ltd.\n\nThis message and any attachments are confidential.\n"
+        "If you receive this message in error, please delete it and notify the sender.\n"
+    )
+    sig = parse_signature(block, 0)
+    assert sig.company == "Brightwater Analytics Ltd."
+    assert sig.title is None
+
+
+def test_prose_with_a_lowercase_title_word_is_no_title() -> None:
+    sig = parse_signature("Nora Feld\nplease forward it and the deck\n", 0)
+    assert sig.name == "Nora Feld" and sig.title is None
+
+
+def test_attachments_listed_under_the_signature_are_skipped() -> None:
+    text = (
+        "Attached are the drafts we discussed.\n\nLena Marsh\nParalegal\n(312) 555-0131\n"
+        "FAX:  (312) 555-0132\n\n - draft_v2.doc\n - schedule.xls\n"
+    )
+    reply, sig = split_signature(text)
+    assert reply == "Attached are the drafts we discussed."
+    assert sig is not None
+    assert (sig.name, sig.title) == ("Lena Marsh", "Paralegal")
+    assert sig.phones == ["+13125550131", "+13125550132"]
+
+
+def test_a_wish_closes_the_message_like_a_sign_off() -> None:
+    text = "The report is on the share.\n\nHave a nice day,\nOwen Castellano\n312-555-0107"
+    reply, sig = split_signature(text)
+    assert reply == "The report is on the share.\n\nHave a nice day,"
+    assert sig is not None and sig.name == "Owen Castellano"
