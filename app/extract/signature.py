@@ -69,6 +69,8 @@ class _Lexicon:
     titles: re.Pattern[str]
     suffixes: frozenset[str]
     mobile: tuple[str, ...]
+    org_words: frozenset[str]
+    mail_hosts: frozenset[str]
 
 
 @cache
@@ -84,6 +86,8 @@ def _lexicon() -> _Lexicon:
         titles=re.compile(rf"(?<![\w-])(?:{titles})(?![\w-])", re.I),
         suffixes=frozenset(words["company_suffix"]),
         mobile=tuple(words["mobile_footer"]),
+        org_words=frozenset(words["org_word"]),
+        mail_hosts=frozenset(words["mail_host"]),
     )
 
 
@@ -108,7 +112,10 @@ def looks_like_name(text: str) -> bool:
     toks = text.strip().split()
     if not 2 <= len(toks) <= 4 or any(not NAME_TOKEN.match(t.rstrip(",.")) for t in toks):
         return False
-    return not _lexicon().titles.search(text) and not _is_company(text)
+    lex = _lexicon()
+    if any(t.rstrip(",.").lower() in lex.org_words for t in toks):
+        return False  # "Customer Support Team", "Trading Desk"
+    return not lex.titles.search(text) and not _is_company(text)
 
 
 def _is_company(text: str) -> bool:
@@ -195,6 +202,36 @@ def _trailing_block(lines: list[tuple[int, str]]) -> int | None:
     return block[0][0]
 
 
+def _company_from_domain(lines: list[str], addresses: list[str]) -> str | None:
+    """The line that spells the block's own mail or web domain ("Halvorsen Foods" for
+    halvorsenfoods.com): the company, whatever its place in the block."""
+    labels = set()
+    for address in addresses:
+        host = address.rsplit("@", 1)[-1].lower().split("//")[-1].split("/")[0]
+        parts = [p for p in host.split(".") if p != "www"]
+        if len(parts) >= 2 and parts[-2] not in _lexicon().mail_hosts and len(parts[-2]) >= 3:
+            labels.add(parts[-2])
+    if not labels:
+        return None
+    for line in lines:
+        if _contact_like(LABEL_RE.sub("", line)) or ADDRESS_RE.search(line):
+            continue
+        for part in (p.strip() for p in SPLIT_RE.split(line) if p and p.strip()):
+            squashed = re.sub(r"[^a-z0-9]", "", part.lower())
+            if (
+                len(part.split()) <= 6
+                and part[:1].isupper()
+                and not _title_like(part)
+                and any(
+                    squashed.startswith(label)
+                    or (label.startswith(squashed) and len(squashed) >= 3)
+                    for label in labels
+                )
+            ):
+                return part
+    return None
+
+
 def _title_like(part: str) -> bool:
     """A job title: a short capitalised phrase with a title word ("Senior Counsel")."""
     return (
@@ -249,7 +286,7 @@ def parse_signature(text: str, start: int, region: str = "US") -> Signature:
             continue
         parts = [p.strip() for p in SPLIT_RE.split(line) if p and p.strip()] or [line]
         head, dash, tail = parts[0].partition(" - ")
-        if dash and looks_like_name(head):  # "Dana Whitfield - VP Procurement"
+        if dash and name is None and looks_like_name(head):  # "Dana Whitfield - VP Procurement"
             parts[:1] = [head, tail]
         for part in parts:
             if name is None and title is None and looks_like_name(part):
@@ -262,6 +299,10 @@ def parse_signature(text: str, start: int, region: str = "US") -> Signature:
                 company = part
             elif company is None and (name or title) and _plain_label(part, bool(name and title)):
                 company = part
+    by_domain = _company_from_domain(lines, emails + urls)
+    if by_domain and by_domain != name and not (company and _is_company(company)):
+        title = None if title == by_domain else title
+        company = by_domain
     return Signature(
         text=text,
         start=start,

@@ -64,3 +64,32 @@ def test_a_wish_closes_the_message_like_a_sign_off() -> None:
     reply, sig = split_signature(text)
     assert reply == "The report is on the share.\n\nHave a nice day,"
     assert sig is not None and sig.name == "Owen Castellano"
+
+
+def test_a_team_or_desk_line_is_no_person() -> None:
+    sig = parse_signature("Billing Support Team\n312-555-0175\n", 0)
+    assert sig.name is None
+
+
+def test_a_company_and_department_line_under_the_name_is_not_split_as_a_name() -> None:
+    sig = parse_signature("Rosa Lindgren\nMaple Ridge Partners - Trading Desk\n312-555-0164\n", 0)
+    assert sig.name == "Rosa Lindgren"
+    assert "Maple Ridge Partners" in (sig.title or "") + (sig.company or "")
+    assert sig.company != "Trading Desk"
+
+
+def test_the_line_that_spells_the_mail_domain_is_the_company() -> None:
+    block = "Ines Okoro\nSenior Consultant\nKestrel Byte\nines.okoro@kestrelbyte.example.com\n"
+    sig = parse_signature(block, 0)
+    assert (sig.name, sig.title, sig.company) == ("Ines Okoro", "Senior Consultant", "Kestrel Byte")
+
+
+def test_a_free_mail_domain_names_no_company() -> None:
+    sig = parse_signature("Ines Okoro\nGmail Power User\nines.okoro@gmail.com\n", 0)
+    assert (sig.title, sig.company) == ("Gmail Power User", None)
+
+
+def test_a_domain_line_in_the_title_place_moves_to_company() -> None:
+    block = "Ines Okoro\nKestrel Byte\nines.okoro@kestrelbyte.com\n"
+    sig = parse_signature(block, 0)
+    assert (sig.name, sig.title, sig.company) == ("Ines Okoro", None, "Kestrel Byte")
