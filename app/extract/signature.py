@@ -55,9 +55,18 @@ HEADER_LINE = re.compile(
 )
 # an attachment listed at the end of a message: " - report.xls", "<<contract.pdf>>"
 ATTACHMENT_LINE = re.compile(r"^(?:-\s*\S[^\s]*\.\w{2,4}|<<[^>]+>>)\s*$")
+DASH_BEFORE_CONTACT = re.compile(r"\s+[-–—]\s+(?=www\.|https?://|\S+@|\+?\(?\d)")
+SEPARATOR_RE = re.compile(r"-{2,}|_{2,}")  # "-- ", "---------", "____"
+LIST_FOOTER_RE = re.compile(
+    r"^(?:view this message in context\b|sent from the .{1,80} (?:mailing list|archive)\b|"
+    r"you received this message because you are subscribed\b|to unsubscribe\b|"
+    r"to unsubscribe from this group\b|-{2,}\s*to unsubscribe\b)",
+    re.I,
+)
 DISCLAIMER_RE = re.compile(
     r"^\s*(confidentiality|confidential|disclaimer|privileged|notice:|important notice|"
-    r"this (e-?mail|message|communication)\b|the information (contained|in this)|"
+    r"this (e-?mail|message|communication|transmission|fax|facsimile)\b|"
+    r"the information (contained|in this)|"
     r"please consider the environment)",
     re.I | re.M,
 )
@@ -134,18 +143,33 @@ def find_signature_start(text: str) -> int | None:
     for line in text.split("\n"):
         lines.append((pos, line.strip()))
         pos += len(line) + 1
-    while lines and (not lines[-1][1] or ATTACHMENT_LINE.match(lines[-1][1])):
-        lines.pop()  # attachments listed under the message are not part of the block
+    footer = None
+    while lines and (
+        not lines[-1][1] or ATTACHMENT_LINE.match(lines[-1][1]) or _is_footer(lines[-1][1])
+    ):  # attachments listed and footers added under the message are not part of the block
+        if lines[-1][1] and not ATTACHMENT_LINE.match(lines[-1][1]):
+            footer = lines[-1][0]
+        lines.pop()
+    found = _block_start(lines)
+    return footer if found is None else found
+
+
+def _is_footer(line: str) -> bool:
+    """A line that a phone or a mailing list adds: "Sent from my iPhone", "View this message
+    in context: ...", "Sent from the ... mailing list archive at ..."."""
+    return line.lower().startswith(_lexicon().mobile) or bool(LIST_FOOTER_RE.match(line))
+
+
+def _block_start(lines: list[tuple[int, str]]) -> int | None:
     filled = [(p, s) for p, s in lines if s]
     if not filled:
         return None
     tail = filled[-MAX_SIGNATURE_LINES - 1 :]
     for idx, (_p, s) in enumerate(tail):
-        if s in ("--", "-- ", "__", "---") and idx < len(tail) - 1:
-            return tail[idx + 1][0]
-    for p, s in tail[-MOBILE_LINES:]:
-        if s.lower().startswith(_lexicon().mobile):
-            return p
+        if SEPARATOR_RE.fullmatch(s):
+            rest = [p for p, a in tail[idx + 1 :] if not SEPARATOR_RE.fullmatch(a)]
+            if rest:
+                return rest[0]
     for idx in range(len(tail) - 1, -1, -1):
         p, s = tail[idx]
         if _is_closing(s) and (len(filled) > len(tail) or idx > 0 or len(tail) <= 6):
@@ -262,7 +286,7 @@ def _block_lines(text: str) -> list[str]:
         line = QUOTE_PREFIX.sub("", raw).strip()
         if not line or ATTACHMENT_LINE.match(line):
             continue
-        if HEADER_LINE.match(line) or DISCLAIMER_RE.match(line):
+        if HEADER_LINE.match(line) or DISCLAIMER_RE.match(line) or _is_footer(line):
             break
         out.append(line)
     return out
@@ -282,9 +306,14 @@ def parse_signature(text: str, start: int, region: str = "US") -> Signature:
             phones.append(e164)
     name = title = company = None
     for line in lines:
-        if _contact_like(LABEL_RE.sub("", line)) or ADDRESS_RE.search(line) or _is_closing(line):
+        if ADDRESS_RE.search(line) or _is_closing(line):
             continue
         parts = [p.strip() for p in SPLIT_RE.split(line) if p and p.strip()] or [line]
+        # "Acme Ltd. - www.acme.example" / "VP Sales | +1 312 555 0100": the contact parts go
+        parts = [q.strip() for p in parts for q in DASH_BEFORE_CONTACT.split(p) if q.strip()]
+        parts = [p for p in parts if not _contact_like(LABEL_RE.sub("", p))]
+        if not parts:
+            continue
         head, dash, tail = parts[0].partition(" - ")
         if dash and name is None and looks_like_name(head):  # "Dana Whitfield - VP Procurement"
             parts[:1] = [head, tail]

@@ -93,3 +93,39 @@ def test_a_domain_line_in_the_title_place_moves_to_company() -> None:
     block = "Ines Okoro\nKestrel Byte\nines.okoro@kestrelbyte.com\n"
     sig = parse_signature(block, 0)
     assert (sig.name, sig.title, sig.company) == ("Ines Okoro", None, "Kestrel Byte")
+
+
+def test_signature_above_a_phone_footer_is_found() -> None:
+    text = (
+        "Works for me.\n\nBest,\nMarta Quill\nOperations Director\n312-555-0188\n\n"
+        "Sent from my iPhone"
+    )
+    reply, sig = split_signature(text)
+    assert reply == "Works for me.\n\nBest,"
+    assert sig is not None
+    assert (sig.name, sig.title) == ("Marta Quill", "Operations Director")
+    assert sig.phones == ["+13125550188"]
+
+
+def test_a_phone_footer_alone_is_still_cut_from_the_reply() -> None:
+    reply, sig = split_signature("Sure, sounds good.\n\nSent from my iPhone")
+    assert reply == "Sure, sounds good."
+    assert sig is not None and sig.name is None and sig.phones == []
+
+
+def test_mailing_list_footer_and_dash_rules_around_the_block() -> None:
+    text = (
+        "The index rebuild fixed it.\n\n---------------\nJonas Wirth\nSearch Engineer\n"
+        "Brambleweave Ltd. - www.brambleweave.example.com\n--\n"
+        "View this message in context: http://lists.example.org/thread-42.html\n"
+        "Sent from the Search - User mailing list archive at lists.example.org."
+    )
+    reply, sig = split_signature(text)
+    assert reply == "The index rebuild fixed it.\n\n---------------"
+    assert sig is not None
+    assert (sig.name, sig.title, sig.company) == (
+        "Jonas Wirth",
+        "Search Engineer",
+        "Brambleweave Ltd.",
+    )
+    assert sig.urls == ["www.brambleweave.example.com"]
