@@ -38,7 +38,8 @@ LABEL_RE = re.compile(
     r"website|url)\s*[:.]\s*",
     re.I,
 )
-NAME_TOKEN = re.compile(r"^(?:[A-Z][a-zA-Z'\u00c0-\u017f-]+|[A-Z]\.?|[A-Z]{2,})$")
+# a capitalised word in any Latin script ("Dana", "Émile", "Łukasz", "O'Neil"), an initial
+NAME_TOKEN = re.compile(r"^(?:[^\W\d_]+(?:['’-][^\W\d_]+)*|[^\W\d_]\.?)$")
 SPLIT_RE = re.compile(
     r"\s+[|•·–—/]\s+|,\s+(?!(?:inc|llc|ltd|l\.?l\.?[cp]|corp|gmbh|ag|plc)\b)|\s+at\s+|\t+",
     re.I,
@@ -119,12 +120,16 @@ def _has_phone(line: str) -> bool:
 def looks_like_name(text: str) -> bool:
     """True for "Dana Whitfield", "J. R. Okafor", "ANNA BERG"; False for titles and prose."""
     toks = text.strip().split()
-    if not 2 <= len(toks) <= 4 or any(not NAME_TOKEN.match(t.rstrip(",.")) for t in toks):
+    if not 2 <= len(toks) <= 4 or not all(_name_token(t.rstrip(",.")) for t in toks):
         return False
     lex = _lexicon()
     if any(t.rstrip(",.").lower() in lex.org_words for t in toks):
         return False  # "Customer Support Team", "Trading Desk"
     return not lex.titles.search(text) and not _is_company(text)
+
+
+def _name_token(tok: str) -> bool:
+    return tok[:1].isupper() and bool(NAME_TOKEN.match(tok))
 
 
 def _is_company(text: str) -> bool:
@@ -256,6 +261,11 @@ def _company_from_domain(lines: list[str], addresses: list[str]) -> str | None:
     return None
 
 
+def _department(part: str) -> bool:
+    """The second half of "Director, Business Development": a title phrase, no company."""
+    return _title_like(part) and not _is_company(part) and not looks_like_name(part)
+
+
 def _title_like(part: str) -> bool:
     """A job title: a short capitalised phrase with a title word ("Senior Counsel")."""
     return (
@@ -311,9 +321,15 @@ def parse_signature(text: str, start: int, region: str = "US") -> Signature:
         parts = [p.strip() for p in SPLIT_RE.split(line) if p and p.strip()] or [line]
         # "Acme Ltd. - www.acme.example" / "VP Sales | +1 312 555 0100": the contact parts go
         parts = [q.strip() for p in parts for q in DASH_BEFORE_CONTACT.split(p) if q.strip()]
-        parts = [p for p in parts if not _contact_like(LABEL_RE.sub("", p))]
+        parts = [
+            p
+            for p in parts
+            if not _contact_like(LABEL_RE.sub("", p)) and not CREDENTIALS_RE.fullmatch(p)
+        ]
         if not parts:
             continue
+        while len(parts) > 1 and _title_like(parts[0]) and _department(parts[1]):
+            parts[:2] = [f"{parts[0]}, {parts[1]}"]  # "Director, Business Development"
         head, dash, tail = parts[0].partition(" - ")
         if dash and name is None and looks_like_name(head):  # "Dana Whitfield - VP Procurement"
             parts[:1] = [head, tail]

@@ -129,3 +129,39 @@ def test_mailing_list_footer_and_dash_rules_around_the_block() -> None:
         "Brambleweave Ltd.",
     )
     assert sig.urls == ["www.brambleweave.example.com"]
+
+
+def test_names_in_any_latin_script() -> None:
+    sig = parse_signature("Émile Lefèvre-Dąbrowski\nProduct Designer\n+44 20 7946 0855\n", 0, "GB")
+    assert (sig.name, sig.title) == ("Émile Lefèvre-Dąbrowski", "Product Designer")
+    assert sig.phones == ["+442079460855"]
+
+
+def test_credentials_after_the_name_are_no_title() -> None:
+    sig = parse_signature("Hannah Voss, CPA\nTax Manager\nOrchard Lane Advisors LLP\n", 0)
+    assert (sig.name, sig.title, sig.company) == (
+        "Hannah Voss",
+        "Tax Manager",
+        "Orchard Lane Advisors LLP",
+    )
+
+
+def test_title_and_company_on_one_line() -> None:
+    for line, title, company in (
+        ("Head of Partnerships | Quillfeather GmbH", "Head of Partnerships", "Quillfeather GmbH"),
+        (
+            "Solutions Architect, Tidewell Systems Inc.",
+            "Solutions Architect",
+            "Tidewell Systems Inc.",
+        ),
+        (
+            "Regional Sales Director at Fernhill Logistics",
+            "Regional Sales Director",
+            "Fernhill Logistics",
+        ),
+        ("Senior Counsel, NWX", "Senior Counsel", "NWX"),
+        ("Director, Business Development", "Director, Business Development", None),
+        ("VP, Marketing | Brookvale Corp", "VP, Marketing", "Brookvale Corp"),
+    ):
+        sig = parse_signature(f"Colm Ashby\n{line}\n312-555-0113\n", 0)
+        assert (sig.name, sig.title, sig.company) == ("Colm Ashby", title, company), line
