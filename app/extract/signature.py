@@ -146,7 +146,7 @@ def find_signature_start(text: str) -> int | None:
         if not text.strip():
             return None
     for line in text.split("\n"):
-        lines.append((pos, line.strip()))
+        lines.append((pos + len(line) - len(line.lstrip()), line.strip()))
         pos += len(line) + 1
     footer = None
     while lines and (
@@ -179,6 +179,9 @@ def _block_start(lines: list[tuple[int, str]]) -> int | None:
         p, s = tail[idx]
         if _is_closing(s) and (len(filled) > len(tail) or idx > 0 or len(tail) <= 6):
             after = tail[idx + 1 :]
+            signed = s.partition(",")[2].strip()
+            if signed and looks_like_name(signed):  # "Best regards, Dana Whitfield"
+                return p + s.index(signed)
             if not after:
                 return None
             if all(len(a) <= MAX_LINE and not a.endswith("?") for _, a in after):

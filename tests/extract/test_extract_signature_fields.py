@@ -165,3 +165,12 @@ def test_title_and_company_on_one_line() -> None:
     ):
         sig = parse_signature(f"Colm Ashby\n{line}\n312-555-0113\n", 0)
         assert (sig.name, sig.title, sig.company) == ("Colm Ashby", title, company), line
+
+
+def test_name_on_the_sign_off_line() -> None:
+    text = "I'll send the revised quote today.\n\nBest regards, Dana Whitfield\n312-555-0190"
+    reply, sig = split_signature(text)
+    assert reply == "I'll send the revised quote today.\n\nBest regards,"
+    assert sig is not None and sig.name == "Dana Whitfield"
+    assert sig.phones == ["+13125550190"]
+    assert text[sig.start : sig.end] == sig.text
