@@ -172,9 +172,11 @@ def _block_start(lines: list[tuple[int, str]]) -> int | None:
     tail = filled[-MAX_SIGNATURE_LINES - 1 :]
     for idx, (_p, s) in enumerate(tail):
         if SEPARATOR_RE.fullmatch(s):
-            rest = [p for p, a in tail[idx + 1 :] if not SEPARATOR_RE.fullmatch(a)]
-            if rest:
-                return rest[0]
+            rest = [(p, a) for p, a in tail[idx + 1 :] if not SEPARATOR_RE.fullmatch(a)]
+            # "--" is the signature delimiter; a longer rule may also head a table or a note
+            short = all(len(a) <= MAX_LINE and not a.endswith("?") for _, a in rest)
+            if rest and (len(s) <= 3 or short):
+                return rest[0][0]
     for idx in range(len(tail) - 1, -1, -1):
         p, s = tail[idx]
         if _is_closing(s) and (len(filled) > len(tail) or idx > 0 or len(tail) <= 6):

@@ -174,3 +174,13 @@ def test_name_on_the_sign_off_line() -> None:
     assert sig is not None and sig.name == "Dana Whitfield"
     assert sig.phones == ["+13125550190"]
     assert text[sig.start : sig.end] == sig.text
+
+
+def test_a_long_rule_above_a_question_is_no_signature_delimiter() -> None:
+    text = (
+        "Numbers for the pilot are below.\n\n------------\n"
+        "Can you confirm the 40 seats by Friday, or should we hold the order until the "
+        "budget review next month?\n"
+    )
+    reply, sig = split_signature(text)
+    assert sig is None and reply == text
