@@ -221,8 +221,8 @@ def _trailing_block(lines: list[tuple[int, str]]) -> int | None:
             return None
         return only[1][0] if _is_closing(only[0][1]) and len(only) > 1 else only[0][0]
     last = paras[-1]
-    if len(last) == 1 and looks_like_name(last[0][1]):
-        return last[0][0]
+    if len(last) == 1 and (looks_like_name(last[0][1]) or _company_line(last[0][1])):
+        return last[0][0]  # a name or a company name alone closes the message
     block: list[tuple[int, str]] = []
     for para in reversed(paras[1:]):
         limit = MAX_SIGNATURE_LINES if not block else 4
@@ -264,6 +264,16 @@ def _company_from_domain(lines: list[str], addresses: list[str]) -> str | None:
             ):
                 return part
     return None
+
+
+def _company_line(line: str) -> bool:
+    """A line that is a company name and nothing else: "Northwind Traders Ltd."."""
+    words = line.split()
+    return (
+        _is_company(line)
+        and len(words) <= 6
+        and all(w[:1].isupper() or w[:1].isdigit() or w in ("&", "and", "of", "de") for w in words)
+    )
 
 
 def _department(part: str) -> bool:

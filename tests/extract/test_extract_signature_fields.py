@@ -184,3 +184,11 @@ def test_a_long_rule_above_a_question_is_no_signature_delimiter() -> None:
     )
     reply, sig = split_signature(text)
     assert sig is None and reply == text
+
+
+def test_a_company_name_alone_closes_the_message() -> None:
+    reply, sig = split_signature("Good memo, thanks.\n\n\tWillowmere Freight Co.")
+    assert reply == "Good memo, thanks."
+    assert sig is not None and sig.company == "Willowmere Freight Co."
+    text = "Good memo, thanks.\n\nI will send it to the Finance Group"
+    assert split_signature(text) == (text, None)
