@@ -57,6 +57,8 @@ HEADER_LINE = re.compile(
 # an attachment listed at the end of a message: " - report.xls", "<<contract.pdf>>"
 ATTACHMENT_LINE = re.compile(r"^(?:-\s*\S[^\s]*\.\w{2,4}|<<[^>]+>>)\s*$")
 DASH_BEFORE_CONTACT = re.compile(r"\s+[-–—]\s+(?=www\.|https?://|\S+@|\+?\(?\d)")
+HONORIFICS = frozenset({"dr", "mr", "mrs", "ms", "miss", "prof", "sir", "dame"})
+NAME_SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
 SEPARATOR_RE = re.compile(r"-{2,}|_{2,}")  # "-- ", "---------", "____"
 LIST_FOOTER_RE = re.compile(
     r"^(?:view this message in context\b|sent from the .{1,80} (?:mailing list|archive)\b|"
@@ -120,12 +122,17 @@ def _has_phone(line: str) -> bool:
 def looks_like_name(text: str) -> bool:
     """True for "Dana Whitfield", "J. R. Okafor", "ANNA BERG"; False for titles and prose."""
     toks = text.strip().split()
+    if toks and toks[0].lower().rstrip(".") in HONORIFICS:
+        toks = toks[1:]  # "Dr. Dana Whitfield"
+    if len(toks) > 2 and toks[-1].lower().rstrip(",.") in NAME_SUFFIXES:
+        toks = toks[:-1]  # "Dana Whitfield Jr."
     if not 2 <= len(toks) <= 4 or not all(_name_token(t.rstrip(",.")) for t in toks):
         return False
     lex = _lexicon()
     if any(t.rstrip(",.").lower() in lex.org_words for t in toks):
         return False  # "Customer Support Team", "Trading Desk"
-    return not lex.titles.search(text) and not _is_company(text)
+    bare = " ".join(toks)
+    return not lex.titles.search(bare) and not _is_company(bare)
 
 
 def _name_token(tok: str) -> bool:
@@ -339,7 +346,9 @@ def parse_signature(text: str, start: int, region: str = "US") -> Signature:
         parts = [
             p
             for p in parts
-            if not _contact_like(LABEL_RE.sub("", p)) and not CREDENTIALS_RE.fullmatch(p)
+            if not _contact_like(LABEL_RE.sub("", p))
+            and not CREDENTIALS_RE.fullmatch(p)
+            and p.lower().rstrip(".") not in NAME_SUFFIXES
         ]
         if not parts:
             continue

@@ -192,3 +192,15 @@ def test_a_company_name_alone_closes_the_message() -> None:
     assert sig is not None and sig.company == "Willowmere Freight Co."
     text = "Good memo, thanks.\n\nI will send it to the Finance Group"
     assert split_signature(text) == (text, None)
+
+
+def test_honorifics_and_generational_suffixes_keep_a_name() -> None:
+    for block, name in (
+        ("Dr. Ada Kowalczyk\nChief Scientist\nPinecrest Labs Inc.\n", "Dr. Ada Kowalczyk"),
+        ("Ada Kowalczyk Jr.\nSr. Analyst\nPinecrest Labs Inc.\n", "Ada Kowalczyk Jr."),
+        ("Ada Kowalczyk, Jr.\nSenior Analyst\nPinecrest Labs Inc.\n", "Ada Kowalczyk"),
+    ):
+        sig = parse_signature(block, 0)
+        assert sig.name == name
+        assert sig.title in ("Chief Scientist", "Sr. Analyst", "Senior Analyst")
+        assert sig.company == "Pinecrest Labs Inc."
