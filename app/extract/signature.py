@@ -21,9 +21,10 @@ LEXICON = Path(__file__).with_name("patterns") / "signature_lexicon.jsonl"
 MAX_SIGNATURE_LINES = 12
 MAX_LINE = 100
 
-EMAIL_RE = re.compile(r"\b[\w.+'-]+@[\w-]+(?:\.[\w-]+)+\b")
+# bounded repeats: a long run like "a.a.a.a..." costs linear time, not quadratic
+EMAIL_RE = re.compile(r"\b[\w.+'-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63}){1,8}\b")
 URL_RE = re.compile(
-    r"\b(?:https?://[^\s<>\"]+|www\.[^\s<>\"]+|[a-z0-9-]+(?:\.[a-z0-9-]+)*"
+    r"\b(?:https?://[^\s<>\"]+|www\.[^\s<>\"]+|[a-z0-9-]{1,63}(?:\.[a-z0-9-]{1,63}){0,8}"
     r"\.(?:com|net|org|io|ai|co|biz|info|de|uk|fr|nl|eu|ca|au|us)(?:/[^\s<>\"]*)?)",
     re.I,
 )
@@ -316,8 +317,8 @@ def _block_lines(text: str) -> list[str]:
     out: list[str] = []
     for raw in text.split("\n"):
         line = QUOTE_PREFIX.sub("", raw).strip()
-        if not line or ATTACHMENT_LINE.match(line):
-            continue
+        if not line or len(line) > 4 * MAX_LINE or ATTACHMENT_LINE.match(line):
+            continue  # a line of hundreds of characters is prose or junk, not contact details
         if HEADER_LINE.match(line) or DISCLAIMER_RE.match(line) or _is_footer(line):
             break
         out.append(line)

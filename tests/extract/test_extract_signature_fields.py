@@ -5,6 +5,8 @@ Every person, company, number and address here is made up (555-01xx numbers, exa
 
 from __future__ import annotations
 
+import time
+
 from app.extract.signature import parse_signature, split_signature
 
 
@@ -204,3 +206,10 @@ def test_honorifics_and_generational_suffixes_keep_a_name() -> None:
         assert sig.name == name
         assert sig.title in ("Chief Scientist", "Sr. Analyst", "Senior Analyst")
         assert sig.company == "Pinecrest Labs Inc."
+
+
+def test_long_dotted_junk_costs_linear_time() -> None:
+    start = time.perf_counter()
+    for text in ("-" + "a." * 20_000, "Hi\n--\n" + "a." * 20_000, "b_" * 20_000 + "@x.example.com"):
+        split_signature(text)
+    assert time.perf_counter() - start < 5  # was minutes: the URL pattern backtracked
