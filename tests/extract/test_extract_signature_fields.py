@@ -189,10 +189,10 @@ def test_a_long_rule_above_a_question_is_no_signature_delimiter() -> None:
 
 
 def test_a_company_name_alone_closes_the_message() -> None:
-    reply, sig = split_signature("Good memo, thanks.\n\n\tWillowmere Freight Co.")
-    assert reply == "Good memo, thanks."
+    reply, sig = split_signature("Looks fine to me.\n\n\tWillowmere Freight Co.")
+    assert reply == "Looks fine to me."
     assert sig is not None and sig.company == "Willowmere Freight Co."
-    text = "Good memo, thanks.\n\nI will send it to the Finance Group"
+    text = "Looks fine to me.\n\nI will send it to the Finance Group"
     assert split_signature(text) == (text, None)
 
 
