@@ -38,7 +38,9 @@ def test_reply_split_on_labelled_real_mail() -> None:
 @needs_datasets
 def test_signature_fields_on_labelled_real_mail() -> None:
     zones = evaluate.read_jsonl(DATASETS / "signature-zones-train.jsonl")
-    assert evaluate_sets.score_signature_zones(zones)["micro"]["f1"] >= 0.78
+    # measured 0.896 on all, 0.879 on the held-out half; a floor that a real regression
+    # (not noise: the set is fixed and the rules deterministic) would cross
+    assert evaluate_sets.score_signature_zones(zones)["micro"]["f1"] >= 0.87
 
 
 @needs_datasets
