@@ -137,7 +137,7 @@ def scheduler_command() -> None:
     whose web workers do not run it (STORYLINE_SCHEDULER=off)."""
     from flask import current_app
 
-    from app.jobs.scheduler import scheduler_for
+    from app.api.scheduling import scheduler_for
 
     if not ctx.settings().graph_app_id:
         raise click.ClickException("no Graph app configured (STORYLINE_GRAPH_CLIENT_ID or "

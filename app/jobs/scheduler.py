@@ -1,13 +1,14 @@
 """The inline scheduler: Celery beat's work (meeting prep, subscription renewal, safety-net
 sync) on the embedded default, where there is no broker.
 
-It runs in a web worker (gunicorn's ``post_worker_init`` hook starts one per worker) or on
-its own (``flask --app app scheduler``). Of all the processes on a host that run it, one
-leads: the one holding an exclusive lock on ``<instance>/scheduler.lock``. The others stand by
-and take over within a tick when the leader exits (the operating system drops the lock with
-the process). Jobs go to the process's job runner, so they share its one job thread with the
-notification jobs and a job still pending is not queued twice. Running a round twice is
-harmless anyway: prep deliveries are claimed in the database before Graph is called.
+It runs in a web worker (gunicorn's ``post_worker_init`` hook starts one per worker, through
+:mod:`app.api.scheduling`) or on its own (``flask --app app scheduler``). Of all the
+processes on a host that run it, one leads: the one holding an exclusive lock on
+``<instance>/scheduler.lock``. The others stand by and take over within a tick when the
+leader exits (the operating system drops the lock with the process). Jobs go to the
+process's job runner, so they share its one job thread with the notification jobs and a job
+still pending is not queued twice. Running a round twice is harmless anyway: prep
+deliveries are claimed in the database before Graph is called.
 
 Several hosts without a broker would each have a leader; run Celery beat there instead.
 """
@@ -20,15 +21,12 @@ import threading
 import time
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import IO, Any
-
-from flask import Flask
+from typing import IO
 
 from .periodic import PERIODIC, Periodic
 from .runner import Runner
 
 log = logging.getLogger(__name__)
-EXTENSION = "storyline_scheduler"
 
 
 class InlineScheduler:
@@ -121,42 +119,3 @@ class InlineScheduler:
             fcntl.flock(self._lock_file.fileno(), fcntl.LOCK_UN)
             self._lock_file.close()
             self._lock_file = None
-
-
-def scheduler_for(app: Flask) -> InlineScheduler:
-    """The app's scheduler (not started), queuing on the app's job runner."""
-    from app.api.graph_notifications import runner
-
-    found: InlineScheduler | None = app.extensions.get(EXTENSION)
-    if found is None:
-        settings = app.config["STORYLINE"]
-        with app.app_context():
-            jobs = runner(app)
-        found = InlineScheduler(jobs, lock_path=settings.instance_path / "scheduler.lock",
-                                tick=float(settings.scheduler_tick))
-        app.extensions[EXTENSION] = found
-    return found
-
-
-def start_scheduler(app: Any) -> InlineScheduler | None:
-    """Starts the app's inline scheduler when its settings want one (no broker and Graph
-    configured, or ``STORYLINE_SCHEDULER=inline``); None otherwise."""
-    if not isinstance(app, Flask) or not app.config["STORYLINE"].runs_inline_scheduler:
-        return None
-    return scheduler_for(app).start()
-
-
-def stop_scheduler(app: Any, drain_timeout: float = 15.0) -> None:
-    """Stops the scheduler and lets queued jobs finish (a worker's graceful exit)."""
-    if not isinstance(app, Flask):
-        return
-    found: InlineScheduler | None = app.extensions.get(EXTENSION)
-    if found is None:
-        return
-    found.stop()
-    drain = getattr(found.runner, "drain", None)
-    if drain is not None:
-        try:
-            drain(drain_timeout)
-        except TimeoutError:
-            log.warning("jobs still running at exit")

@@ -8,10 +8,11 @@ from typing import Any
 
 import pytest
 
+from app.api.scheduling import start_scheduler, stop_scheduler
 from app.graph.config import GraphConfig
 from app.jobs.celery_app import BEAT_SCHEDULE
 from app.jobs.periodic import PERIODIC, Periodic
-from app.jobs.scheduler import InlineScheduler, start_scheduler, stop_scheduler
+from app.jobs.scheduler import InlineScheduler
 from app.settings import Settings, load_settings
 
 
