@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from msgraph.generated.models.attendee import Attendee as SdkAttendee
 from msgraph.generated.models.date_time_time_zone import DateTimeTimeZone
@@ -15,6 +14,7 @@ from msgraph.generated.models.message import Message
 from msgraph.generated.models.recipient import Recipient
 from msgraph.generated.models.subscription import Subscription
 
+from .times import date_time_zone
 from .types import Attendee, EmailAddress, MailMessage, Meeting, SubscriptionInfo
 
 REMOVED = "@removed"
@@ -85,22 +85,9 @@ def message_from_sdk(msg: Message) -> MailMessage:
 
 def graph_datetime(value: DateTimeTimeZone | None) -> datetime | None:
     """A ``dateTimeTimeZone`` as an aware datetime (we ask Graph for UTC; IANA names work)."""
-    if value is None or not value.date_time:
+    if value is None:
         return None
-    raw = value.date_time.rstrip("Z")
-    if "." in raw:  # Graph sends 7 fractional digits; Python takes at most 6
-        head, frac = raw.split(".", 1)
-        raw = f"{head}.{frac[:6]}"
-    try:
-        naive = datetime.fromisoformat(raw)
-    except ValueError:
-        return None
-    zone_name = (value.time_zone or "UTC").strip()
-    try:
-        zone = UTC if zone_name in ("UTC", "") else ZoneInfo(zone_name)
-    except (ZoneInfoNotFoundError, ValueError):
-        zone = UTC  # Windows zone names only appear when outlook.timezone was not honoured
-    return naive.replace(tzinfo=zone).astimezone(UTC)
+    return date_time_zone(value.date_time, value.time_zone)
 
 
 def attendee_from_sdk(att: SdkAttendee) -> Attendee | None:

@@ -14,8 +14,8 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from .times import date_time_zone
 from .types import Attendee, DeltaPage, EmailAddress, MailMessage, Meeting
 
 ATTENDEE_TYPES = frozenset({"required", "optional", "resource"})
@@ -93,23 +93,7 @@ def message_from_json(d: dict[str, Any]) -> MailMessage:
 def _event_time(value: Any) -> datetime | None:
     if not isinstance(value, dict):
         return None
-    raw = _str(value.get("dateTime"))
-    if not raw:
-        return None
-    raw = raw.rstrip("Z")
-    if "." in raw:
-        head, frac = raw.split(".", 1)
-        raw = f"{head}.{frac[:6]}"
-    try:
-        naive = datetime.fromisoformat(raw)
-    except ValueError:
-        return None
-    zone_name = (_str(value.get("timeZone")) or "UTC").strip()
-    try:
-        zone = UTC if zone_name in ("UTC", "") else ZoneInfo(zone_name)
-    except (ZoneInfoNotFoundError, ValueError):
-        zone = UTC
-    return naive.replace(tzinfo=zone).astimezone(UTC)
+    return date_time_zone(_str(value.get("dateTime")), _str(value.get("timeZone")))
 
 
 def meeting_from_json(d: dict[str, Any]) -> Meeting:
