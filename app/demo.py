@@ -121,6 +121,7 @@ def load_sample_company(settings: Settings, db: Database, *, reset: bool = True,
 
 
 def _serve(argv: list[str] | None = None) -> int:
+    """Runs the demo: Graph stand-in, sample company, Storyline under gunicorn."""
     import argparse
     import os
     import signal
@@ -177,8 +178,6 @@ def _serve(argv: list[str] | None = None) -> int:
     finally:
         standin.stop()
 
-
-_serve.__doc__ = "Runs the demo: Graph stand-in, sample company, Storyline under gunicorn."
 
 if __name__ == "__main__":
     raise SystemExit(_serve())
