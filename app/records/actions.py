@@ -6,6 +6,7 @@ import uuid
 from datetime import date
 
 import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.errors import BadRequest, Conflict, NotFound
@@ -23,6 +24,7 @@ from .models import (
     Suppression,
     utcnow,
 )
+from .models.pipeline import DraftChoice, normalise_promise, promise_text_key
 
 
 def set_deal_stage(session: Session, *, tenant_id: uuid.UUID, deal_id: uuid.UUID, stage: str,
@@ -103,3 +105,31 @@ def add_suppression(session: Session, *, tenant_id: uuid.UUID, value: str,
     session.info.pop("identity_contexts", None)
     session.flush()
     return sup
+
+
+def choose_in_draft(session: Session, *, tenant_id: uuid.UUID, user_id: uuid.UUID, text: str,
+                    choice: str) -> tuple[DraftChoice, bool]:
+    """Keeps a seller's "Track it" / "Not a promise" for a promise sentence in a draft (a
+    later choice for the same sentence replaces the earlier one); commits. Gives the row and
+    whether it is new."""
+    if not normalise_promise(text):
+        raise BadRequest("text: the promise's words are required", code="invalid_request")
+    key = promise_text_key(text)
+    find = sa.select(DraftChoice).where(
+        DraftChoice.tenant_id == tenant_id, DraftChoice.user_id == user_id,
+        DraftChoice.text_hash == key)
+    row = session.scalar(find)
+    created = row is None
+    if row is None:
+        row = DraftChoice(tenant_id=tenant_id, user_id=user_id, text_hash=key, choice=choice,
+                          created_at=utcnow())
+        session.add(row)
+        try:
+            session.commit()
+        except IntegrityError:  # the same choice posted twice at once: replace the other
+            session.rollback()
+            row, created = session.scalars(find).one(), False
+    if not created:
+        row.choice, row.created_at = choice, utcnow()
+        session.commit()
+    return row, created

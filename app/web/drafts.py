@@ -14,17 +14,13 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any, Literal
 
-import sqlalchemy as sa
 from flask import Blueprint
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy.exc import IntegrityError
 
 from app.api import context as ctx
 from app.api.auth import authenticate
 from app.api.spec import spec
-from app.errors import BadRequest
-from app.records.models import utcnow
-from app.records.models.pipeline import DraftChoice, normalise_promise, promise_text_key
+from app.records import actions
 
 from .extraction import extractor
 
@@ -92,28 +88,9 @@ def choose_in_draft(json: DraftChoiceIn) -> Any:
     same sentence replaces the earlier one); when the mail is sent, sync records an ignored
     promise as dismissed (reopen it with PATCH /api/v1/commitments/ID). 201 when new, 200
     when it replaced a choice."""
-    if not normalise_promise(json.text):
-        raise BadRequest("text: the promise's words are required", code="invalid_request")
-    key = promise_text_key(json.text)
-    tenant_id, user_id = ctx.tenant_id(), ctx.user_id()
-    session = ctx.db_session()
-    find = sa.select(DraftChoice).where(
-        DraftChoice.tenant_id == tenant_id, DraftChoice.user_id == user_id,
-        DraftChoice.text_hash == key)
-    row = session.scalar(find)
-    created = row is None
-    if row is None:
-        row = DraftChoice(tenant_id=tenant_id, user_id=user_id, text_hash=key,
-                          choice=json.choice, created_at=utcnow())
-        session.add(row)
-        try:
-            session.commit()
-        except IntegrityError:  # the same choice posted twice at once: replace the other
-            session.rollback()
-            row, created = session.scalars(find).one(), False
-    if not created:
-        row.choice, row.created_at = json.choice, utcnow()
-        session.commit()
+    row, created = actions.choose_in_draft(ctx.db_session(), tenant_id=ctx.tenant_id(),
+                                           user_id=ctx.user_id(), text=json.text,
+                                           choice=json.choice)
     body = {"id": str(row.id), "text_hash": row.text_hash, "choice": row.choice,
             "created_at": row.created_at.isoformat()}
     return body, 201 if created else 200
