@@ -19,6 +19,7 @@ from app.api import context
 from app.db import make_engine
 from app.migrate import upgrade
 from app.web import init_app as init_web
+from app.web.extraction import extractor
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -68,6 +69,10 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
     upgrade(engine)
     engine.dispose()
     flask_app = with_web(create_app({"database_url": url, "instance_path": folder}))
+    # compose mode loads spaCy on its first draft: load it now, so no test's wait for the
+    # pane (10 s) includes the model load, whichever browser test happens to run first
+    with extractor(flask_app).use():
+        pass
     live = LiveServer(flask_app)
     live.thread.start()
     yield live
