@@ -98,6 +98,32 @@ def test_compose_mode_shows_the_promise_being_made(page: Any) -> None:
     pane.locator(".promise.tracked").wait_for()
 
 
+def test_a_story_still_loading_does_not_cover_the_draft(page: Any) -> None:
+    """The seller selects an email and starts a new one before its story has arrived: the
+    late story must not replace the draft's promises in the pane."""
+    pane = open_preview(page)
+    held: list[Any] = []
+    page.route("**/api/v1/story?*", lambda route: held.append(route))  # answered when released
+    with page.expect_request("**/api/v1/story?*"):
+        page.locator(".msg", has_text="Delivery delays").first.click()
+    page.get_by_role("button", name="New email").click()
+    form = page.get_by_role("form", name="New email")
+    form.get_by_role("textbox", name="To").fill("jonas.weber@harbourline-freight.com")
+    form.get_by_role("textbox", name="Message").fill("I'll send the revised quote by Friday.")
+    pane.locator(".promise[data-kind=promise]").wait_for()
+
+    story = held[0].request
+    if story.failure is None:  # not abandoned by the pane: let it arrive, and see what it does
+        with page.expect_event("requestfinished", lambda r: r is story):
+            held[0].continue_()
+    # the pane gets its chance to (wrongly) draw the story: one more round of its event loop
+    pane.locator("main#pane").evaluate("() => new Promise((ok) => setTimeout(ok, 300))")
+    assert pane.locator("main#pane").get_attribute("data-state") == "compose"
+    assert pane.locator(".promise[data-kind=promise]").count() == 1
+    assert pane.locator("#contact-name").count() == 0
+    page.unroute("**/api/v1/story?*")
+
+
 def test_an_expired_token_shows_the_signed_out_state(page: Any, live_server: Any) -> None:
     world = live_server.world
     maya = world.users["maya@brightloop.io"]

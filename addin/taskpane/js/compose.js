@@ -13,10 +13,12 @@ export class ComposeView {
   constructor(root, { onSignedOut, onRendered }) {
     this.root = root; this.onSignedOut = onSignedOut; this.onRendered = onRendered;
     this.timer = null; this.lastText = null; this.choices = {};
+    this.generation = 0; // bumped on show and stop: an answer for an earlier draft is dropped
   }
 
   async show(item) {
     this.stop();
+    const generation = this.generation;
     this.item = item; this.lastText = null;
     this.root.dataset.state = "compose";
     this.root.setAttribute("aria-busy", "false");
@@ -30,15 +32,23 @@ export class ComposeView {
       this.props = await item.customProperties();
       this.choices = JSON.parse(this.props.get(PROPERTY) || "{}");
     } catch { this.props = null; this.choices = {}; }
+    if (generation !== this.generation) return; // left compose mode meanwhile
     await this.tick();
+    if (generation !== this.generation) return;
     this.timer = window.setInterval(() => this.tick(), POLL_MS);
   }
 
-  stop() { if (this.timer) window.clearInterval(this.timer); this.timer = null; }
+  stop() {
+    this.generation += 1;
+    if (this.timer) window.clearInterval(this.timer);
+    this.timer = null;
+  }
 
   async tick() {
+    const generation = this.generation;
     let draft;
     try { draft = await this.item.read(); } catch { return; }
+    if (generation !== this.generation) return;
     const text = `${draft.subject}\n${draft.body}`;
     if (text === this.lastText) return;
     this.lastText = text;
@@ -48,9 +58,10 @@ export class ComposeView {
         subject: draft.subject, body: draft.body, body_type: "text",
         to: draft.to.map((p) => p.address), time_zone: Intl.DateTimeFormat().resolvedOptions().timeZone,
       } });
-      if (text !== this.lastText) return; // the seller kept typing
+      if (generation !== this.generation || text !== this.lastText) return; // moved on, or kept typing
       this.render(found);
     } catch (error) {
+      if (generation !== this.generation) return;
       if (error instanceof SignedOut) { this.stop(); this.onSignedOut(error); return; }
       fill(this.list, h("p.empty-line", { role: "alert" }, "Couldn't read the draft just now; retrying as you type."));
     }

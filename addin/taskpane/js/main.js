@@ -23,6 +23,7 @@ function rendered(item) {
 
 function signedOut(error) {
   compose.stop();
+  story.cancel();
   const expired = error && error.reason === "token_expired";
   setState("signed-out", h("div.state.state-signedout", { role: "alert" },
     h("div.glyph", { "aria-hidden": "true" }, icon("lock")),
@@ -42,6 +43,7 @@ function refresh() {
   const item = currentItemSafe();
   if (!item) {
     compose.stop();
+    story.cancel();
     setState("empty", h("div.state.state-empty", {},
       h("div.glyph", { "aria-hidden": "true" }, icon("mail")),
       h("h2", {}, "Select an email"),
@@ -49,7 +51,7 @@ function refresh() {
     rendered(null);
     return;
   }
-  if (item.mode === "compose") { compose.show(item); return; }
+  if (item.mode === "compose") { story.cancel(); compose.show(item); return; }
   compose.stop();
   story.show(item, me());
 }

@@ -113,6 +113,14 @@ export class StoryView {
     });
   }
 
+  /** The pane is leaving read mode: a load still in flight must not paint over what comes next. */
+  cancel() {
+    this.seq += 1;
+    if (this.abort) this.abort.abort();
+    this.abort = null;
+    this.prep.clear();
+  }
+
   done(seq) {
     if (seq !== this.seq) return;
     this.root.setAttribute("aria-busy", "false");
