@@ -44,13 +44,14 @@ class ManifestConfig:
 SURFACES = (
     ("MessageReadCommandSurface", "Storyline.Read"),
     ("AppointmentAttendeeCommandSurface", "Storyline.Meeting"),
+    ("AppointmentOrganizerCommandSurface", "Storyline.Organizer"),  # the seller's own meetings
     ("MessageComposeCommandSurface", "Storyline.Compose"),
 )
 
 
 def manifest_xml(cfg: ManifestConfig) -> str:
     """The add-in only manifest (MailApp): task pane on message read, appointment read
-    (attendee) and message compose."""
+    (attendee), appointment edit (organizer) and message compose."""
     env = Environment(loader=FileSystemLoader(Path(__file__).parent / "templates"),
                       autoescape=True, keep_trailing_newline=True)
     version = cfg.version if cfg.version.count(".") == 3 else cfg.version + ".0"
@@ -142,6 +143,7 @@ def manifest_json(cfg: ManifestConfig) -> dict[str, Any]:
             "ribbons": [
                 _ribbon(cfg, "mailRead", "Storyline.Read"),
                 _ribbon(cfg, "meetingDetailsAttendee", "Storyline.Meeting"),
+                _ribbon(cfg, "meetingDetailsOrganizer", "Storyline.Organizer"),
                 _ribbon(cfg, "mailCompose", "Storyline.Compose"),
             ],
         }],

@@ -48,6 +48,7 @@ def test_every_url_is_a_resource_on_the_origin_in_one_urls_block() -> None:
     surfaces = {e.get("{http://www.w3.org/2001/XMLSchema-instance}type")
                 for e in doc.iter("{*}ExtensionPoint")}
     assert surfaces == {"MessageReadCommandSurface", "AppointmentAttendeeCommandSurface",
+                        "AppointmentOrganizerCommandSurface",
                         "MessageComposeCommandSurface"}
 
 
@@ -66,7 +67,8 @@ def test_the_unified_manifest_declares_the_addin_the_teams_tab_and_the_side_pane
     runtime = doc["extensions"][0]["runtimes"][0]
     assert runtime["actions"][0]["pinnable"] is True
     contexts = {r["contexts"][0] for r in doc["extensions"][0]["ribbons"]}
-    assert contexts == {"mailRead", "meetingDetailsAttendee", "mailCompose"}
+    assert contexts == {"mailRead", "meetingDetailsAttendee", "meetingDetailsOrganizer",
+                        "mailCompose"}
     assert doc["webApplicationInfo"]["resource"].startswith("api://sl.example.net/")
 
 

@@ -113,3 +113,55 @@ def test_an_appointment_not_synced_yet_gets_a_short_line(page: Any, live_server:
     select(page, pane, "Could you send the signed MSA")
     assert pane.locator(".prep").count() == 0
     assert [e for e in errors if "404" not in e] == []  # the browser logs the API's 404
+
+
+def test_the_sellers_own_meeting_opens_in_organizer_mode_with_its_prep(page: Any,
+                                                                       live_server: Any) -> None:
+    """Maya organizes the meeting, so Outlook opens it editable (organizer mode, where every
+    field is read asynchronously): the pane still shows its prep and the attendees' story."""
+    record(live_server, "qbr", "Harbourline: rollout review", "AAMk-maya-qbr")
+    pane = open_preview(page)
+    select(page, pane, "Harbourline: rollout review")
+    assert page.evaluate("StorylinePreviewHost.current().mode") == "organizer"
+    assert "Who is coming" in pane.locator(CARD).inner_text()
+    assert pane.locator("#contact-name").inner_text() == "Elena Marsh"
+
+
+def test_a_meeting_a_customer_organizes_shows_its_prep_in_read_mode(page: Any,
+                                                                   live_server: Any) -> None:
+    world = live_server.world
+    with context.database(live_server.app).session() as s:
+        synced_meeting(s, "theirs", datetime.now(UTC) + timedelta(hours=2), JONAS, [MAYA, ELENA],
+                       mailbox=world.users[MAYA[1]], graph_id="AAMk-maya-theirs",
+                       subject="Harbourline: security review")
+    errors = watch(page)
+    pane = open_preview(page)
+    select(page, pane, "Harbourline: security review")
+    assert page.evaluate("StorylinePreviewHost.current().mode") == "read"
+    card = pane.locator(CARD)
+    card.wait_for()
+    assert "Harbourline: security review" in card.inner_text()
+    assert pane.locator("#contact-name").inner_text() == "Jonas Weber"  # the organizer first
+    assert errors == []
+
+
+def test_planning_a_new_meeting_follows_the_attendees_as_they_are_typed(page: Any) -> None:
+    errors = watch(page)
+    pane = open_preview(page)
+    page.get_by_role("button", name="New meeting").click()
+    form = page.get_by_role("form", name="New meeting")
+    form.get_by_role("textbox", name="Title").fill("Harbourline: pricing call")
+    attendees = form.get_by_role("textbox", name="Required attendees")
+    attendees.fill("jonas.weber@harbourline-freight.com")
+    attendees.press("Tab")  # Outlook tells the pane when the attendees change
+    pane.locator("#contact-name", has_text="Jonas Weber").wait_for()
+    note = pane.locator('.prep[data-prep="not-synced"]')
+    assert "once you send the invitation" in note.inner_text()
+    assert "send the revised quote" in pane.locator("#commitment-list").inner_text()
+
+    attendees.fill("jonas.weber@harbourline-freight.com, elena.marsh@harbourline-freight.com")
+    attendees.press("Tab")
+    pane.get_by_role("tab", name="elena.marsh@harbourline-freight.com").wait_for()
+    assert pane.get_by_role("tab", name="Jonas Weber").count() == 1  # named from the record
+    assert pane.locator("#contact-name").inner_text() == "Jonas Weber"
+    assert [e for e in errors if "404" not in e] == []

@@ -55,14 +55,17 @@ export function currentItem() {
     };
   }
   const meeting = item.itemType === "appointment" || item.itemType === Office.MailboxEnums?.ItemType?.Appointment;
+  const body = () => call((cb) => item.body.getAsync(Office.CoercionType.Text, cb));
+  if (meeting && item.requiredAttendees && typeof item.requiredAttendees.getAsync === "function") {
+    return organizerItem(item, body);
+  }
   if (meeting) {
     const attendees = [...(item.requiredAttendees || []), ...(item.optionalAttendees || [])].map(person);
     return {
       mode: "read", kind: "meeting", id: item.itemId, key: null, subject: item.subject || "",
       from: person(item.organizer), to: attendees, cc: [], conversationId: null,
       sentAt: item.start ? new Date(item.start).toISOString() : null,
-      eventId: restId(item.itemId),
-      body: () => call((cb) => item.body.getAsync(Office.CoercionType.Text, cb)),
+      eventId: restId(item.itemId), body,
     };
   }
   return {
@@ -71,6 +74,46 @@ export function currentItem() {
     cc: (item.cc || []).map(person), conversationId: item.conversationId || null,
     sentAt: item.dateTimeCreated ? new Date(item.dateTimeCreated).toISOString() : null,
     body: () => call((cb) => item.body.getAsync(Office.CoercionType.Text, cb)),
+  };
+}
+
+/** A meeting the seller organizes, open for editing (Outlook's appointment organizer mode):
+ * every field is read asynchronously, so `read()` gives the same shape as a meeting in read
+ * mode. The event id exists only once the meeting is saved (`getItemIdAsync`, Mailbox 1.8);
+ * a new meeting has none (`unsaved`), and its prep waits for the invitation to be sent. */
+function organizerItem(item, body) {
+  const optional = (field) => (field && typeof field.getAsync === "function"
+    ? call((cb) => field.getAsync(cb)).catch(() => null) : Promise.resolve(null));
+  const savedId = () => (typeof item.getItemIdAsync === "function"
+    ? call((cb) => item.getItemIdAsync(cb)).catch(() => null) // not saved yet: no id
+    : Promise.resolve(item.itemId || null));
+  return {
+    mode: "organizer", kind: "meeting", id: item.itemId || null,
+    async read() {
+      const [subject, start, required, optionals, organizer, itemId] = await Promise.all([
+        call((cb) => item.subject.getAsync(cb)),
+        call((cb) => item.start.getAsync(cb)),
+        call((cb) => item.requiredAttendees.getAsync(cb)),
+        optional(item.optionalAttendees),
+        optional(item.organizer), // Mailbox 1.7; the organizer is the seller where it is missing
+        savedId(),
+      ]);
+      return {
+        mode: "organizer", kind: "meeting", id: itemId, key: null, subject: subject || "",
+        from: organizer ? person(organizer) : me(), to: [...(required || []), ...(optionals || [])].map(person),
+        cc: [], conversationId: null, sentAt: start ? new Date(start).toISOString() : null,
+        eventId: restId(itemId), unsaved: !itemId, body,
+      };
+    },
+    /** Calls `handler` when the seller changes the attendees or the time (Mailbox 1.7). */
+    watch(handler) {
+      const events = [Office.EventType && Office.EventType.RecipientsChanged,
+        Office.EventType && Office.EventType.AppointmentTimeChanged].filter(Boolean);
+      if (typeof item.addHandlerAsync !== "function") return;
+      for (const type of events) {
+        try { item.addHandlerAsync(type, handler); } catch { /* older hosts: no live updates */ }
+      }
+    },
   };
 }
 

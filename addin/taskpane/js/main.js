@@ -39,8 +39,37 @@ function currentItemSafe() { try { return currentItem(); } catch { return null; 
 const story = new StoryView(root, { onSignedOut: signedOut, onRendered: rendered });
 const compose = new ComposeView(root, { onSignedOut: signedOut, onRendered: rendered });
 
+let opened = 0; // bumped by every refresh: a slow read of an earlier item is dropped
+let organized = null; // the seller's own meeting on screen, if that is what is open
+
+/** The seller's own meeting, open for editing: read its fields, then show it like any meeting
+ * (its prep on top, the attendees' story below); again when attendees or the time change. */
+async function showOrganized(item, turn, { quiet = false } = {}) {
+  if (!quiet) {
+    story.cancel();
+    setState("loading", h("div.state", { role: "status" }, h("span.spinner", { "aria-hidden": "true" }), "Reading the meeting…"));
+  }
+  let meeting;
+  try {
+    meeting = await item.read();
+  } catch {
+    if (turn !== opened) return;
+    setState("error", h("div.state.state-error", { role: "alert" },
+      h("div.glyph", { "aria-hidden": "true" }, icon("alert")),
+      h("h2", {}, "Couldn't read this meeting"),
+      h("p", {}, "Outlook didn't give Storyline the meeting's details."),
+      h("button.btn.btn-primary", { type: "button", onclick: () => refresh() }, "Try again")));
+    rendered(item);
+    return;
+  }
+  if (turn !== opened) return;
+  story.show(meeting, me());
+}
+
 function refresh() {
+  const turn = ++opened;
   const item = currentItemSafe();
+  organized = item && item.mode === "organizer" ? item : null;
   if (!item) {
     compose.stop();
     story.cancel();
@@ -53,6 +82,11 @@ function refresh() {
   }
   if (item.mode === "compose") { story.cancel(); compose.show(item); return; }
   compose.stop();
+  if (item.mode === "organizer") {
+    item.watch(() => { if (organized === item) showOrganized(item, ++opened, { quiet: true }); });
+    showOrganized(item, turn);
+    return;
+  }
   story.show(item, me());
 }
 

@@ -121,6 +121,9 @@ export class PrepView {
   }
 
   notSynced() {
+    if (this.item && this.item.unsaved) {
+      return h("p.prep-note", {}, "A new meeting: its prep shows here once you send the invitation and Storyline has synced it from your calendar.");
+    }
     return h("p.prep-note", {}, "Meeting prep shows here once Storyline has synced this meeting from your calendar (usually within a few minutes).");
   }
 

@@ -25,6 +25,12 @@ function sentenceAround(text, start, end) {
   return highlighted(sentence.trim(), start - from - lead, end - from - lead, 140);
 }
 
+/** A person's name as the item gives it, or as the record knows it (a typed address has none). */
+function displayName(p) {
+  const contact = p.story && p.story.found && p.story.story ? p.story.story.contact : null;
+  return p.name || (contact && contact.name) || "";
+}
+
 /** The people on the item worth a story: external, the sender first, each once. */
 export function externalPeople(item, me) {
   const mine = domainOf(me.address);
@@ -199,12 +205,13 @@ export class StoryView {
 
   renderPeople() {
     if (this.people.length < 2) { fill(this.nodes.people); return; }
-    const list = h("div.people", { role: "tablist", "aria-label": "People on this email" },
+    const on = this.item && this.item.kind === "meeting" ? "People in this meeting" : "People on this email";
+    const list = h("div.people", { role: "tablist", "aria-label": on },
       this.people.map((p, i) => h(`button.chip${p.story && p.story.found ? "" : ".unknown"}`, {
         type: "button", role: "tab", "aria-selected": String(i === this.selected),
         tabindex: i === this.selected ? "0" : "-1", dataset: { index: i },
         title: p.address, onclick: () => this.select(i),
-      }, avatar(p.name, p.address), p.name || p.address)));
+      }, avatar(displayName(p), p.address), displayName(p) || p.address)));
     rovingTabs(list, (tab) => this.select(Number(tab.dataset.index), true));
     fill(this.nodes.people, list);
   }
@@ -225,7 +232,7 @@ export class StoryView {
       this.render();
     }
     if (keepFocus) this.root.querySelector('.people [aria-selected="true"]')?.focus();
-    announce(`Showing ${person.name || person.address}`);
+    announce(`Showing ${displayName(person) || person.address}`);
   }
 
   renderCard() {

@@ -35,6 +35,29 @@
       };
     }
     const body = { getAsync() { const cb = callbackOf(arguments); setTimeout(() => cb(ok(item.body || "")), 0); } };
+    if (item.mode === "organizer") {
+      // Outlook's appointment organizer mode: the seller's own meeting, open for editing
+      return {
+        itemType: "appointment",
+        subject: asyncValue(() => item.subject),
+        start: asyncValue(() => new Date(item.occurred_at)),
+        end: asyncValue(() => (item.ends_at ? new Date(item.ends_at) : null)),
+        requiredAttendees: asyncValue(() => item.attendees.map(person)),
+        optionalAttendees: asyncValue(() => []),
+        organizer: asyncValue(() => person(item.from)),
+        body,
+        getItemIdAsync() {
+          const cb = callbackOf(arguments);
+          setTimeout(() => cb(item.saved === false
+            ? { status: "failed", error: { code: 9041, name: "ItemNotSaved", message: "The item has not been saved." } }
+            : ok(item.id)), 0);
+        },
+        addHandlerAsync(type, handler, cb) {
+          if (typeof item.on === "function") item.on(type, handler);
+          if (typeof cb === "function") cb(ok());
+        },
+      };
+    }
     if (item.kind === "meeting") {
       return {
         itemType: "appointment", itemId: item.id, subject: item.subject, organizer: person(item.from),
@@ -70,7 +93,10 @@
   window.Office = {
     HostType: { Outlook: "Outlook" },
     PlatformType: { OfficeOnline: "OfficeOnline" },
-    EventType: { ItemChanged: "olkItemSelectedChanged", OfficeThemeChanged: "officeThemeChanged" },
+    EventType: {
+      ItemChanged: "olkItemSelectedChanged", OfficeThemeChanged: "officeThemeChanged",
+      RecipientsChanged: "olkRecipientsChanged", AppointmentTimeChanged: "olkAppointmentTimeChanged",
+    },
     CoercionType: { Text: "text", Html: "html" },
     AsyncResultStatus: { Succeeded: "succeeded", Failed: "failed" },
     MailboxEnums: { ItemType: { Message: "message", Appointment: "appointment" }, RestVersion: { v1_0: "v1.0", v2_0: "v2.0", Beta: "beta" } },

@@ -75,7 +75,9 @@ function select(index, focus = false) {
   if (focus) node.focus();
   node.scrollIntoView({ block: "nearest" });
   state.selected = index;
-  state.current = { mode: "read", ...item };
+  // the seller's own meeting opens in Outlook's organizer mode (editable), others read-only
+  const organizing = item.kind === "meeting" && item.from && item.from.address === state.user.email;
+  state.current = { mode: organizing ? "organizer" : "read", ...item };
   showReading(item);
   changed();
 }
@@ -109,6 +111,48 @@ function compose(prefill = {}) {
   };
   changed();
   body.focus();
+}
+
+/** A new meeting the seller is planning (organizer mode, not saved yet): the pane shows the
+ * attendees' story, and follows the attendees as they are typed (RecipientsChanged). */
+function newMeeting() {
+  document.querySelectorAll(".msg").forEach((n) => n.setAttribute("aria-selected", "false"));
+  const form = el("form", "compose");
+  form.setAttribute("aria-label", "New meeting");
+  const field = (label, name, value, type = "text") => {
+    const wrap = el("label", null, label);
+    const input = el("input");
+    input.name = name; input.type = type; input.value = value;
+    wrap.append(input);
+    form.append(wrap);
+    return input;
+  };
+  const inAnHour = new Date(Date.now() + 3600e3);
+  inAnHour.setMinutes(0, 0, 0);
+  const local = new Date(inAnHour.getTime() - inAnHour.getTimezoneOffset() * 60e3).toISOString().slice(0, 16);
+  const title = field("Title", "subject", "");
+  const attendees = field("Required attendees", "attendees", "");
+  const start = field("Start", "start", local, "datetime-local");
+  const cancel = el("button", null, "Discard");
+  cancel.type = "button";
+  cancel.addEventListener("click", () => select(state.selected || 0));
+  form.append(cancel);
+  form.addEventListener("submit", (e) => e.preventDefault());
+  $("reading").replaceChildren(el("h2", null, "New meeting"), form);
+  const handlers = {};
+  const fire = (type) => (handlers[type] || []).forEach((fn) => { try { fn({ type }); } catch (e) { console.error(e); } });
+  const addresses = () => attendees.value.split(/[,;]/).map((a) => a.trim()).filter(Boolean).map((a) => ({ name: "", address: a }));
+  attendees.addEventListener("change", () => fire("olkRecipientsChanged"));
+  start.addEventListener("change", () => fire("olkAppointmentTimeChanged"));
+  state.current = {
+    mode: "organizer", kind: "meeting", id: `meeting-${Date.now()}`, saved: false, body: "",
+    from: { name: state.user.name, address: state.user.email }, ends_at: null,
+    get subject() { return title.value; }, get attendees() { return addresses(); },
+    get occurred_at() { return new Date(start.value || Date.now()).toISOString(); },
+    on(type, fn) { (handlers[type] = handlers[type] || []).push(fn); },
+  };
+  changed();
+  title.focus();
 }
 
 function renderList() {
@@ -176,6 +220,7 @@ async function start() {
       try { await loadInbox(); } catch (e) { notice(`Couldn't sign in as ${pick.value}: ${e.message}`); }
     });
     $("new-mail").addEventListener("click", () => compose());
+    $("new-meeting").addEventListener("click", () => newMeeting());
     await loadInbox();
   } catch (e) {
     notice(`The preview couldn't start: ${e.message}`);
