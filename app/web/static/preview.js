@@ -82,31 +82,41 @@ function select(index, focus = false) {
   changed();
 }
 
-function compose(prefill = {}) {
+/** A new item's form in the reading pane (a draft or a meeting): labelled fields and a
+ * Discard button that goes back to the selected message. */
+function itemForm(heading, fields) {
   document.querySelectorAll(".msg").forEach((n) => n.setAttribute("aria-selected", "false"));
   const form = el("form", "compose");
-  form.setAttribute("aria-label", "New email");
-  const field = (label, name, value, tag = "input") => {
+  form.setAttribute("aria-label", heading);
+  const inputs = fields.map(({ label, name, value = "", type = "text" }) => {
     const wrap = el("label", null, label);
-    const input = el(tag);
-    input.name = name; input.value = value || "";
+    const input = el(type === "textarea" ? "textarea" : "input");
+    if (type !== "textarea") input.type = type;
+    input.name = name; input.value = value;
     wrap.append(input);
     form.append(wrap);
     return input;
-  };
-  const to = field("To", "to", (prefill.to || []).map((p) => p.address).join(", "));
-  const subject = field("Subject", "subject", prefill.subject || "");
-  const body = field("Message", "body", "", "textarea");
+  });
   const cancel = el("button", null, "Discard");
   cancel.type = "button";
   cancel.addEventListener("click", () => select(state.selected || 0));
   form.append(cancel);
   form.addEventListener("submit", (e) => e.preventDefault());
-  $("reading").replaceChildren(el("h2", null, "New email"), form);
-  const addresses = () => to.value.split(/[,;]/).map((a) => a.trim()).filter(Boolean).map((a) => ({ name: "", address: a }));
+  $("reading").replaceChildren(el("h2", null, heading), form);
+  return inputs;
+}
+
+const addressesIn = (input) => input.value.split(/[,;]/).map((a) => a.trim()).filter(Boolean).map((a) => ({ name: "", address: a }));
+
+function compose(prefill = {}) {
+  const [to, subject, body] = itemForm("New email", [
+    { label: "To", name: "to", value: (prefill.to || []).map((p) => p.address).join(", ") },
+    { label: "Subject", name: "subject", value: prefill.subject || "" },
+    { label: "Message", name: "body", type: "textarea" },
+  ]);
   state.current = {
     mode: "compose", id: `draft-${Date.now()}`, properties: {},
-    get subject() { return subject.value; }, get to() { return addresses(); }, cc: [],
+    get subject() { return subject.value; }, get to() { return addressesIn(to); }, cc: [],
     get body() { return body.value; },
   };
   changed();
@@ -116,38 +126,22 @@ function compose(prefill = {}) {
 /** A new meeting the seller is planning (organizer mode, not saved yet): the pane shows the
  * attendees' story, and follows the attendees as they are typed (RecipientsChanged). */
 function newMeeting() {
-  document.querySelectorAll(".msg").forEach((n) => n.setAttribute("aria-selected", "false"));
-  const form = el("form", "compose");
-  form.setAttribute("aria-label", "New meeting");
-  const field = (label, name, value, type = "text") => {
-    const wrap = el("label", null, label);
-    const input = el("input");
-    input.name = name; input.type = type; input.value = value;
-    wrap.append(input);
-    form.append(wrap);
-    return input;
-  };
   const inAnHour = new Date(Date.now() + 3600e3);
   inAnHour.setMinutes(0, 0, 0);
   const local = new Date(inAnHour.getTime() - inAnHour.getTimezoneOffset() * 60e3).toISOString().slice(0, 16);
-  const title = field("Title", "subject", "");
-  const attendees = field("Required attendees", "attendees", "");
-  const start = field("Start", "start", local, "datetime-local");
-  const cancel = el("button", null, "Discard");
-  cancel.type = "button";
-  cancel.addEventListener("click", () => select(state.selected || 0));
-  form.append(cancel);
-  form.addEventListener("submit", (e) => e.preventDefault());
-  $("reading").replaceChildren(el("h2", null, "New meeting"), form);
+  const [title, attendees, start] = itemForm("New meeting", [
+    { label: "Title", name: "subject" },
+    { label: "Required attendees", name: "attendees" },
+    { label: "Start", name: "start", value: local, type: "datetime-local" },
+  ]);
   const handlers = {};
   const fire = (type) => (handlers[type] || []).forEach((fn) => { try { fn({ type }); } catch (e) { console.error(e); } });
-  const addresses = () => attendees.value.split(/[,;]/).map((a) => a.trim()).filter(Boolean).map((a) => ({ name: "", address: a }));
   attendees.addEventListener("change", () => fire("olkRecipientsChanged"));
   start.addEventListener("change", () => fire("olkAppointmentTimeChanged"));
   state.current = {
     mode: "organizer", kind: "meeting", id: `meeting-${Date.now()}`, saved: false, body: "",
     from: { name: state.user.name, address: state.user.email }, ends_at: null,
-    get subject() { return title.value; }, get attendees() { return addresses(); },
+    get subject() { return title.value; }, get attendees() { return addressesIn(attendees); },
     get occurred_at() { return new Date(start.value || Date.now()).toISOString(); },
     on(type, fn) { (handlers[type] = handlers[type] || []).push(fn); },
   };
