@@ -86,23 +86,7 @@
     if (teams) { microsoftTeams.app.openLink(url); } else { window.location.assign(url); }
   }
 
-  // The subset of markdown our cards use, as Teams shows it: **bold**, _italic_ and
-  // backslash escapes. Everything else is text: HTML is escaped before anything is marked up.
-  function markdown(text, result) {
-    var html = text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;")
-      .replace(/"/g, "&quot;");
-    var held = [];
-    html = html.replace(/\\([\\`*_\[\].])/g, function (_, ch) {
-      held.push(ch);
-      return "\u0000" + (held.length - 1) + "\u0000";
-    });
-    html = html.replace(/\*\*(.+?)\*\*/g, "<strong>$1</strong>")
-      .replace(/(^|\W)_(.+?)_(?=\W|$)/g, "$1<em>$2</em>")
-      .replace(/\u0000(\d+)\u0000/g, function (_, i) { return held[Number(i)]; });
-    result.outputHtml = html;
-    result.didProcess = true;
-  }
-  AdaptiveCards.AdaptiveCard.onProcessMarkdown = markdown;
+  AdaptiveCards.AdaptiveCard.onProcessMarkdown = window.StorylineCardMarkdown; // markdown.js
 
   function renderCard(card, target, onAction) {
     var adaptive = new AdaptiveCards.AdaptiveCard();

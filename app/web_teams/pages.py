@@ -64,7 +64,8 @@ def panel() -> Response:
 
 @bp.get("/teams/static/<path:filename>")
 def asset(filename: str) -> Response:
-    """prep.js, prep.css and vendor/ (the Adaptive Cards renderer and the Teams client)."""
+    """prep.js, markdown.js (shared with the Outlook pane), prep.css and vendor/ (the
+    Adaptive Cards renderer and the Teams client)."""
     resp = send_from_directory(static_dir(), filename, max_age=300)
     resp.headers["Content-Security-Policy"] = policy(framed=False)
     return resp

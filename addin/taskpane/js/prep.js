@@ -8,39 +8,30 @@ import { fill, h, toast } from "./ui.js";
 
 const RENDERER = "/teams/static/vendor/adaptivecards.min.js";
 const RENDERER_CSS = "/teams/static/vendor/adaptivecards.css";
+const MARKDOWN = "/teams/static/markdown.js";
 const DONE_VERB = "commitment.done"; // app/prep/cards.py
 const STORY_LINK = /\/teams\/tab\?meeting_id=/; // the card's "Open the full story"
 
 let renderer = null;
 
 function loadRenderer() {
-  if (window.AdaptiveCards) return Promise.resolve(window.AdaptiveCards);
   renderer = renderer || new Promise((resolve, reject) => {
     if (!document.querySelector(`link[href="${RENDERER_CSS}"]`)) {
       document.head.append(h("link", { rel: "stylesheet", href: RENDERER_CSS }));
     }
-    const script = h("script", { src: RENDERER });
-    script.addEventListener("load", () => {
-      window.AdaptiveCards.AdaptiveCard.onProcessMarkdown = markdown;
-      resolve(window.AdaptiveCards);
+    // the renderer, then the cards' markdown hook (addin/teams/markdown.js, shared with Teams)
+    const load = (src) => new Promise((done, fail) => {
+      const script = h("script", { src });
+      script.addEventListener("load", done);
+      script.addEventListener("error", fail);
+      document.head.append(script);
     });
-    script.addEventListener("error", () => { renderer = null; reject(new Error("The card renderer didn't load.")); });
-    document.head.append(script);
+    load(RENDERER).then(() => load(MARKDOWN)).then(() => {
+      window.AdaptiveCards.AdaptiveCard.onProcessMarkdown = window.StorylineCardMarkdown;
+      resolve(window.AdaptiveCards);
+    }, () => { renderer = null; reject(new Error("The card renderer didn't load.")); });
   });
   return renderer;
-}
-
-// The subset of markdown our cards use, as Teams shows it (addin/teams/prep.js does the
-// same): **bold**, _italic_ and backslash escapes. HTML is escaped before anything is marked up.
-function markdown(text, result) {
-  let html = text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
-  const held = [];
-  html = html.replace(/\\([\\`*_[\].])/g, (_, ch) => { held.push(ch); return `\u0000${held.length - 1}\u0000`; });
-  html = html.replace(/\*\*(.+?)\*\*/g, "<strong>$1</strong>")
-    .replace(/(^|\W)_(.+?)_(?=\W|$)/g, "$1<em>$2</em>")
-    .replace(/\u0000(\d+)\u0000/g, (_, i) => held[Number(i)]);
-  result.outputHtml = html;
-  result.didProcess = true;
 }
 
 /** The renderer's colours from the pane's own tokens, so the card follows the theme. */
