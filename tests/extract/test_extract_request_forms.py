@@ -87,6 +87,9 @@ WEDNESDAY = "2026-11-18T10:00:00"
             "forward the deck to Ilse",
         ),
         ("Should we add your CFO to the invite.", "add your CFO to the invite"),
+        # "let us" / "let's" with a joint step is a proposal
+        ("Let us meet with the Corvane team first.", "meet with the Corvane team first"),
+        ("Let's see if we can move the demo.", "see if we can move the demo"),
         (
             "Would it be ok to share the case study with Harlow Foods?",
             "share the case study with Harlow Foods",
@@ -168,6 +171,11 @@ def test_dated_proposals_and_promises(
         # courtesy lines stay out (a product decision, see docs/EXTRACTION.md)
         "Please do not hesitate to contact me with any questions.",
         "Hope you had a relaxing weekend.",
+        # an offer ("let us help you") and waiting to see are no proposals
+        "Let us help you set up the new workspace.",
+        "Let us show you what the Quillmark reports can do.",
+        "Let's see how things go with the pilot.",
+        "Let's hope the courier is on time.",
         # a negative wish is no request
         "We don't want you to miss the early renewal price.",
     ],
