@@ -68,7 +68,10 @@ _NOT_IMPERATIVE = re.compile(
     r"(?:talk|speak|chat)(?: (?:to|with) you)?(?: again)? (?:soon|later|shortly)\b|"
     r"catch you later|see you (?:soon|later|then|there)\b|"
     r"(?:forgive|excuse|pardon) (?:me|the|my|our|us|this)|agree[ds]?\b|got\b|sounds?\b|"
-    r"congrat\w*|enjoy(?:ed)? (?:your|the) (?:weekend|holiday|vacation|day|evening|trip))",
+    r"congrat\w*|enjoy(?:ed)? (?:your|the) (?:weekend|holiday|vacation|day|evening|trip)|"
+    # "Call me Sam." gives a name (a weekday or a month is a time: "Call me Monday")
+    r"call me (?!(?:mon|tues|wednes|thurs|fri|satur|sun)day\b|jan|feb|mar|apr|may|jun|jul|aug|"
+    r"sep|oct|nov|dec)(?-i:[A-Z])[a-z]+\s*[.!]*$)",
     re.I,
 )
 # "be sure to ...", "remember to ..." after a condition: a command as well

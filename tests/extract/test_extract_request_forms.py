@@ -87,6 +87,8 @@ WEDNESDAY = "2026-11-18T10:00:00"
             "forward the deck to Ilse",
         ),
         ("Should we add your CFO to the invite.", "add your CFO to the invite"),
+        # a call asked for; a weekday after "call me" is a time, not a name
+        ("Call me Thursday.", "Call me"),
         # "let us" / "let's" with a joint step is a proposal
         ("Let us meet with the Corvane team first.", "meet with the Corvane team first"),
         ("Let's see if we can move the demo.", "see if we can move the demo"),
@@ -176,6 +178,9 @@ def test_dated_proposals_and_promises(
         "Let us show you what the Quillmark reports can do.",
         "Let's see how things go with the pilot.",
         "Let's hope the courier is on time.",
+        # "call me <name>" gives a name
+        "Just call me Ravi.",
+        "Call me Anouk.",
         # a negative wish is no request
         "We don't want you to miss the early renewal price.",
     ],
