@@ -1,10 +1,12 @@
-"""``flask --app app prep-cards [--meeting ID] [--user ADDRESS] --out DIR``: writes the prep
-cards that would be sent (one JSON file per meeting and seller) without sending anything."""
+"""``flask --app app prep-cards [--meeting ID] [--user ADDRESS] [--digests] --out DIR``: writes
+the prep cards that would be sent (one JSON file per meeting and seller), and with
+``--digests`` each seller's next morning digest, without sending anything."""
 
 from __future__ import annotations
 
 import json
 import uuid
+from dataclasses import replace
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -16,10 +18,28 @@ from sqlalchemy.orm import Session
 
 from app.api import context
 from app.prep.cards import prep_card
+from app.prep.deliver import coming_digests
 from app.prep.gather import PrepLinks, gather_prep
-from app.prep.schedule import tenant_ids
+from app.prep.schedule import prep_options, tenant_ids
 from app.records.identity import normalize_address
 from app.records.models import Interaction, Participant, User, utcnow
+
+
+def _write(path: Path, card: dict[str, object]) -> None:
+    path.write_text(json.dumps(card, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+def _write_digests(now: datetime, address: str | None, days: int, links: PrepLinks,
+                   out: Path) -> int:
+    """Each seller's next morning digest (the STORYLINE_PREP_DIGEST_AT setting applies)."""
+    options = replace(prep_options(context.settings()), links=links)
+    coming = coming_digests(context.database(), now, options, address=address, days=days)
+    for d in coming:
+        path = out / f"digest-{d.day.isoformat()}-{d.address.split('@')[0]}.json"
+        _write(path, d.card)
+        click.echo(f"{path}  {d.address}  {d.meetings} meeting{'s' if d.meetings != 1 else ''}"
+                   f", goes out {d.scheduled_for:%Y-%m-%d %H:%M} UTC")
+    return len(coming)
 
 
 def register(app: Flask) -> None:
@@ -57,15 +77,17 @@ def _pairs(session: Session, meeting: uuid.UUID | None, address: str | None,
 @click.option("--days", default=7, show_default=True, help="How far ahead to look.")
 @click.option("--base-url", default="http://127.0.0.1:5000", show_default=True,
               help="Where the cards' links point (the web app's public address).")
+@click.option("--digests", is_flag=True,
+              help="Also each seller's next morning digest (digest-<day>-<seller>.json).")
 @click.option("--out", "out", required=True,
               type=click.Path(file_okay=False, writable=True, path_type=Path))
 def prep_cards(meeting: uuid.UUID | None, address: str | None, days: int, base_url: str,
-               out: Path) -> None:
+               digests: bool, out: Path) -> None:
     """Writes the prep cards that would be sent, one JSON file per meeting, sending nothing."""
     now = utcnow()
     out.mkdir(parents=True, exist_ok=True)
     links = PrepLinks(base_url=base_url)
-    written = 0
+    written = _write_digests(now, address, days, links, out) if digests else 0
     with context.database().session() as session:
         pairs = _pairs(session, meeting, address, now, now + timedelta(days=days))
         if meeting is not None and not pairs:
@@ -80,8 +102,7 @@ def prep_cards(meeting: uuid.UUID | None, address: str | None, days: int, base_u
             if several:
                 name += "-" + user.email.split("@")[0]
             path = out / f"{name}.json"
-            path.write_text(json.dumps(prep_card(prep), indent=2, ensure_ascii=False) + "\n",
-                            encoding="utf-8")
+            _write(path, prep_card(prep))
             click.echo(f"{path}  {user.email}  {prep.title}")
             written += 1
     click.echo(f"{written} card{'s' if written != 1 else ''} written to {out}", err=True)

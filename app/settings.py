@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field, fields, replace
+from datetime import time
 from pathlib import Path
 from typing import Any
 
@@ -70,6 +71,13 @@ class Settings:
     # "inline" always does, "off" never (Celery beat is then the scheduler).
     scheduler: str = "auto"
     scheduler_tick: int = 60  # seconds between looks at the schedule
+    # Meeting prep in Teams: how long before a customer meeting its card goes out, when the
+    # morning digest goes out on each seller's own clock ("HH:MM", or "off"), and the Teams
+    # app id (the unified manifest's "id") that notifications deep-link into; empty: they
+    # link to {public_base_url}/teams/tab instead (local development).
+    prep_lead_minutes: int = 60
+    prep_digest_at: str = "07:30"
+    teams_app_id: str = ""
 
     @property
     def uses_entra(self) -> bool:
@@ -140,4 +148,21 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
     if settings.scheduler not in SCHEDULERS:
         raise ValueError(f"STORYLINE_SCHEDULER must be one of {', '.join(SCHEDULERS)}, "
                          f"not {settings.scheduler!r}")
+    if not 1 <= settings.prep_lead_minutes <= 24 * 60:
+        raise ValueError("STORYLINE_PREP_LEAD_MINUTES must be between 1 and 1440, "
+                         f"not {settings.prep_lead_minutes}")
+    if settings.prep_digest_at != "off":
+        digest_time(settings.prep_digest_at)  # raises with the variable's name
     return settings
+
+
+def digest_time(raw: str) -> time | None:
+    """``STORYLINE_PREP_DIGEST_AT`` as a time of day ("07:30"), or None for "off"."""
+    if raw.strip().lower() == "off":
+        return None
+    try:
+        hours, minutes = (int(part) for part in raw.strip().split(":"))
+        return time(hours, minutes)
+    except ValueError:
+        raise ValueError(f'STORYLINE_PREP_DIGEST_AT must be a time of day like "07:30", or '
+                         f'"off", not {raw!r}') from None

@@ -185,17 +185,27 @@
     if (!sent.length && !statusEl.textContent.trim().startsWith("The Graph")) {
       status("Nothing sent yet: the prep job sends cards an hour before customer meetings.");
     } else if (sent.length) { status(sent.length + " notifications sent."); }
-    sent.forEach(function (s) {
-      var box = document.createElement("article");
-      box.className = "sent-card";
-      var meta = document.createElement("div");
-      meta.className = "sent-meta";
-      meta.textContent = [s.at, "to " + s.mailbox, s.type, s.preview].join(" · ");
-      var holder = document.createElement("div");
-      box.append(meta, holder);
-      listEl.append(box);
-      if (s.card) { renderCard(s.card, holder); }
+    sent.forEach(function (s) { listEl.append(sentCard(s, [s.at, "to " + s.mailbox, s.type, s.preview])); });
+    var coming = JSON.parse(document.getElementById("coming").textContent || "[]");
+    var section = document.getElementById("coming-digests");
+    coming.forEach(function (d) {
+      document.getElementById("coming-list").append(
+        sentCard(d, ["goes out " + d.at, "to " + d.mailbox, d.preview]));
     });
+    section.hidden = !coming.length;
+  }
+
+  // One notification (sent, or the next digest) with its card rendered.
+  function sentCard(s, meta) {
+    var box = document.createElement("article");
+    box.className = "sent-card";
+    var line = document.createElement("div");
+    line.className = "sent-meta";
+    line.textContent = meta.join(" · ");
+    var holder = document.createElement("div");
+    box.append(line, holder);
+    if (s.card) { renderCard(s.card, holder); }
+    return box;
   }
 
   function fail(e) {

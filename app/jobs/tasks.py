@@ -185,12 +185,9 @@ def prep_round(ctx: JobContext) -> dict[str, Any]:
     """Sends the meeting-prep cards that are due, cancellation notices and morning digests
     (each at most once: deliveries are claimed in the database before Graph is called)."""
     from app.prep.deliver import run_prep
-    from app.prep.gather import PrepLinks
-    from app.prep.schedule import PrepOptions
+    from app.prep.schedule import prep_options
 
-    links = PrepLinks(base_url=ctx.settings.public_base_url) if ctx.settings.public_base_url \
-        else PrepLinks()
-    return asdict(run_prep(ctx.db, ctx.graph, options=PrepOptions(links=links)))
+    return asdict(run_prep(ctx.db, ctx.graph, options=prep_options(ctx.settings)))
 
 
 JOBS: dict[str, Callable[..., dict[str, Any]]] = {

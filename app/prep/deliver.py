@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 import uuid
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -23,6 +23,7 @@ from app.errors import NotFound
 from app.graph import teams
 from app.graph.errors import GraphError
 from app.graph.service import Graph
+from app.records.identity import normalize_address
 from app.records.models import User, utcnow
 
 from . import narrative
@@ -36,6 +37,7 @@ from .schedule import (
     due_cancellations,
     due_cards,
     due_digests,
+    next_digests,
     tenant_ids,
 )
 from .text import clip, when
@@ -200,6 +202,42 @@ def build_digest(db: Database, due: DueDigest, now: datetime,
         digest = DayDigest(seller_name=user.display_name, day=due.day,
                            time_zone=due.time_zone, meetings=tuple(entries))
         return digest, _recipient(user)
+
+
+@dataclass(frozen=True)
+class ComingDigest:
+    """A seller's next morning digest, not due yet: when it goes out and the card it carries."""
+
+    address: str
+    day: date
+    scheduled_for: datetime
+    meetings: int
+    card: dict[str, Any]
+
+
+def coming_digests(db: Database, now: datetime, options: PrepOptions, *,
+                   address: str | None = None, days: int = 7) -> list[ComingDigest]:
+    """Each seller's next digest (or only ``address``'s), built as the job will build it:
+    shown by the ``/prep`` preview and ``prep-cards --digests`` before the morning comes."""
+    with db.session() as session:
+        owed = []
+        for tenant_id in tenant_ids(session):
+            user_id = None
+            if address:
+                user_id = session.scalar(sa.select(User.id).where(
+                    User.tenant_id == tenant_id, User.email == normalize_address(address)))
+                if user_id is None:
+                    continue
+            owed += next_digests(session, tenant_id, now, options, days=days, user_id=user_id)
+        emails = {(u.tenant_id, u.id): u.email for u in session.scalars(
+            sa.select(User).where(User.id.in_([d.user_id for d in owed])))}
+    out = []
+    for due in owed:
+        digest, _recipient = build_digest(db, due, now, options)
+        out.append(ComingDigest(address=emails[(due.tenant_id, due.user_id)], day=due.day,
+                                scheduled_for=due.scheduled_for, meetings=len(digest.meetings),
+                                card=digest_card(digest)))
+    return out
 
 
 def send_due_digests(db: Database, graph: Graph, now: datetime | None = None, *,

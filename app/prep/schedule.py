@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import uuid
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from app.records.ingest import identity_context
 from app.records.models import Interaction, Participant, Tenant, User
+from app.settings import Settings, digest_time
 
 from .gather import PrepLinks, zone
 from .models import PrepDelivery
@@ -31,11 +32,21 @@ class PrepOptions:
     """When and where prep goes: lead time, digest time, how late a digest may still go."""
 
     lead: timedelta = timedelta(minutes=60)
-    digest_at: time = time(7, 30)
+    digest_at: time | None = time(7, 30)  # None: no morning digests
     digest_grace: timedelta = timedelta(hours=3)  # after this a morning digest is stale
     links: PrepLinks = field(default_factory=PrepLinks)
     teams_app_id: str = ""  # when set, notifications open the Teams tab by deep link
     tab_entity_id: str = "storyline-prep"  # the personal tab's entityId in the manifest
+
+
+def prep_options(settings: Settings) -> PrepOptions:
+    """The options an admin set (``STORYLINE_PREP_*``, ``STORYLINE_TEAMS_APP_ID``,
+    ``STORYLINE_PUBLIC_BASE_URL`` for the links)."""
+    links = PrepLinks(base_url=settings.public_base_url) if settings.public_base_url \
+        else PrepLinks()
+    return PrepOptions(lead=timedelta(minutes=settings.prep_lead_minutes),
+                       digest_at=digest_time(settings.prep_digest_at), links=links,
+                       teams_app_id=settings.teams_app_id)
 
 
 @dataclass(frozen=True)
@@ -190,10 +201,33 @@ def due_cancellations(session: Session, tenant_id: uuid.UUID,
     return list(latest.values())
 
 
+def day_digest(session: Session, tenant_id: uuid.UUID, user_id: uuid.UUID, tz: ZoneInfo,
+               day: date, options: PrepOptions) -> DueDigest | None:
+    """The digest of one seller's local ``day``: their live meetings that day with customers on
+    them, or None when there are none (no digest is sent for a day without any)."""
+    start, end = local_day_bounds(day, tz)
+    mine = sa.select(Participant.interaction_id).where(
+        Participant.tenant_id == tenant_id, Participant.user_id == user_id)
+    rows = session.execute(sa.select(Interaction.id).where(
+        *_live_meetings(tenant_id), Interaction.id.in_(mine),
+        Interaction.occurred_at >= start, Interaction.occurred_at < end)
+        .order_by(Interaction.occurred_at)).scalars().all()
+    with_customers = _sellers(session, tenant_id, rows)
+    meetings = tuple(m for m in rows if user_id in with_customers.get(m, []))
+    if not meetings:
+        return None
+    return DueDigest(tenant_id=tenant_id, user_id=user_id, day=day, time_zone=tz.key,
+                     scheduled_for=local_moment(day, options.digest_at or time(0), tz),
+                     meeting_ids=meetings, dedupe_key=f"digest:{day.isoformat()}",
+                     chain_id=chain_id(tenant_id, user_id, "digest", day))
+
+
 def due_digests(session: Session, tenant_id: uuid.UUID, now: datetime,
                 options: PrepOptions) -> list[DueDigest]:
     """Digests to send now: sellers whose local digest time has come (and is not stale) and
     who have customer meetings that local day, unless today's digest already went out."""
+    if options.digest_at is None:
+        return []
     users = session.execute(sa.select(User.id, User.time_zone).where(
         User.tenant_id == tenant_id, User.sync_enabled.is_(True))).all()
     due = []
@@ -203,24 +237,38 @@ def due_digests(session: Session, tenant_id: uuid.UUID, now: datetime,
         at = local_moment(day, options.digest_at, tz)
         if not at <= now < at + options.digest_grace:
             continue
-        key = f"digest:{day.isoformat()}"
         earlier = session.execute(sa.select(PrepDelivery.id, PrepDelivery.status).where(
             PrepDelivery.tenant_id == tenant_id, PrepDelivery.user_id == uid,
-            PrepDelivery.dedupe_key == key)).first()
+            PrepDelivery.dedupe_key == f"digest:{day.isoformat()}")).first()
         if earlier is not None and earlier[1] != "failed":
             continue
-        start, end = local_day_bounds(day, tz)
-        mine = sa.select(Participant.interaction_id).where(
-            Participant.tenant_id == tenant_id, Participant.user_id == uid)
-        rows = session.execute(sa.select(Interaction.id).where(
-            *_live_meetings(tenant_id), Interaction.id.in_(mine),
-            Interaction.occurred_at >= start, Interaction.occurred_at < end)
-            .order_by(Interaction.occurred_at)).scalars().all()
-        with_customers = _sellers(session, tenant_id, rows)
-        meetings = tuple(m for m in rows if uid in with_customers.get(m, []))
-        if meetings:
-            due.append(DueDigest(tenant_id=tenant_id, user_id=uid, day=day, time_zone=tz.key,
-                                 scheduled_for=at, meeting_ids=meetings, dedupe_key=key,
-                                 chain_id=chain_id(tenant_id, uid, "digest", day),
-                                 retry_of=earlier[0] if earlier is not None else None))
+        digest = day_digest(session, tenant_id, uid, tz, day, options)
+        if digest is not None:
+            due.append(replace(digest, retry_of=earlier[0] if earlier is not None else None))
     return due
+
+
+def next_digests(session: Session, tenant_id: uuid.UUID, now: datetime, options: PrepOptions,
+                 *, days: int = 7, user_id: uuid.UUID | None = None) -> list[DueDigest]:
+    """Each seller's next digest that is not due yet: the first local day within ``days``
+    whose digest time is still ahead and that has customer meetings (what the job will send;
+    the preview and ``prep-cards --digests`` show it before the morning comes)."""
+    if options.digest_at is None:
+        return []
+    query = sa.select(User.id, User.time_zone).where(
+        User.tenant_id == tenant_id, User.sync_enabled.is_(True))
+    if user_id is not None:
+        query = query.where(User.id == user_id)
+    out = []
+    for uid, tz_name in session.execute(query.order_by(User.email)).all():
+        tz = zone(tz_name)
+        today = now.astimezone(tz).date()
+        for offset in range(days + 1):
+            day = today + timedelta(days=offset)
+            if local_moment(day, options.digest_at, tz) <= now:
+                continue
+            digest = day_digest(session, tenant_id, uid, tz, day, options)
+            if digest is not None:
+                out.append(digest)
+                break
+    return out

@@ -14,7 +14,10 @@ from flask import Blueprint, Response, current_app, render_template, send_from_d
 
 from app.api import context as ctx
 from app.graph.config import GraphConfig
+from app.prep.deliver import coming_digests
 from app.prep.recorded import sent_cards, standin_notices
+from app.prep.schedule import prep_options
+from app.records.models import utcnow
 from app.web.preview import local_only
 
 bp = Blueprint("teams", __name__, template_folder="templates")
@@ -87,5 +90,11 @@ def sent() -> Response:
     cards = sent_cards(ctx.db_session(), notices)
     payload = [{"at": c.at, "mailbox": c.mailbox, "type": c.activity_type,
                 "preview": c.preview, "status": c.status, "card": c.card} for c in cards]
+    # the morning digests the job will send next (a digest is not visible in an evening demo)
+    coming = [{"at": d.scheduled_for.isoformat(), "mailbox": d.address, "type": "prepDigest",
+               "preview": f"{d.meetings} customer meeting{'s' if d.meetings != 1 else ''} "
+                          f"on {d.day:%A %d %B}", "status": "not sent yet", "card": d.card}
+              for d in coming_digests(ctx.database(), utcnow(), prep_options(ctx.settings()))]
     return _page("preview", framed=False, error=error,
-                 cards_json=json.dumps(payload).replace("<", "\\u003c"))
+                 cards_json=json.dumps(payload).replace("<", "\\u003c"),
+                 coming_json=json.dumps(coming).replace("<", "\\u003c"))

@@ -123,3 +123,17 @@ def test_the_scheduled_job_sends_due_cards_once(app: Any, db: Any, world: Any, g
     again = JOBS["prep_round"](ctx)
     assert (first["sent"], first["failed"]) == (2, 0)
     assert again["sent"] == 0 and len(_notices(standin)) == 2
+
+
+def test_the_job_uses_the_lead_time_the_admin_set(app: Any, db: Any, world: Any, graph: Any,
+                                                  standin: Any, now: datetime) -> None:
+    from app.jobs.context import JobContext
+    from app.jobs.tasks import JOBS
+
+    with db.session() as s:
+        customer_meeting(s, now, minutes_ahead=50)
+    settings = app.config["STORYLINE"].with_overrides(prep_lead_minutes=30)
+    early = JOBS["prep_round"](JobContext(settings=settings, db=db, graph=graph))
+    assert early["sent"] == 0 and _notices(standin) == []  # 50 min out: not due at 30
+    later = settings.with_overrides(prep_lead_minutes=60)
+    assert JOBS["prep_round"](JobContext(settings=later, db=db, graph=graph))["sent"] == 2

@@ -130,3 +130,25 @@ def test_the_tab_home_lists_meetings_and_the_panel_shows_the_current_one(
     page.goto(f"/teams/panel#token={scene['token']}")
     page.locator("#card .ac-adaptiveCard", has_text="Harbourline: rollout review").wait_for()
     assert page.errors == []
+
+
+def test_the_preview_page_shows_the_next_morning_digests_rendered(
+        page: Any, scene: dict[str, Any], server: tuple[str, Flask]) -> None:
+    _url, flask_app = server
+    with context.database(flask_app).session() as s:  # a morning ahead with this meeting
+        customer_meeting(s, datetime.now(UTC).replace(microsecond=0),
+                         minutes_ahead=2 * 24 * 60, key="in-two-days")
+    settings = flask_app.config["STORYLINE"]
+    # no Graph stand-in runs beside this server: the page says so and still shows digests
+    flask_app.config["STORYLINE"] = settings.with_overrides(graph_base_url="http://127.0.0.1:9/v1.0")
+    try:
+        page.goto("/prep")
+        digest = page.locator("#coming-digests .sent-card", has_text=MAYA[1])
+        digest.locator(".ac-adaptiveCard").wait_for()
+        text = digest.inner_text()
+        assert "Storyline morning digest" in text and "Harbourline" in text
+        assert "goes out" in text
+        assert "did not answer" in page.locator("#status").inner_text()
+        assert page.errors == []
+    finally:
+        flask_app.config["STORYLINE"] = settings

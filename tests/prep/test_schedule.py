@@ -20,10 +20,13 @@ from app.prep.schedule import (
     due_digests,
     local_day_bounds,
     local_moment,
+    next_digests,
+    prep_options,
 )
 from app.records.ingest import record_interaction
 from app.records.inputs import InteractionIn, PersonIn
 from app.records.models import Interaction, Participant
+from app.settings import load_settings
 from tests.prep.meetings import customer_meeting, meeting
 from tests.world import ELENA, JONAS, MAYA, TENANT_A, TOM
 
@@ -188,3 +191,36 @@ def test_the_write_path_keeps_internal_only_meetings_out_of_the_record(
         item = InteractionIn(kind="meeting", external_key="ical-1on1", occurred_at=now,
                              sender=PersonIn(MAYA[1]), attendees=(PersonIn(TOM[1]),))
         assert record_interaction(s, tenant_id=TENANT_A, item=item).status == "skipped"
+
+
+def test_the_next_digest_is_the_first_morning_ahead_with_customer_meetings(
+        db: Any, world: Any) -> None:
+    with db.session() as s:
+        maya = _seller_in(s, world, MAYA[1], "Europe/Berlin")
+        _seller_in(s, world, TOM[1], "Europe/Berlin")
+        evening = datetime(2026, 11, 23, 19, tzinfo=UTC)  # 20:00 in Berlin: today's has gone
+        meeting(s, "tonight", evening + timedelta(hours=1), MAYA, [JONAS])
+        meeting(s, "wednesday", datetime(2026, 11, 25, 9, tzinfo=UTC), MAYA, [ELENA])
+        (coming,) = next_digests(s, TENANT_A, evening, OPTIONS)  # none for Tom: no customers
+        assert (coming.user_id, coming.day) == (maya, date(2026, 11, 25))  # Tuesday has none
+        assert coming.scheduled_for == datetime(2026, 11, 25, 6, 30, tzinfo=UTC)
+        # on that morning the job sends exactly the digest that was shown
+        (sent,) = due_digests(s, TENANT_A, coming.scheduled_for, OPTIONS)
+        assert (sent.meeting_ids, sent.dedupe_key) == (coming.meeting_ids, coming.dedupe_key)
+        off = PrepOptions(digest_at=None)
+        assert next_digests(s, TENANT_A, evening, off) == []
+        assert due_digests(s, TENANT_A, coming.scheduled_for, off) == []
+
+
+def test_an_admin_sets_the_lead_time_the_digest_time_and_the_teams_app() -> None:
+    options = prep_options(load_settings({
+        "STORYLINE_PREP_LEAD_MINUTES": "30", "STORYLINE_PREP_DIGEST_AT": "08:15",
+        "STORYLINE_TEAMS_APP_ID": "d98bc993-48d2-4481-b3fa-dcfdfe14b8a6"}))
+    assert (options.lead, options.digest_at) == (timedelta(minutes=30), time(8, 15))
+    assert options.teams_app_id == "d98bc993-48d2-4481-b3fa-dcfdfe14b8a6"
+    assert prep_options(load_settings({})) == PrepOptions()  # the documented defaults
+    assert prep_options(load_settings({"STORYLINE_PREP_DIGEST_AT": "off"})).digest_at is None
+    for name, bad in (("STORYLINE_PREP_DIGEST_AT", "7.30"), ("STORYLINE_PREP_DIGEST_AT", "25:00"),
+                      ("STORYLINE_PREP_LEAD_MINUTES", "0")):
+        with pytest.raises(ValueError, match=name):
+            load_settings({name: bad})

@@ -104,6 +104,8 @@ def test_the_preview_lists_the_cards_the_standin_recorded(
     teams_app.config["STORYLINE"] = settings.with_overrides(
         graph_base_url=standin.graph_url, graph_ca_bundle=str(standin.ca_path))
     send_due_cards(db, graph, now)
+    with db.session() as s:  # a morning ahead with this meeting, whatever the clock says now
+        customer_meeting(s, now, minutes_ahead=2 * 24 * 60, key="later")
     page = client.get("/prep")
     html = page.get_data(as_text=True)
     assert page.status_code == 200 and "frame-ancestors 'none'" in page.headers[
@@ -112,6 +114,12 @@ def test_the_preview_lists_the_cards_the_standin_recorded(
                                 html, re.S).group(1))  # type: ignore[union-attr]
     assert len(sent) == 2 and {s["mailbox"] for s in sent} == {MAYA[1], "tom@brightloop.io"}
     assert all(s["card"]["type"] == "AdaptiveCard" and s["status"] == "sent" for s in sent)
+    # the next morning digests are shown too, before they go out
+    coming = json.loads(re.search(r'<script type="application/json" id="coming">(.*?)</script>',
+                                  html, re.S).group(1))  # type: ignore[union-attr]
+    assert {c["mailbox"] for c in coming} == {MAYA[1], "tom@brightloop.io"}
+    assert all(c["status"] == "not sent yet" and "Harbourline" in json.dumps(c["card"])
+               for c in coming)
 
 
 def test_prep_cards_writes_the_cards_without_sending(
@@ -129,3 +137,18 @@ def test_prep_cards_writes_the_cards_without_sending(
                                   "01234567-89ab-7def-8123-456789abcdef", "--out",
                                   str(tmp_path / "none")])
     assert missing.exit_code != 0 and "no such meeting" in missing.output
+
+
+def test_prep_cards_writes_each_sellers_next_digest(
+        teams_app: Flask, db: Any, world: Any, now: datetime, tmp_path: Path,
+        assert_valid_card: Any) -> None:
+    with db.session() as s:
+        customer_meeting(s, now, minutes_ahead=2 * 24 * 60)
+    runner = teams_app.test_cli_runner()
+    result = runner.invoke(args=["prep-cards", "--user", MAYA[1], "--digests",
+                                 "--out", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    (digest,) = tmp_path.glob("digest-*.json")
+    card = json.loads(digest.read_text(encoding="utf-8"))
+    assert_valid_card(card)
+    assert "Storyline morning digest" in json.dumps(card) and "1 meeting" in result.output
