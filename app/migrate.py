@@ -25,3 +25,11 @@ def upgrade(engine: sa.Engine, revision: str = "head") -> None:
     with engine.begin() as conn:
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, revision)
+
+
+def downgrade(engine: sa.Engine, revision: str) -> None:
+    """Takes the database back to ``revision`` (rolling back a release)."""
+    cfg = alembic_config(engine.url.render_as_string(hide_password=False))
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, revision)

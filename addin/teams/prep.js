@@ -144,8 +144,18 @@
     storyEl.hidden = !storyEl.children.length;
   }
 
+  // The Teams meeting the panel is open in: its chat thread id (the calendar event's join link
+  // carries the same id, and calendar sync stores it). Outside a meeting chat: none.
+  function meetingChatId() {
+    var chat = teams && teams.chat && teams.chat.id;
+    if (chat && /^19:meeting_/.test(chat)) { return chat; }
+    return params.get("chat_id") || null;
+  }
+
   async function showMeeting(meetingId, note) {
-    var query = meetingId ? "meeting_id=" + encodeURIComponent(meetingId) : "current=1";
+    var chatId = meetingId ? null : meetingChatId();
+    var query = meetingId ? "meeting_id=" + encodeURIComponent(meetingId)
+      : chatId ? "chat_id=" + encodeURIComponent(chatId) : "current=1";
     var data = await api("/api/v1/prep?" + query);
     cardEl.dataset.meetingId = data.meeting_id;
     renderCard(data.card, cardEl, onCardAction);

@@ -121,6 +121,7 @@ def meeting_from_sdk(event: Event) -> Meeting:
         is_cancelled=bool(event.is_cancelled),
         is_online=bool(event.is_online_meeting),
         series_master_id=event.series_master_id,
+        join_url=event.online_meeting.join_url if event.online_meeting else None,
     )
 
 

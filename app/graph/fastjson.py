@@ -116,6 +116,8 @@ def meeting_from_json(d: dict[str, Any]) -> Meeting:
         organizer=_address(d.get("organizer")), attendees=tuple(attendees),
         is_cancelled=d.get("isCancelled") is True, is_online=d.get("isOnlineMeeting") is True,
         series_master_id=_str(d.get("seriesMasterId")),
+        join_url=_str(online.get("joinUrl")) if isinstance(online := d.get("onlineMeeting"), dict)
+        else None,
     )
 
 

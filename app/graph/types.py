@@ -62,6 +62,7 @@ class Meeting:
     is_cancelled: bool = False
     is_online: bool = False
     series_master_id: str | None = None
+    join_url: str | None = None  # onlineMeeting.joinUrl of a Teams meeting
 
 
 T = TypeVar("T", MailMessage, Meeting)

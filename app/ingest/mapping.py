@@ -12,6 +12,7 @@ from types import MappingProxyType
 from typing import Any
 
 from app.extract.clean import clean_body
+from app.graph.joinurl import teams_thread_id
 from app.graph.types import EmailAddress, MailMessage, Meeting
 from app.records.inputs import (
     CommitmentIn,
@@ -116,4 +117,5 @@ def meeting_to_interaction(meeting: Meeting, *, mailbox_user_id: uuid.UUID
         mailbox_user_id=mailbox_user_id,
         folder="calendar",
         graph_id=meeting.id,
+        teams_thread=teams_thread_id(meeting.join_url),
     )

@@ -109,6 +109,8 @@ def record_interaction(
         if item.kind == "meeting":
             existing.occurred_at, existing.ends_at = item.occurred_at, item.ends_at
             existing.cancelled, existing.subject = item.cancelled, item.subject[:400]
+            if item.teams_thread:  # a copy without the join link keeps the one known
+                existing.teams_thread_id = item.teams_thread
         return RecordOutcome("duplicate", "already recorded", existing.id)
 
     people = _people(item)
@@ -161,7 +163,7 @@ def record_interaction(
         snippet=" ".join(item.body_text.split())[:300], body_text=item.body_text,
         occurred_at=item.occurred_at, ends_at=item.ends_at, account_id=account_id,
         from_address=sender, from_user_id=ctx.users_by_email.get(sender),
-        cancelled=item.cancelled,
+        cancelled=item.cancelled, teams_thread_id=item.teams_thread,
     )
     session.add(interaction)
     user_ids = []

@@ -76,6 +76,7 @@ class InteractionIn:
     mailbox_user_id: uuid.UUID | None = None
     folder: str | None = None
     graph_id: str | None = None
+    teams_thread: str | None = None  # a Teams meeting's chat thread id (app.graph.joinurl)
     commitments: tuple[CommitmentIn, ...] = ()
     signals: tuple[SignalIn, ...] = ()
     signature: SignatureIn | None = None

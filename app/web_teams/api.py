@@ -2,13 +2,14 @@
 the meeting side panel and the Outlook task pane for an appointment all show this).
 
 The meeting is named by our id (``meeting_id``), by the open Outlook appointment
-(``event_id``: its REST/Graph id in the caller's own mailbox, as calendar sync stored it), or
-asked for as the caller's current one (``current=1``)."""
+(``event_id``: its REST/Graph id in the caller's own mailbox, as calendar sync stored it), by
+the Teams meeting the side panel is open in (``chat_id``: the meeting chat's thread id, which
+the event's join link carries), or asked for as the caller's current one (``current=1``)."""
 
 from __future__ import annotations
 
 import uuid
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any, Literal
 
 import sqlalchemy as sa
@@ -19,6 +20,7 @@ from app.api import context as ctx
 from app.api.auth import authenticate
 from app.api.spec import spec
 from app.errors import BadRequest, NotFound
+from app.graph.joinurl import THREAD
 from app.prep.cards import prep_card
 from app.prep.gather import PrepLinks, external_people, gather_prep, get_meeting
 from app.records.models import Interaction, InteractionMailbox, Participant, utcnow
@@ -34,11 +36,13 @@ NOT_SYNCED = ("This meeting is not in your Storyline record yet: calendar sync a
 
 class PrepQuery(BaseModel):
     """Exactly one of ``meeting_id`` (our id), ``event_id`` (the Outlook appointment's
-    REST/Graph id in the caller's mailbox) or ``current=1``."""
+    REST/Graph id in the caller's mailbox), ``chat_id`` (the Teams meeting chat's thread id,
+    ``19:meeting_...@thread.v2``) or ``current=1``."""
 
     model_config = ConfigDict(extra="forbid")
     meeting_id: uuid.UUID | None = None
     event_id: str | None = Field(None, min_length=1, max_length=EVENT_ID_MAX)
+    chat_id: str | None = Field(None, min_length=1, max_length=300)
     current: Literal["1"] | None = None
 
 
@@ -82,6 +86,22 @@ def _by_event(event_id: str) -> uuid.UUID:
     return found
 
 
+def _by_chat(chat_id: str, now: datetime) -> uuid.UUID:
+    """The caller's meeting held in that Teams meeting chat: the occurrence in progress or the
+    next one (a recurring meeting keeps one chat), else the latest; 404 when none is known."""
+    if not THREAD.fullmatch(chat_id):
+        raise BadRequest("chat_id must be a Teams meeting chat id (19:...@thread.v2)",
+                         code="invalid_request")
+    meetings = ctx.db_session().scalars(_mine().where(
+        Interaction.teams_thread_id == chat_id).order_by(Interaction.occurred_at)).all()
+    if not meetings:
+        raise NotFound("This Teams meeting is not in your Storyline record: it is not a "
+                       "customer meeting in your calendar, or calendar sync has not added it "
+                       "yet.", code="meeting_not_synced")
+    ahead = [m for m in meetings if (m.ends_at or m.occurred_at) >= now - CURRENT_SLACK]
+    return (ahead[0] if ahead else meetings[-1]).id
+
+
 @bp.get("/prep")
 @spec.validate(query=PrepQuery, tags=["prep"])
 def prep(query: PrepQuery) -> Any:
@@ -89,17 +109,22 @@ def prep(query: PrepQuery) -> Any:
 
     ``meeting_id``: our id (the tab). ``event_id``: the Outlook appointment open in the task
     pane, by its REST id in the caller's mailbox (404 ``meeting_not_synced`` until calendar
-    sync has recorded it). ``current=1``: the caller's meeting in progress or the next one
-    today (the meeting side panel cannot map Teams' own meeting id to the calendar event)."""
-    given = [x for x in (query.meeting_id, query.event_id, query.current) if x is not None]
+    sync has recorded it). ``chat_id``: the Teams meeting the side panel is open in, by its
+    chat thread id (the same 404). ``current=1``: the caller's meeting in progress or the
+    next one today (the panel outside a meeting chat)."""
+    given = [x for x in (query.meeting_id, query.event_id, query.chat_id, query.current)
+             if x is not None]
     if len(given) != 1:
-        raise BadRequest("give one of meeting_id, event_id or current=1", code="invalid_request")
+        raise BadRequest("give one of meeting_id, event_id, chat_id or current=1",
+                         code="invalid_request")
     session, now = ctx.db_session(), utcnow()
     if query.meeting_id is not None:
         meeting_id = query.meeting_id
         get_meeting(session, ctx.tenant_id(), meeting_id)
     elif query.event_id is not None:
         meeting_id = _by_event(query.event_id)
+    elif query.chat_id is not None:
+        meeting_id = _by_chat(query.chat_id, now)
     else:
         meeting = session.scalars(_mine().where(
             Interaction.cancelled.is_(False),

@@ -115,8 +115,13 @@ def test_the_sample_company_arrives_through_msal_and_msgraph(
                                .group_by(Interaction.direction)).all())
         meetings = s.scalar(sa.select(sa.func.count()).select_from(Interaction)
                             .where(Interaction.kind == "meeting"))
+        threads = s.scalars(sa.select(Interaction.teams_thread_id).where(
+            Interaction.kind == "meeting", Interaction.teams_thread_id.is_not(None))).all()
     assert kinds.get("outbound", 0) > 0 and kinds.get("inbound", 0) > 0
     assert meetings and meetings > 0
+    # Teams meetings keep their chat thread from the join link (the side panel finds them so)
+    assert threads and all(t.startswith("19:meeting_") and t.endswith("@thread.v2")
+                           for t in threads)
     again = sync_mailboxes(db, graph_for(standin), tenant_id=TENANT_ID, user_ids=_users(db),
                            options=NO_EXTRACT)
     assert again.stored == 0 and not again.errors  # a second round finds nothing new

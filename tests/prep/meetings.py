@@ -15,7 +15,7 @@ from tests.world import ELENA, JONAS, MAYA, TENANT_A, TOM
 def meeting(session: Session, key: str, start: datetime, organizer: tuple[str, str],
             attendees: list[tuple[str, str]], *, subject: str = "Harbourline: rollout review",
             minutes: int = 45, cancelled: bool = False,
-            tenant: uuid.UUID = TENANT_A) -> uuid.UUID | None:
+            tenant: uuid.UUID = TENANT_A, teams_thread: str | None = None) -> uuid.UUID | None:
     """Records (or updates: same key) a meeting as calendar sync would; its interaction id,
     or None when the write path skipped it (an internal-only meeting)."""
     item = InteractionIn(
@@ -23,6 +23,7 @@ def meeting(session: Session, key: str, start: datetime, organizer: tuple[str, s
         ends_at=start + timedelta(minutes=minutes), subject=subject,
         body_text="Agenda: where things stand.", sender=PersonIn(organizer[1], organizer[0]),
         attendees=tuple(PersonIn(a, n) for n, a in attendees), cancelled=cancelled,
+        teams_thread=teams_thread,
     )
     outcome = record_interaction(session, tenant_id=tenant, item=item)
     session.flush()

@@ -26,7 +26,8 @@ TOM_EVENT = "AAMkAGI1-tom_qbr-event=="
 def synced_meeting(session: Any, key: str, start: datetime, organizer: tuple[str, str],
                    attendees: list[tuple[str, str]], *, mailbox: User, graph_id: str | None,
                    subject: str = "Harbourline: rollout review", cancelled: bool = False,
-                   tenant: uuid.UUID = TENANT_A) -> uuid.UUID | None:
+                   tenant: uuid.UUID = TENANT_A,
+                   teams_thread: str | None = None) -> uuid.UUID | None:
     """A meeting as calendar sync records it from one mailbox (the same iCalUId from another
     mailbox links that mailbox, with its own Graph id, to the same meeting)."""
     item = InteractionIn(
@@ -35,6 +36,7 @@ def synced_meeting(session: Any, key: str, start: datetime, organizer: tuple[str
         body_text="Agenda: where things stand.", sender=PersonIn(organizer[1], organizer[0]),
         attendees=tuple(PersonIn(a, n) for n, a in attendees), cancelled=cancelled,
         mailbox_user_id=mailbox.id, folder="calendar", graph_id=graph_id,
+        teams_thread=teams_thread,
     )
     outcome = record_interaction(session, tenant_id=tenant, item=item)
     session.flush()
@@ -174,3 +176,48 @@ def test_the_prep_route_is_documented_with_event_id(client: FlaskClient) -> None
     doc = client.get("/api/v1/openapi.json").get_json()
     names = {p["name"] for p in doc["paths"]["/api/v1/prep"]["get"]["parameters"]}
     assert {"meeting_id", "event_id", "current"} <= names
+
+
+WEEKLY_CHAT = "19:meeting_OTc3ZjI1NDEtd2Vla2x5LWhhcmJvdXJsaW5l@thread.v2"
+
+
+def test_the_side_panel_finds_the_teams_meeting_it_is_open_in(
+        app: Any, client: FlaskClient, auth: Any, world: Any, qbr: uuid.UUID,
+        now: datetime) -> None:
+    """A weekly Teams meeting keeps one chat: the panel gets this week's occurrence, even
+    with another customer meeting (qbr, in 50 minutes) coming first."""
+    from app.api import context
+
+    with context.database(app).session() as s:
+        ids = [synced_meeting(s, f"weekly-{week}", now + timedelta(days=7 * week, hours=3), MAYA,
+                              [JONAS, ELENA], mailbox=world.users[MAYA[1]],
+                              graph_id=f"AAMk-weekly-{week}", subject="Harbourline weekly",
+                              teams_thread=WEEKLY_CHAT)
+               for week in (-1, 0, 1)]
+    answer = prep(client, auth(MAYA[1]), chat_id=WEEKLY_CHAT)
+    assert answer.status_code == 200, answer.json
+    assert answer.json["meeting_id"] == str(ids[1]) != str(qbr)
+    assert answer.json["title"] == "Harbourline weekly"
+    assert prep(client, auth(MAYA[1]), current="1").json["meeting_id"] == str(qbr)
+    # Tom is not on the weekly meeting; an unknown chat; not a chat id at all
+    assert_error(prep(client, auth(TOM[1]), chat_id=WEEKLY_CHAT), 404, "meeting_not_synced")
+    assert_error(prep(client, auth(MAYA[1]), chat_id="19:meeting_unknown@thread.v2"), 404,
+                 "meeting_not_synced")
+    assert_error(prep(client, auth(MAYA[1]), chat_id="<script>"), 400, "invalid_request")
+    assert_error(prep(client, auth(MAYA[1]), chat_id=WEEKLY_CHAT, current="1"), 400,
+                 "invalid_request")
+
+
+def test_a_meeting_synced_again_without_its_join_link_keeps_its_chat(
+        app: Any, client: FlaskClient, auth: Any, world: Any, now: datetime) -> None:
+    from app.api import context
+
+    with context.database(app).session() as s:
+        first = synced_meeting(s, "kick", now + timedelta(hours=5), MAYA, [JONAS],
+                               mailbox=world.users[MAYA[1]], graph_id="AAMk-kick",
+                               teams_thread=WEEKLY_CHAT)
+        again = synced_meeting(s, "kick", now + timedelta(hours=6), MAYA, [JONAS],
+                               mailbox=world.users[TOM[1]], graph_id="AAMk-kick-tom")
+    assert again == first
+    answer = prep(client, auth(MAYA[1]), chat_id=WEEKLY_CHAT)
+    assert answer.status_code == 200 and answer.json["meeting_id"] == str(first)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import shutil
 import threading
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -20,8 +20,8 @@ from app.api import context
 from app.db import make_engine
 from app.migrate import upgrade
 from app.records.models import Commitment
-from tests.prep.meetings import customer_meeting
-from tests.world import MAYA, TENANT_A, build_world
+from tests.prep.meetings import customer_meeting, meeting
+from tests.world import ELENA, JONAS, MAYA, TENANT_A, build_world
 
 pytestmark = pytest.mark.browser
 CHROMIUM = "/usr/bin/chromium"
@@ -152,3 +152,16 @@ def test_the_preview_page_shows_the_next_morning_digests_rendered(
         assert page.errors == []
     finally:
         flask_app.config["STORYLINE"] = settings
+
+
+def test_the_panel_shows_the_teams_meeting_it_is_open_in(page: Any, scene: dict[str, Any],
+                                                          server: tuple[str, Flask]) -> None:
+    chat = "19:meeting_cGFuZWwtdGVzdC1zZWN1cml0eS1yZXZpZXc@thread.v2"
+    with context.database(server[1]).session() as s:
+        meeting(s, "security-review", datetime.now(UTC).replace(microsecond=0) + timedelta(hours=3),
+                MAYA, [JONAS, ELENA], subject="Harbourline: security review", teams_thread=chat)
+    # Teams gives the panel the meeting chat's id (here in the address, as outside Teams)
+    page.goto(f"/teams/panel?chat_id={chat}#token={scene['token']}")
+    page.locator("#card .ac-adaptiveCard", has_text="Harbourline: security review").wait_for()
+    assert "Harbourline: rollout review" not in page.locator("#card").inner_text()
+    assert page.errors == []

@@ -36,10 +36,14 @@ class Interaction(TenantScoped, Base):
     from_address: Mapped[str | None] = mapped_column(sa.String(320))
     from_user_id: Mapped[uuid.UUID | None] = mapped_column(sa.Uuid)
     cancelled: Mapped[bool] = mapped_column(sa.Boolean, default=False)
+    # the Teams meeting's chat thread (19:meeting_...@thread.v2), from the event's join link:
+    # how the Teams meeting side panel finds the meeting it is open in
+    teams_thread_id: Mapped[str | None] = mapped_column(sa.String(300))
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     __table_args__ = (
         sa.UniqueConstraint("tenant_id", "kind", "external_key", name="uq_interactions_key"),
+        sa.Index("ix_interactions_teams_thread", "tenant_id", "teams_thread_id"),
         sa.Index("ix_interactions_thread", "tenant_id", "thread_id", "occurred_at"),
         sa.Index("ix_interactions_account", "tenant_id", "account_id", "occurred_at"),
     )
