@@ -23,7 +23,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from app.extract import evaluate, evaluate_sets
+from app.extract import evaluate, evaluate_sets, rules
 from app.extract.io import email_from_json
 from app.extract.pipeline import DEFAULT_MODEL, Extractor, prepare
 from app.extract.types import EmailIn
@@ -74,11 +74,25 @@ def speed(model: str, reps: int) -> None:
         for e in emails:
             tok(prepare(e).reply_text)
 
+    # (b) with every rule pattern tried by Python's re alone, as before the RE2 prefilter
+    # (app/extract/prefilter.py): what the prefilter is worth, measured side by side
+    filtered = rules._commitment_set, rules._signal_set
+    plain_c = rules.PatternSet([p.regex for p in rules.commitment_patterns()], use_re2=False)
+    plain_s = rules.PatternSet([p.regex for p in rules.signal_patterns()], use_re2=False)
+
+    def candidates_without_prefilter() -> None:
+        rules._commitment_set, rules._signal_set = (lambda: plain_c), (lambda: plain_s)
+        try:
+            ours.extract_many(emails, competitors=COMPETITORS)
+        finally:
+            rules._commitment_set, rules._signal_set = filtered
+
     naive()  # warm up caches and lazy pattern loading once for all three
     runs = {
         "a_naive_full_pipeline": naive,
         "b_ours_candidates_pipe": candidates,
         "c_tokenizer_only": tokenizer_only,
+        "b_without_re2_prefilter": candidates_without_prefilter,
     }
     wall: dict[str, list[float]] = {name: [] for name in runs}
     cpu: dict[str, list[float]] = {name: [] for name in runs}
@@ -106,6 +120,13 @@ def speed(model: str, reps: int) -> None:
         median=round(statistics.median(wall[a]) / statistics.median(wall[b]), 2),
         cpu_median=round(statistics.median(cpu[a]) / statistics.median(cpu[b]), 2),
         cpu_per_run=sorted(round(x / y, 2) for x, y in zip(cpu[a], cpu[b], strict=True)),
+    )
+    plain = "b_without_re2_prefilter"
+    emit(
+        figure="speedup_b_over_b_without_prefilter",
+        cpu_median=round(statistics.median(cpu[plain]) / statistics.median(cpu[b]), 2),
+        a_over_b_without_prefilter_cpu=round(
+            statistics.median(cpu[a]) / statistics.median(cpu[plain]), 2),
     )
     for name, ex in (("a_naive_full_pipeline", full), ("b_ours_candidates_pipe", ours)):
         q = evaluate.score_labelled(rows, ex)

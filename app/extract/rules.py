@@ -17,6 +17,7 @@ from functools import cache, lru_cache
 from pathlib import Path
 
 from .dates import find_due
+from .prefilter import PatternSet
 
 PATTERN_DIR = Path(__file__).with_name("patterns")
 MAX_ACTION_WORDS = 10
@@ -296,11 +297,32 @@ def _action_group(m: re.Match[str]) -> str:
     return next((v for k, v in m.groupdict().items() if k.startswith("action") and v), "")
 
 
+@cache
+def _commitment_set() -> PatternSet:
+    return PatternSet([p.regex for p in commitment_patterns()])
+
+
+@cache
+def _signal_set() -> PatternSet:
+    return PatternSet([p.regex for p in signal_patterns()])
+
+
+def _maybe(pset: PatternSet, text: str) -> frozenset[int] | None:
+    """The patterns of ``pset`` that may match ``text`` (None: any may; see prefilter)."""
+    possible = pset.possible(text)
+    return None if possible is None else frozenset(possible)
+
+
+def _cue_in(text: str) -> bool:
+    maybe = _maybe(_commitment_set(), text)
+    if maybe is not None and all(commitment_patterns()[n].kind == "exclude" for n in maybe):
+        return False  # RE2 rules every cue out: the union search would find nothing
+    return bool(_any_commitment().search(text))
+
+
 def has_commitment_cue(s: str, lead_free: str) -> bool:
     """True when some commitment pattern matches the sentence or its lead-free form."""
-    return bool(
-        _any_commitment().search(s) or (lead_free != s and _any_commitment().search(lead_free))
-    )
+    return _cue_in(s) or (lead_free != s and _cue_in(lead_free))
 
 
 def find_commitments(
@@ -324,10 +346,15 @@ def find_commitments(
     # one union search tells whether any cue is there before the cues are tried one by one
     if cued is None:
         cued = has_commitment_cue(s, lead_free)
-    for p in patterns if cued else ():
+    maybe = {s: _maybe(_commitment_set(), s)} if cued else {}
+    for n, p in enumerate(patterns if cued else ()):
         if p.kind == "exclude" or p.kind in found:
             continue
         target = lead_free if "^" in p.regex.pattern else s
+        if target not in maybe:
+            maybe[target] = _maybe(_commitment_set(), target)
+        if (skip := maybe[target]) is not None and n not in skip:
+            continue  # RE2 says it cannot match
         m = p.regex.search(target)
         if not m or (p.needs_due and not due_text):
             continue
@@ -388,12 +415,15 @@ def find_signals(sentence: str, competitors: re.Pattern[str] | None = None) -> l
     out: list[RawSignal] = []
     seen: set[tuple[str, str | None]] = set()
     named = competitors.search(sentence) if competitors else None
-    if named is None and not _any_signal().search(sentence):
+    maybe = _maybe(_signal_set(), sentence)
+    if named is None and (not maybe if maybe is not None else not _any_signal().search(sentence)):
         return out
     if named:
         out.append(RawSignal("competitor", named.group(0), named.start(), named.end(), 0.9))
         seen.add(("competitor", None))
-    for p in signal_patterns():
+    for n, p in enumerate(signal_patterns()):
+        if maybe is not None and n not in maybe:
+            continue  # RE2 says it cannot match
         m = p.regex.search(sentence)
         key = (p.kind, p.value if p.kind == "risk" else None)
         if not m or key in seen:
