@@ -320,6 +320,18 @@ def _cue_in(text: str) -> bool:
     return bool(_any_commitment().search(text))
 
 
+def excluded(sentence: str) -> bool:
+    """True for what is never a commitment on purpose: the exclude patterns ("please find
+    attached", newsletter lines, address-book asks) and headings."""
+    s = sentence.strip()
+    return bool(_any_exclude().search(s)) or is_headline(s)
+
+
+def clean_action(text: str, due_text: str | None) -> str:
+    """The action in a few words: ``text`` without its time, modal lead-in and tail."""
+    return _clean_action(text, due_text)
+
+
 def has_commitment_cue(s: str, lead_free: str) -> bool:
     """True when some commitment pattern matches the sentence or its lead-free form."""
     return _cue_in(s) or (lead_free != s and _cue_in(lead_free))
@@ -338,7 +350,7 @@ def find_commitments(
     s = sentence.strip()
     lead_free = strip_lead(s)
     patterns = commitment_patterns()
-    if _any_exclude().search(s) or is_headline(s):
+    if excluded(s):
         return ()
     due = find_due(s)
     due_text = due.group(0) if due else None
