@@ -21,7 +21,7 @@ SCENES: tuple[Scene, ...] = (
             "also looking at {competitor}, so a clear comparison would be useful.",
             "Following our call, could you put together pricing for {seats} users? We have "
             "roughly {budget} set aside in this year's budget. For transparency, {competitor} "
-            "has already sent us a proposal, so we would like yours by {due} if possible.")),
+            "has already sent us a proposal, so we would like yours {due} if possible.")),
         ("S", ("promise", "pricing"), (
             "Thanks for the quick feedback, great to hear the {module} landed well.\n\nFor "
             "{seats} seats on Professional the list price comes to {price} per year. Given the "
