@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 from app.api import context
 from app.records.models.pipeline import DraftChoice, promise_text_key
-from tests.web.test_pane_browser import open_preview
+from tests.web.test_pane_browser import open_preview, write_email
 
 pytestmark = pytest.mark.browser
 
@@ -20,11 +20,8 @@ PROMISE = "I'll share the pilot plan by Thursday."
 def write_draft(page: Any) -> Any:
     """Starts a new email promising the pilot plan; returns the promise's card in the pane."""
     pane = open_preview(page)
-    page.get_by_role("button", name="New email").click()
-    form = page.get_by_role("form", name="New email")
-    form.get_by_role("textbox", name="To").fill("jonas.weber@harbourline-freight.com")
-    form.get_by_role("textbox", name="Subject").fill("Pilot")
-    form.get_by_role("textbox", name="Message").fill(f"Hi Jonas,\n\n{PROMISE}\n\nMaya")
+    write_email(page, "jonas.weber@harbourline-freight.com", f"Hi Jonas,\n\n{PROMISE}\n\nMaya",
+                subject="Pilot")
     card = pane.locator(".promise[data-kind=promise]")
     card.wait_for()
     return pane

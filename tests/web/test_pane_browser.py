@@ -23,6 +23,16 @@ def open_preview(page: Any) -> Any:
     return pane
 
 
+def write_email(page: Any, to: str, message: str, subject: str = "") -> None:
+    """Starts a new email in the preview and types it (the pane goes to compose mode)."""
+    page.get_by_role("button", name="New email").click()
+    form = page.get_by_role("form", name="New email")
+    form.get_by_role("textbox", name="To").fill(to)
+    if subject:
+        form.get_by_role("textbox", name="Subject").fill(subject)
+    form.get_by_role("textbox", name="Message").fill(message)
+
+
 def select(page: Any, pane: Any, text: str, state: str = "ready") -> Any:
     """Clicks the message containing ``text`` and waits until the pane has rendered it."""
     message = page.locator(".msg", has_text=text).first
@@ -84,12 +94,9 @@ def test_marking_done_and_changing_the_stage_persist(page: Any) -> None:
 
 def test_compose_mode_shows_the_promise_being_made(page: Any) -> None:
     pane = open_preview(page)
-    page.get_by_role("button", name="New email").click()
-    form = page.get_by_role("form", name="New email")
-    form.get_by_role("textbox", name="To").fill("jonas.weber@harbourline-freight.com")
-    form.get_by_role("textbox", name="Subject").fill("Next steps")
-    form.get_by_role("textbox", name="Message").fill(
-        "Hi Jonas,\n\nThanks for your time today. I'll send the revised quote by Friday.\n\nMaya")
+    write_email(page, "jonas.weber@harbourline-freight.com",
+                "Hi Jonas,\n\nThanks for your time today. I'll send the revised quote by Friday."
+                "\n\nMaya", subject="Next steps")
     card = pane.locator(".promise[data-kind=promise]")
     card.wait_for()
     assert "You are promising send the revised quote" in card.inner_text()
@@ -106,10 +113,8 @@ def test_a_story_still_loading_does_not_cover_the_draft(page: Any) -> None:
     page.route("**/api/v1/story?*", lambda route: held.append(route))  # answered when released
     with page.expect_request("**/api/v1/story?*"):
         page.locator(".msg", has_text="Delivery delays").first.click()
-    page.get_by_role("button", name="New email").click()
-    form = page.get_by_role("form", name="New email")
-    form.get_by_role("textbox", name="To").fill("jonas.weber@harbourline-freight.com")
-    form.get_by_role("textbox", name="Message").fill("I'll send the revised quote by Friday.")
+    write_email(page, "jonas.weber@harbourline-freight.com",
+                "I'll send the revised quote by Friday.")
     pane.locator(".promise[data-kind=promise]").wait_for()
 
     story = held[0].request
