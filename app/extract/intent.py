@@ -126,7 +126,5 @@ def addition(model: IntentModel, sentence: str,
     due = find_due(s)
     due_text = due.group(0) if due else None
     kind = "promise" if due_text and _FIRST_PERSON_FUTURE.search(s) else "request"
-    action = rules.clean_action(rules.strip_lead(s), due_text) or s
-    if len(action.split()) > rules.MAX_ACTION_WORDS:
-        action = " ".join(action.split()[: rules.MAX_ACTION_WORDS]).rstrip(" ,;:") + "…"
+    action = rules.clean_action(rules.strip_lead(s), due_text) or rules.sentence_as_action(s)
     return rules.RawCommitment(kind, action, due_text, round(min(p, 0.7), 2), "intent_model")

@@ -118,9 +118,9 @@ class PatternSet:
         """True when RE2 is there to narrow anything."""
         return self._set is not None and len(self.always) < self.size
 
-    def possible(self, text: str) -> list[int] | None:
-        """Indices of the patterns that may match ``text``, in order; None: try them all."""
+    def possible(self, text: str) -> frozenset[int] | None:
+        """Indices of the patterns that may match ``text``; None: try them all."""
         if self._set is None or _PLAIN.search(text):
             return None
         hits = self._set.Match(text) or []
-        return sorted({self._index[h] for h in hits}.union(self.always))
+        return frozenset(self._index[h] for h in hits).union(self.always)

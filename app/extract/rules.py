@@ -239,7 +239,8 @@ _LOOSE_END = frozenset("the a an your our my their his her its this that these t
 _YOU_MODAL = re.compile(r"^\s*(?:you|u)\s+(?:to|could|would|can|will|might)\s+(?=\w)", re.I)
 
 
-def _clean_action(text: str, due_text: str | None) -> str:
+def clean_action(text: str, due_text: str | None) -> str:
+    """The action in a few words: ``text`` without its time, modal lead-in and tail."""
     if due_text:
         idx = text.lower().find(due_text.lower())
         if idx >= 0:
@@ -257,6 +258,13 @@ def _clean_action(text: str, due_text: str | None) -> str:
     action = " ".join(words).strip(" ,.-") + ("…" if cut else "")
     # "we will know by Friday" owes an answer; a lone verb of knowing reads badly on a card
     return _OWED_ANSWER.get(action.lower(), action)
+
+
+def sentence_as_action(sentence: str) -> str:
+    """A whole sentence as the action, when no shorter phrase says it: its first words."""
+    words = sentence.split()
+    return " ".join(words[:MAX_ACTION_WORDS]).rstrip(" .!") + (
+        "…" if len(words) > MAX_ACTION_WORDS else "")
 
 
 _OWED_ANSWER = {"know": "an answer", "decide": "a decision", "confirm": "a confirmation",
@@ -307,14 +315,8 @@ def _signal_set() -> PatternSet:
     return PatternSet([p.regex for p in signal_patterns()])
 
 
-def _maybe(pset: PatternSet, text: str) -> frozenset[int] | None:
-    """The patterns of ``pset`` that may match ``text`` (None: any may; see prefilter)."""
-    possible = pset.possible(text)
-    return None if possible is None else frozenset(possible)
-
-
 def _cue_in(text: str) -> bool:
-    maybe = _maybe(_commitment_set(), text)
+    maybe = _commitment_set().possible(text)
     if maybe is not None and all(commitment_patterns()[n].kind == "exclude" for n in maybe):
         return False  # RE2 rules every cue out: the union search would find nothing
     return bool(_any_commitment().search(text))
@@ -325,11 +327,6 @@ def excluded(sentence: str) -> bool:
     attached", newsletter lines, address-book asks) and headings."""
     s = sentence.strip()
     return bool(_any_exclude().search(s)) or is_headline(s)
-
-
-def clean_action(text: str, due_text: str | None) -> str:
-    """The action in a few words: ``text`` without its time, modal lead-in and tail."""
-    return _clean_action(text, due_text)
 
 
 def has_commitment_cue(s: str, lead_free: str) -> bool:
@@ -358,13 +355,13 @@ def find_commitments(
     # one union search tells whether any cue is there before the cues are tried one by one
     if cued is None:
         cued = has_commitment_cue(s, lead_free)
-    maybe = {s: _maybe(_commitment_set(), s)} if cued else {}
+    maybe = {s: _commitment_set().possible(s)} if cued else {}
     for n, p in enumerate(patterns if cued else ()):
         if p.kind == "exclude" or p.kind in found:
             continue
         target = lead_free if "^" in p.regex.pattern else s
         if target not in maybe:
-            maybe[target] = _maybe(_commitment_set(), target)
+            maybe[target] = _commitment_set().possible(target)
         if (skip := maybe[target]) is not None and n not in skip:
             continue  # RE2 says it cannot match
         m = p.regex.search(target)
@@ -375,16 +372,14 @@ def find_commitments(
         # the cue may close the sentence ("If you want to join, let me know"): the action is
         # then what comes before it
         action = (
-            _clean_action(_action_group(m), due_text)
-            or _clean_action(_last_clause(target[: m.start()]), due_text)
-            or _clean_action(_CONDITION_WORDS.sub("", target[: m.start()]), due_text)
-            or _clean_action(m.group(0), due_text)  # "Let me know by Friday whether ..."
-            or _clean_action(m.group(0), None)  # the due opens the sentence: "Friday breakfast?"
+            clean_action(_action_group(m), due_text)
+            or clean_action(_last_clause(target[: m.start()]), due_text)
+            or clean_action(_CONDITION_WORDS.sub("", target[: m.start()]), due_text)
+            or clean_action(m.group(0), due_text)  # "Let me know by Friday whether ..."
+            or clean_action(m.group(0), None)  # the due opens the sentence: "Friday breakfast?"
         )
         if action.lower() in _BARE_PRONOUNS:  # "We expect it by Monday": "it" says nothing
-            words = s.split()
-            action = " ".join(words[:MAX_ACTION_WORDS]).rstrip(" .!") + (
-                "…" if len(words) > MAX_ACTION_WORDS else "")
+            action = sentence_as_action(s)
         if action:
             conf = min(0.99, p.confidence + (0.05 if due_text else 0.0))
             found[p.kind] = RawCommitment(p.kind, action, due_text, conf, p.id)
@@ -392,12 +387,12 @@ def find_commitments(
         imperative if imperative is not None else opens_with_imperative(s)
     ):
         found["request"] = RawCommitment(
-            "request", _clean_action(lead_free, due_text), due_text, 0.75, "imperative"
+            "request", clean_action(lead_free, due_text), due_text, 0.75, "imperative"
         )
     command = conditional_command(s) if "request" not in found else None
     if command:
         found["request"] = RawCommitment(
-            "request", _clean_action(command, due_text), due_text, 0.7, "conditional_imperative"
+            "request", clean_action(command, due_text), due_text, 0.7, "conditional_imperative"
         )
     return tuple(found.values())
 
@@ -427,7 +422,7 @@ def find_signals(sentence: str, competitors: re.Pattern[str] | None = None) -> l
     out: list[RawSignal] = []
     seen: set[tuple[str, str | None]] = set()
     named = competitors.search(sentence) if competitors else None
-    maybe = _maybe(_signal_set(), sentence)
+    maybe = _signal_set().possible(sentence)
     if named is None and (not maybe if maybe is not None else not _any_signal().search(sentence)):
         return out
     if named:

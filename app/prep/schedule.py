@@ -202,9 +202,10 @@ def due_cancellations(session: Session, tenant_id: uuid.UUID,
 
 
 def day_digest(session: Session, tenant_id: uuid.UUID, user_id: uuid.UUID, tz: ZoneInfo,
-               day: date, options: PrepOptions) -> DueDigest | None:
-    """The digest of one seller's local ``day``: their live meetings that day with customers on
-    them, or None when there are none (no digest is sent for a day without any)."""
+               day: date, at: time) -> DueDigest | None:
+    """The digest of one seller's local ``day``, going out at ``at`` on their clock: their
+    live meetings that day with customers on them, or None when there are none (no digest is
+    sent for a day without any)."""
     start, end = local_day_bounds(day, tz)
     mine = sa.select(Participant.interaction_id).where(
         Participant.tenant_id == tenant_id, Participant.user_id == user_id)
@@ -217,7 +218,7 @@ def day_digest(session: Session, tenant_id: uuid.UUID, user_id: uuid.UUID, tz: Z
     if not meetings:
         return None
     return DueDigest(tenant_id=tenant_id, user_id=user_id, day=day, time_zone=tz.key,
-                     scheduled_for=local_moment(day, options.digest_at or time(0), tz),
+                     scheduled_for=local_moment(day, at, tz),
                      meeting_ids=meetings, dedupe_key=f"digest:{day.isoformat()}",
                      chain_id=chain_id(tenant_id, user_id, "digest", day))
 
@@ -242,7 +243,7 @@ def due_digests(session: Session, tenant_id: uuid.UUID, now: datetime,
             PrepDelivery.dedupe_key == f"digest:{day.isoformat()}")).first()
         if earlier is not None and earlier[1] != "failed":
             continue
-        digest = day_digest(session, tenant_id, uid, tz, day, options)
+        digest = day_digest(session, tenant_id, uid, tz, day, options.digest_at)
         if digest is not None:
             due.append(replace(digest, retry_of=earlier[0] if earlier is not None else None))
     return due
@@ -267,7 +268,7 @@ def next_digests(session: Session, tenant_id: uuid.UUID, now: datetime, options:
             day = today + timedelta(days=offset)
             if local_moment(day, options.digest_at, tz) <= now:
                 continue
-            digest = day_digest(session, tenant_id, uid, tz, day, options)
+            digest = day_digest(session, tenant_id, uid, tz, day, options.digest_at)
             if digest is not None:
                 out.append(digest)
                 break
