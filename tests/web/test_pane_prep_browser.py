@@ -40,12 +40,18 @@ def record(live_server: Any, key: str, subject: str, graph_id: str | None,
                        subject=subject)
 
 
-def test_an_appointment_shows_its_prep_card_above_the_story(page: Any,
-                                                            live_server: Any) -> None:
+def open_qbr(page: Any, live_server: Any) -> Any:
+    """Maya's synced customer meeting in an hour, selected in the preview; the pane."""
     record(live_server, "qbr", "Harbourline: rollout review", "AAMk-maya-qbr")
-    errors = watch(page)
     pane = open_preview(page)
     select(page, pane, "Harbourline: rollout review")
+    return pane
+
+
+def test_an_appointment_shows_its_prep_card_above_the_story(page: Any,
+                                                            live_server: Any) -> None:
+    errors = watch(page)
+    pane = open_qbr(page, live_server)
     card = pane.locator(CARD)
     card.wait_for()
     text = card.inner_text()
@@ -65,10 +71,8 @@ def test_an_appointment_shows_its_prep_card_above_the_story(page: Any,
 
 def test_mark_done_on_the_card_closes_the_promise_everywhere(page: Any,
                                                              live_server: Any) -> None:
-    record(live_server, "qbr", "Harbourline: rollout review", "AAMk-maya-qbr")
     errors = watch(page)
-    pane = open_preview(page)
-    select(page, pane, "Harbourline: rollout review")
+    pane = open_qbr(page, live_server)
     pane.locator(CARD).wait_for()
     pane.get_by_role("tab", name="Jonas Weber").click()  # the story of Jonas below the card
     assert "send the revised quote" in pane.locator("#commitment-list").inner_text()
@@ -88,9 +92,7 @@ def test_mark_done_on_the_card_closes_the_promise_everywhere(page: Any,
 
 
 def test_mark_done_in_the_story_updates_the_card(page: Any, live_server: Any) -> None:
-    record(live_server, "qbr", "Harbourline: rollout review", "AAMk-maya-qbr")
-    pane = open_preview(page)
-    select(page, pane, "Harbourline: rollout review")
+    pane = open_qbr(page, live_server)
     pane.locator(CARD, has_text="send the revised quote").wait_for()
     pane.get_by_role("tab", name="Jonas Weber").click()
     pane.get_by_role("button", name="Mark done: send the revised quote").click()
@@ -119,9 +121,7 @@ def test_the_sellers_own_meeting_opens_in_organizer_mode_with_its_prep(page: Any
                                                                        live_server: Any) -> None:
     """Maya organizes the meeting, so Outlook opens it editable (organizer mode, where every
     field is read asynchronously): the pane still shows its prep and the attendees' story."""
-    record(live_server, "qbr", "Harbourline: rollout review", "AAMk-maya-qbr")
-    pane = open_preview(page)
-    select(page, pane, "Harbourline: rollout review")
+    pane = open_qbr(page, live_server)
     assert page.evaluate("StorylinePreviewHost.current().mode") == "organizer"
     assert "Who is coming" in pane.locator(CARD).inner_text()
     assert pane.locator("#contact-name").inner_text() == "Elena Marsh"
