@@ -46,12 +46,12 @@ migrate: install
 	$(FLASK) db-upgrade
 
 sample: migrate
-	$(FLASK) load-sample
+	$(VENV)/bin/flask --app app.dev load-sample
 
 # The local Graph stand-in stays up beside the app: the sample is synced through it and the
 # inline scheduler delivers meeting-prep cards to it (listed, rendered, at /prep).
 demo: migrate
-	$(PY) -m app.demo --host $(HOST) --port $(PORT)
+	$(PY) -m app.dev.demo --host $(HOST) --port $(PORT)
 
 serve: install
 	$(VENV)/bin/gunicorn --bind $(HOST):$(PORT) --access-logfile - 'app:create_app()'

@@ -20,13 +20,13 @@ max_requests_jitter = 1_000
 
 def post_worker_init(worker):  # noqa: ANN001, ANN201 - gunicorn's hook signature
     """Each worker may run the inline scheduler (no broker); one of them leads at a time."""
-    from app.api.scheduling import start_scheduler
+    from app.extensions import start_scheduler
 
     start_scheduler(worker.wsgi)
 
 
 def worker_exit(server, worker):  # noqa: ANN001, ANN201, ARG001 - gunicorn's hook signature
     """Hands the schedule to another worker and lets a job in flight finish."""
-    from app.api.scheduling import stop_scheduler
+    from app.extensions import stop_scheduler
 
     stop_scheduler(getattr(worker, "wsgi", None))

@@ -21,16 +21,12 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.config["STORYLINE"] = settings
     app.json.sort_keys = False  # type: ignore[attr-defined]
 
-    from . import cli, cli_prep, cli_sync, logs
-    from .api import init_app as init_api
-    from .web import init_app as init_web
-    from .web_teams import init_app as init_teams
+    from . import api, cli, extensions, logs, outlook, teams
 
     logs.init_app(app, settings)
-    init_api(app, settings)
-    init_web(app)
-    init_teams(app)
+    extensions.init_app(app, settings)
+    api.init_app(app)
+    outlook.init_app(app)
+    teams.init_app(app)
     cli.init_app(app)
-    cli_prep.register(app)
-    cli_sync.register(app)
     return app

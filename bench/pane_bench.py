@@ -69,8 +69,8 @@ def _percentile(values: list[float], q: float) -> float:
 def sample_database(fresh: bool) -> str:
     """The URL of a SQLite database holding the sample company (loaded once, then cached)."""
     from app import create_app
-    from app.api import context
-    from app.demo import load_sample_company
+    from app import extensions as context
+    from app.dev.demo import load_sample_company
     from app.migrate import upgrade
 
     db_file = OUT / "storyline.db"
@@ -95,13 +95,10 @@ def run(url: str, selections: int) -> list[dict[str, Any]]:
     from playwright.sync_api import sync_playwright
     from werkzeug.serving import make_server
 
-    from app import create_app
-    from app.api import context
-    from app.web import init_app
+    from app import extensions as context
+    from app.dev import create_app
 
     flask_app = create_app({"database_url": url, "instance_path": OUT, "log_level": "WARNING"})
-    if "web" not in flask_app.blueprints:
-        init_app(flask_app)
     server = make_server("127.0.0.1", 0, flask_app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

@@ -28,8 +28,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from app import create_app
-from app.api import context
+from app import extensions as context
+from app.dev import create_app
 
 from . import story_data as data
 from . import story_db as store

@@ -38,14 +38,14 @@ def rss_mb() -> float:
 
 @contextmanager
 def standin_process(scale: float, now: datetime, workdir: Path) -> Iterator[dict[str, Any]]:
-    """Runs ``python -m app.standin`` with the sample at ``scale`` on a free port."""
+    """Runs ``python -m app.dev.standin`` with the sample at ``scale`` on a free port."""
     import socket
 
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
     proc = subprocess.Popen(
-        [sys.executable, "-W", "ignore", "-m", "app.standin", "--port", str(port), "--sample",
+        [sys.executable, "-W", "ignore", "-m", "app.dev.standin", "--port", str(port), "--sample",
          "--scale", str(scale), "--tls-dir", str(workdir / "tls")],
         cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
         env={**os.environ, "PYTHONPATH": str(ROOT)})
@@ -67,21 +67,21 @@ def run(messages: int, extract: bool, workdir: Path) -> dict[str, Any]:
     import sqlalchemy as sa
 
     from app.db import Database
-    from app.graph.auth import GraphAuth
+    from app.dev.sample.cast import INTERNAL_DOMAIN, SELLERS, TENANT_ID, TENANT_NAME
     from app.graph.config import GraphConfig
+    from app.graph.credentials import GraphAuth
     from app.graph.service import Graph
     from app.graph.warmup import warm_up
-    from app.ingest.sync import SyncOptions, sync_mailboxes
     from app.records.models import Base, Interaction, SyncState, User
     from app.records.tenants import ensure_tenant, ensure_user
-    from app.sample.cast import INTERNAL_DOMAIN, SELLERS, TENANT_ID, TENANT_NAME
     from app.settings import Secret
+    from app.sync.rounds import SyncOptions, sync_mailboxes
 
     warm_up()
     extractor = None
     if extract:
-        from app.ingest.extraction import ExtractionPool
         from app.settings import Settings
+        from app.sync.extraction import ExtractionPool
 
         extractor = ExtractionPool(Settings().spacy_model)
     scale = messages / MESSAGES_PER_SCALE

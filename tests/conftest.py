@@ -16,9 +16,9 @@ import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 
-from app import create_app
-from app.api import context
+from app import extensions as context
 from app.db import make_engine
+from app.dev import create_app
 from app.migrate import upgrade
 from app.records.models import Base
 

@@ -12,11 +12,11 @@ import pytest
 import sqlalchemy as sa
 from flask import Flask
 
-from app.api import context
-from app.records.ingest import record_interaction
+from app import extensions as context
 from app.records.inputs import CommitmentIn
 from app.records.models import Commitment
-from app.records.models.pipeline import DraftChoice, normalise_promise, promise_text_key
+from app.records.models.deals import DraftChoice, normalise_promise, promise_text_key
+from app.records.record import record_interaction
 from tests.world import JONAS, MAYA, TENANT_A, TOM, mail
 
 JONAS_ADDR = JONAS[1]
@@ -71,9 +71,9 @@ def test_not_a_promise_in_the_draft_is_recorded_dismissed_and_can_be_reopened(
     assert resp.get_json()["text_hash"] == promise_text_key(PROMISE)
 
     # sync records the sent mail, its promises found again by the real extractor
+    from app.extensions import extractor
     from app.extract import Address, EmailIn
-    from app.ingest.mapping import findings_fields
-    from app.web.extraction import extractor
+    from app.sync.mapping import findings_fields
 
     with app.app_context(), extractor(app).use() as ex:
         result = ex.extract(EmailIn(id="pilot", body=BODY, subject="Pilot",

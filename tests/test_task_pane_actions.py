@@ -7,9 +7,9 @@ from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
 
-from app.api import context
-from app.records.ingest import record_interaction
+from app import extensions as context
 from app.records.models import Suppression
+from app.records.record import record_interaction
 from tests.world import JONAS, MAYA, TENANT_A, mail
 
 JONAS_ADDR = JONAS[1]

@@ -7,7 +7,7 @@ import uuid
 
 import pytest
 
-from app.api import context
+from app import extensions as context
 from app.auth.local_keys import LocalSigner
 
 

@@ -11,9 +11,9 @@ from decimal import Decimal
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from app.records.ingest import record_interaction
 from app.records.inputs import CommitmentIn, InteractionIn, PersonIn, SignalIn, SignatureIn
 from app.records.models import Contact, ContactAddress, User
+from app.records.record import record_interaction
 from app.records.tenants import DealIn, ensure_tenant, ensure_user, import_deal
 
 TENANT_A = uuid.UUID("11111111-1111-4111-8111-111111111111")

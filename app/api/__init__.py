@@ -1,22 +1,38 @@
-"""The HTTP layer: thin Flask blueprints over app/records. Registered by ``init_app``."""
+"""Every ``/api/v1`` route, in one blueprint whose one hook authenticates each request.
+
+The feature blueprints below are registered inside it, so a route added to any of them is
+authenticated without its author doing anything; the Graph webhook is the one public route
+(it proves itself with clientState, see ``bearer.PUBLIC_ENDPOINTS``).
+"""
 
 from __future__ import annotations
 
 from flask import Blueprint, Flask
 
-from app.settings import Settings
-
-from . import actions, auth, context, errors, graph_notifications, ops, people, story, sync_status
+from . import (
+    actions,
+    bearer,
+    drafts,
+    errors,
+    graph_notifications,
+    items,
+    ops,
+    people,
+    prep,
+    story,
+    sync_status,
+)
 from .spec import spec
 
+FEATURES = (story, people, actions, drafts, items, prep, graph_notifications, sync_status)
 
-def init_app(app: Flask, settings: Settings) -> None:
-    """Wires resources, error handling, blueprints and the OpenAPI document."""
-    context.init_app(app, settings)
+
+def init_app(app: Flask) -> None:
+    """Wires error handling, the authenticated API blueprint, health and the OpenAPI document."""
     errors.init_app(app)
     api = Blueprint("api", __name__, url_prefix="/api/v1")
-    api.before_request(auth.authenticate)
-    for module in (story, people, actions, graph_notifications, sync_status):
+    api.before_request(bearer.authenticate)
+    for module in FEATURES:
         api.register_blueprint(module.bp)
     app.register_blueprint(api)
     app.register_blueprint(ops.bp)

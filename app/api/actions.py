@@ -7,13 +7,13 @@ from typing import Any
 
 from flask import Blueprint
 
+from app import extensions as ctx
 from app.auth.tokens import ADMIN_ROLE
 from app.errors import Forbidden
 from app.records import actions
 from app.records import serialize as ser
 from app.records.models import utcnow
 
-from . import context as ctx
 from .schemas import CommitmentPatch, DealLinkIn, DealStageIn, SuppressionIn
 from .spec import spec
 

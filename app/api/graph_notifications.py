@@ -14,32 +14,16 @@ import logging
 from typing import Any
 
 import sqlalchemy as sa
-from flask import Blueprint, Flask, Response, current_app, request
+from flask import Blueprint, Response, request
 
+from app import extensions as ctx
 from app.errors import BadRequest, Forbidden
 from app.graph.notifications import parse_notifications
-from app.jobs.runner import Runner, build_runner
 from app.records.models import Subscription
-
-from . import context as ctx
 
 log = logging.getLogger(__name__)
 bp = Blueprint("graph_notifications", __name__, url_prefix="/graph")
-RUNNER = "storyline_jobs"
 MAX_BODY = 1_000_000
-
-
-def runner(app: Flask | None = None) -> Runner:
-    """The process's job runner (inline, or Celery when a broker is configured)."""
-    app = app or current_app
-    found: Runner | None = app.extensions.get(RUNNER)
-    if found is None:
-        from app.jobs.context import build_context
-
-        settings, db = ctx.settings(), ctx.database(app)
-        found = build_runner(settings, lambda: build_context(settings, db=db))
-        app.extensions[RUNNER] = found
-    return found
 
 
 @bp.post("/notifications")
@@ -70,7 +54,7 @@ def receive() -> Any:
         key = (str(sub.tenant_id), sub.id, note.lifecycle_event)
         if key not in queued:  # many changes to one folder in one POST: one delta round
             queued.add(key)
-            runner().enqueue("handle_notification", tenant_id=key[0], subscription_id=sub.id,
+            ctx.runner().enqueue("handle_notification", tenant_id=key[0], subscription_id=sub.id,
                              lifecycle_event=note.lifecycle_event)
     if rejected:
         log.warning("graph notifications: %d rejected (unknown subscription or clientState)",

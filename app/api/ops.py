@@ -7,9 +7,9 @@ from typing import Any
 import sqlalchemy.exc
 from flask import Blueprint
 
+from app import extensions as ctx
 from app.errors import NotFound, ServiceUnavailable
 
-from . import context as ctx
 from .spec import spec
 
 bp = Blueprint("ops", __name__)

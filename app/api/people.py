@@ -7,11 +7,11 @@ from typing import Any
 
 from flask import Blueprint
 
+from app import extensions as ctx
 from app.records import contacts, merges
 from app.records import serialize as ser
 from app.records.search import search_accounts, search_contacts
 
-from . import context as ctx
 from .schemas import ContactPatch, MergeIn, SearchQuery
 from .spec import spec
 

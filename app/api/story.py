@@ -6,11 +6,11 @@ from typing import Any
 
 from flask import Blueprint, Response, current_app, jsonify
 
+from app import extensions as ctx
 from app.errors import BadRequest, NotFound
 from app.records.identity import normalize_address
 from app.records.story import StoryQuery as Story
 
-from . import context as ctx
 from .schemas import StoryQuery
 from .spec import spec
 

@@ -7,10 +7,9 @@ from typing import Any
 
 from flask import Blueprint, g, request
 
+from app import extensions as ctx
 from app.errors import BadRequest
-from app.ingest.status import sync_status
-
-from . import context as ctx
+from app.sync.status import sync_status
 
 bp = Blueprint("sync_status", __name__)
 

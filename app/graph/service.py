@@ -31,7 +31,7 @@ class Graph:
     def build(cls, settings: Settings, *, token_dir: Path | None = None,
               **overrides: object) -> Graph:
         """Graph with msal client-credential tokens, from the project settings."""
-        from .auth import FileTokenStore, GraphAuth
+        from .credentials import FileTokenStore, GraphAuth
 
         config = GraphConfig.from_settings(settings, **overrides)
         store = FileTokenStore(token_dir or settings.instance_path / "token-cache")

@@ -44,12 +44,12 @@ def build_context(settings: Settings, *, db: Database | None = None, graph: Grap
     warm_up()
     extract: Callable[[list[Any]], list[Any]] | None = None
     if with_extraction and extraction_process:
-        from app.ingest.extraction import ExtractionPool
+        from app.sync.extraction import ExtractionPool
 
         extract = ExtractionPool(settings.spacy_model)
     elif with_extraction:
         from app.extract.pipeline import Extractor
-        from app.ingest.extraction import batch_extractor
+        from app.sync.extraction import batch_extractor
 
         extract = batch_extractor(Extractor.from_settings(settings.spacy_model))
     base = str(getattr(settings, "public_base_url", "") or "").rstrip("/")

@@ -2,7 +2,7 @@
 sync) on the embedded default, where there is no broker.
 
 It runs in a web worker (gunicorn's ``post_worker_init`` hook starts one per worker, through
-:mod:`app.api.scheduling`) or on its own (``flask --app app scheduler``). Of all the
+:mod:`app.extensions`) or on its own (``flask --app app scheduler``). Of all the
 processes on a host that run it, one leads: the one holding an exclusive lock on
 ``<instance>/scheduler.lock``. The others stand by and take over within a tick when the
 leader exits (the operating system drops the lock with the process). Jobs go to the

@@ -15,9 +15,9 @@ import sqlalchemy as sa
 
 from app.graph.errors import GraphError
 from app.graph.subscriptions import mailbox_resources
-from app.ingest.sync import FOLDERS, SyncOptions, mailbox_id
-from app.ingest.sync import sync_mailbox as run_sync
 from app.records.models import Subscription, User
+from app.sync.rounds import FOLDERS, SyncOptions, mailbox_id
+from app.sync.rounds import sync_mailbox as run_sync
 
 from .context import JobContext
 

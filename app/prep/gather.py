@@ -14,8 +14,8 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from app.errors import NotFound
-from app.records.ingest import identity_context
 from app.records.models import Account, Interaction, Participant, Signal, User
+from app.records.record import identity_context
 from app.records.story import OPEN_STAGES, StoryQuery
 
 from . import narrative

@@ -19,8 +19,8 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from app.records.ingest import identity_context
 from app.records.models import Interaction, Participant, Tenant, User
+from app.records.record import identity_context
 from app.settings import Settings, digest_time
 
 from .gather import PrepLinks, zone

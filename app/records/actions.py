@@ -24,7 +24,7 @@ from .models import (
     Suppression,
     utcnow,
 )
-from .models.pipeline import DraftChoice, normalise_promise, promise_text_key
+from .models.deals import DraftChoice, normalise_promise, promise_text_key
 
 
 def set_deal_stage(session: Session, *, tenant_id: uuid.UUID, deal_id: uuid.UUID, stage: str,

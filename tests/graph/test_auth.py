@@ -9,13 +9,13 @@ from pathlib import Path
 import jwt
 import pytest
 
-from app.graph.auth import FileTokenStore, GraphAuth
+from app.dev.sample.cast import SELLERS
+from app.dev.standin.server import RunningStandIn
+from app.dev.standin.testing import control, running_standin
 from app.graph.config import GraphConfig
+from app.graph.credentials import FileTokenStore, GraphAuth
 from app.graph.errors import GraphAuthError
-from app.sample.cast import SELLERS
 from app.settings import Secret
-from app.standin.server import RunningStandIn
-from app.standin.testing import control, running_standin
 
 
 @pytest.fixture(scope="module")

@@ -11,8 +11,10 @@ from pathlib import Path
 import pytest
 from flask import Flask
 
-from app import create_app
-from app.api import context, graph_notifications, sync_status
+from app import extensions
+from app import extensions as context
+from app.api import graph_notifications, sync_status
+from app.dev import create_app
 from app.graph.config import GraphConfig
 from app.graph.service import Graph
 from app.jobs.context import JobContext, LazyContext
@@ -53,7 +55,7 @@ def app(tmp_path: Path, fake: FakeGraph) -> Iterator[Flask]:
     config = GraphConfig(base_url=BASE, page_size=10, max_retries=3, max_retry_after=0.05)
     graph = Graph(config=config, tokens=lambda t: (lambda: "token"), transport=fake.transport)
     jobs = JobContext(settings=flask_app.config["STORYLINE"], db=db, graph=graph)
-    flask_app.extensions[graph_notifications.RUNNER] = InlineRunner(LazyContext(lambda: jobs))
+    extensions.set_runner(flask_app, InlineRunner(LazyContext(lambda: jobs)))
     assert sync_status.bp.name == "sync_status"
     yield flask_app
     db.engine.dispose()

@@ -10,7 +10,8 @@ import redis
 import sqlalchemy as sa
 from flask import Flask
 
-from app.api import context, graph_notifications
+from app import extensions
+from app import extensions as context
 from app.jobs.celery_app import BEAT_SCHEDULE, make_celery
 from app.jobs.context import JobContext
 from app.jobs.locks import RedisLocks
@@ -44,7 +45,7 @@ def test_a_sync_job_runs_on_a_celery_worker(app: Flask, fake: FakeGraph,
 
     fake.add("ann@ourteam.io", "inbox", message(1, sender="dana@acmeco.io",
                                                to="ann@ourteam.io", when=at(1)))
-    inline = graph_notifications.runner(app).context.get()  # type: ignore[attr-defined]
+    inline = extensions.runner(app).context.get()  # type: ignore[attr-defined]
     jobs = JobContext(settings=inline.settings, db=inline.db, graph=inline.graph,
                       locks=RedisLocks(redis_client))
     settings = inline.settings.with_overrides(broker_url=REDIS_URL)

@@ -5,17 +5,15 @@ from __future__ import annotations
 import pytest
 from flask import Flask
 
-from app import cli_sync
-from app.api import graph_notifications
+from app import extensions
+from app.cli import sync as cli_sync
 from tests.graph.fakegraph import FakeGraph, at, message
 
 
 @pytest.fixture
 def cli(app: Flask, monkeypatch: pytest.MonkeyPatch) -> Flask:
     """The app with the sync commands, whose jobs reach the fake Graph."""
-    if "sync" not in app.cli.commands:
-        cli_sync.register(app)
-    jobs = graph_notifications.runner(app).context.get()  # type: ignore[attr-defined]
+    jobs = extensions.runner(app).context.get()  # type: ignore[attr-defined]
     monkeypatch.setattr(cli_sync, "_context", lambda extract: jobs)
     return app
 

@@ -11,7 +11,8 @@ import pytest
 import sqlalchemy as sa
 from flask import Flask
 
-from app.api import context, graph_notifications
+from app import extensions
+from app import extensions as context
 from app.records.models import Interaction
 from tests.graph.fakegraph import FakeGraph, at, message
 
@@ -73,14 +74,14 @@ def test_a_change_is_accepted_at_once_and_synced_in_the_background(app: Flask,
     resp = _post(app, _note())
     assert resp.status_code == 202
     assert time.monotonic() - started < 0.25
-    graph_notifications.runner(app).drain()  # type: ignore[attr-defined]
+    extensions.runner(app).drain()  # type: ignore[attr-defined]
     assert _stored(app) == 1
 
 
 def test_a_redelivered_notification_changes_nothing(app: Flask, fake: FakeGraph) -> None:
     fake.add("ann@ourteam.io", "inbox", message(1, sender="dana@acmeco.io",
                                                to="ann@ourteam.io", when=at(1)))
-    runner = graph_notifications.runner(app)
+    runner = extensions.runner(app)
     for _ in range(3):
         assert _post(app, _note(), _note()).status_code == 202
         runner.drain()  # type: ignore[attr-defined]
@@ -95,5 +96,5 @@ def test_a_lifecycle_missed_event_triggers_a_catch_up_round(app: Flask, fake: Fa
             "lifecycleEvent": "missed",
             "subscriptionExpirationDateTime": "2026-11-24T11:00:00.0000000Z"}
     assert _post(app, note).status_code == 202
-    graph_notifications.runner(app).drain()  # type: ignore[attr-defined]
+    extensions.runner(app).drain()  # type: ignore[attr-defined]
     assert _stored(app) == 1

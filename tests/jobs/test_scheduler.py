@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from app.api.scheduling import start_scheduler, stop_scheduler
+from app.extensions import start_scheduler, stop_scheduler
 from app.graph.config import GraphConfig
 from app.jobs.celery_app import BEAT_SCHEDULE
 from app.jobs.periodic import PERIODIC, Periodic

@@ -15,20 +15,21 @@ import sqlalchemy as sa
 from flask import Flask
 from werkzeug.serving import make_server
 
-from app import create_app
-from app.api import context, graph_notifications
-from app.graph.auth import GraphAuth
+from app import extensions
+from app import extensions as context
+from app.dev import create_app
+from app.dev.sample.cast import INTERNAL_DOMAIN, SELLERS, TENANT_ID, TENANT_NAME
+from app.dev.standin.server import RunningStandIn
+from app.dev.standin.testing import control, running_standin
 from app.graph.config import GraphConfig
+from app.graph.credentials import GraphAuth
 from app.graph.service import Graph
 from app.jobs.context import JobContext, LazyContext
 from app.jobs.runner import InlineRunner
 from app.jobs.tasks import ensure_subscriptions, renew_subscriptions, sync_mailbox
 from app.records.models import Base, Interaction, Subscription, User
 from app.records.tenants import ensure_tenant, ensure_user
-from app.sample.cast import INTERNAL_DOMAIN, SELLERS, TENANT_ID, TENANT_NAME
 from app.settings import Secret
-from app.standin.server import RunningStandIn
-from app.standin.testing import control, running_standin
 
 NOW = datetime(2026, 11, 22, 15, 0, tzinfo=UTC)
 MAYA = SELLERS[0]
@@ -58,7 +59,7 @@ def world(tmp_path: Path) -> Iterator[tuple[Flask, RunningStandIn, JobContext, I
                           notification_url=f"http://127.0.0.1:{server.server_port}"
                                            "/api/v1/graph/notifications")
         runner = InlineRunner(LazyContext(lambda: jobs))
-        flask_app.extensions[graph_notifications.RUNNER] = runner
+        extensions.set_runner(flask_app, runner)
         try:
             yield flask_app, standin, jobs, runner
         finally:

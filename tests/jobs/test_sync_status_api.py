@@ -6,7 +6,7 @@ import uuid
 
 from flask import Flask
 
-from app.api import context
+from app import extensions as context
 from tests.graph.fakegraph import FakeGraph, at, message
 
 from .conftest import TENANT
@@ -21,14 +21,14 @@ def _headers(app: Flask) -> dict[str, str]:
 
 
 def test_a_seller_sees_their_folders_after_a_round(app: Flask, fake: FakeGraph) -> None:
-    from app.api import graph_notifications
+    from app import extensions
     from app.jobs.tasks import sync_mailbox
 
     from .conftest import ANN
 
     fake.add("ann@ourteam.io", "inbox", message(1, sender="dana@acmeco.io", to="ann@ourteam.io",
                                                when=at(1)))
-    jobs = graph_notifications.runner(app).context.get()  # type: ignore[attr-defined]
+    jobs = extensions.runner(app).context.get()  # type: ignore[attr-defined]
     sync_mailbox(jobs, tenant_id=str(TENANT), user_id=str(ANN), folders=["inbox"])
     resp = app.test_client().get("/api/v1/sync/status", headers=_headers(app))
     assert resp.status_code == 200

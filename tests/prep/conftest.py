@@ -13,10 +13,10 @@ import pytest
 from flask import Flask
 from jsonschema import validators
 
-from app.api import context
+from app import extensions as context
 from app.db import Database
-from app.graph.auth import GraphAuth
 from app.graph.config import GraphConfig
+from app.graph.credentials import GraphAuth
 from app.graph.service import Graph
 from app.settings import Secret
 
@@ -64,7 +64,7 @@ def clock() -> datetime:
 @pytest.fixture(scope="module")
 def standin() -> Iterator[Any]:
     """The local Graph stand-in (no sample mailboxes), skipped when it is not available."""
-    testing = pytest.importorskip("app.standin.testing", reason="the Graph stand-in is absent")
+    testing = pytest.importorskip("app.dev.standin.testing", reason="the Graph stand-in is absent")
     with testing.running_standin(sample=False) as running:
         yield running
 

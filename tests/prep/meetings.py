@@ -7,8 +7,8 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
 
-from app.records.ingest import record_interaction
 from app.records.inputs import InteractionIn, PersonIn
+from app.records.record import record_interaction
 from tests.world import ELENA, JONAS, MAYA, TENANT_A, TOM
 
 

@@ -8,11 +8,11 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from app.dev.standin.testing import control
 from app.prep.deliver import run_prep, send_due_cards
 from app.prep.models import PrepDelivery
 from app.prep.schedule import PrepOptions
 from app.records.models import Interaction
-from app.standin.testing import control
 from tests.prep.meetings import customer_meeting
 from tests.world import MAYA, TENANT_A, TOM
 

@@ -1,4 +1,4 @@
-"""``make demo`` end to end: ``python -m app.demo`` keeps the Graph stand-in up, loads the
+"""``make demo`` end to end: ``python -m app.dev.demo`` keeps the Graph stand-in up, loads the
 sample through it and serves Storyline under gunicorn; the inline scheduler (one leading
 worker of two) sends the prep card of the sample's next customer meeting, and the ``/prep``
 page lists the cards the stand-in received."""
@@ -42,7 +42,7 @@ def demo(tmp_path: Path) -> Any:
     env = {k: v for k, v in os.environ.items() if not k.startswith("STORYLINE_")}
     env["STORYLINE_INSTANCE_PATH"] = str(tmp_path)
     log = (tmp_path / "demo.log").open("w")
-    proc = subprocess.Popen([sys.executable, "-m", "app.demo", "--port", str(port),
+    proc = subprocess.Popen([sys.executable, "-m", "app.dev.demo", "--port", str(port),
                              "--workers", "2"], cwd=ROOT, env=env, stdout=log,
                             stderr=subprocess.STDOUT, start_new_session=True)
     try:

@@ -12,9 +12,9 @@ from urllib.parse import quote
 import pytest
 from flask.testing import FlaskClient
 
-from app.records.ingest import record_interaction, remove_from_mailbox
 from app.records.inputs import InteractionIn, PersonIn
 from app.records.models import User
+from app.records.record import record_interaction, remove_from_mailbox
 from tests.world import ELENA, JONAS, MAYA, TENANT_A, TENANT_B, TOM
 
 LEA = ("Lea Fischer", "lea@corvane.com")
@@ -47,7 +47,7 @@ def synced_meeting(session: Any, key: str, start: datetime, organizer: tuple[str
 def qbr(app: Any, world: Any, now: datetime) -> uuid.UUID:
     """Maya's customer meeting with Jonas and Elena in 50 minutes, synced from Maya's and
     Tom's calendars (each mailbox has its own event id)."""
-    from app.api import context
+    from app import extensions as context
 
     with context.database(app).session() as s:
         start = now + timedelta(minutes=50)
@@ -103,7 +103,7 @@ def test_an_ews_id_sent_as_is_finds_the_same_event(client: FlaskClient, auth: An
 def test_an_event_not_in_the_record_is_a_404_meeting_not_synced(
         app: Any, client: FlaskClient, auth: Any, world: Any, qbr: uuid.UUID,
         now: datetime) -> None:
-    from app.api import context
+    from app import extensions as context
 
     answer = prep(client, auth(MAYA[1]), event_id="AAMkAGI1-not-synced-yet==")
     assert_error(answer, 404, "meeting_not_synced")
@@ -126,7 +126,7 @@ def test_an_event_not_in_the_record_is_a_404_meeting_not_synced(
 def test_a_cancelled_meeting_still_shows_its_prep_marked_cancelled(
         app: Any, client: FlaskClient, auth: Any, world: Any, qbr: uuid.UUID,
         now: datetime) -> None:
-    from app.api import context
+    from app import extensions as context
 
     with context.database(app).session() as s:
         synced_meeting(s, "qbr", now + timedelta(minutes=50), MAYA, [JONAS, ELENA, TOM],
@@ -139,7 +139,7 @@ def test_a_cancelled_meeting_still_shows_its_prep_marked_cancelled(
 def test_another_tenant_never_sees_the_meeting_by_event_id(
         app: Any, client: FlaskClient, auth: Any, world: Any, qbr: uuid.UUID,
         now: datetime) -> None:
-    from app.api import context
+    from app import extensions as context
 
     assert_error(prep(client, auth(LEA[1]), event_id=MAYA_EVENT), 404, "meeting_not_synced")
     with context.database(app).session() as s:  # the same id string in tenant B's mailbox
@@ -186,7 +186,7 @@ def test_the_side_panel_finds_the_teams_meeting_it_is_open_in(
         now: datetime) -> None:
     """A weekly Teams meeting keeps one chat: the panel gets this week's occurrence, even
     with another customer meeting (qbr, in 50 minutes) coming first."""
-    from app.api import context
+    from app import extensions as context
 
     with context.database(app).session() as s:
         ids = [synced_meeting(s, f"weekly-{week}", now + timedelta(days=7 * week, hours=3), MAYA,
@@ -210,7 +210,7 @@ def test_the_side_panel_finds_the_teams_meeting_it_is_open_in(
 
 def test_a_meeting_synced_again_without_its_join_link_keeps_its_chat(
         app: Any, client: FlaskClient, auth: Any, world: Any, now: datetime) -> None:
-    from app.api import context
+    from app import extensions as context
 
     with context.database(app).session() as s:
         first = synced_meeting(s, "kick", now + timedelta(hours=5), MAYA, [JONAS],

@@ -15,9 +15,9 @@ import sqlalchemy as sa
 from flask import Flask
 from werkzeug.serving import make_server
 
-from app import create_app, web_teams
-from app.api import context
+from app import extensions as context
 from app.db import make_engine
+from app.dev import create_app
 from app.migrate import upgrade
 from app.records.models import Commitment
 from tests.prep.meetings import customer_meeting, meeting
@@ -38,7 +38,6 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Flas
     upgrade(engine)
     engine.dispose()
     flask_app = create_app({"database_url": url, "instance_path": folder})
-    web_teams.init_app(flask_app)
     httpd = make_server("127.0.0.1", 0, flask_app, threaded=True)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()

@@ -23,9 +23,9 @@ from app.prep.schedule import (
     next_digests,
     prep_options,
 )
-from app.records.ingest import record_interaction
 from app.records.inputs import InteractionIn, PersonIn
 from app.records.models import Interaction, Participant
+from app.records.record import record_interaction
 from app.settings import load_settings
 from tests.prep.meetings import customer_meeting, meeting
 from tests.world import ELENA, JONAS, MAYA, TENANT_A, TOM

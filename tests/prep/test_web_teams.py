@@ -13,7 +13,6 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from app import cli_prep, web_teams
 from app.prep.deliver import send_due_cards
 from tests.prep.meetings import customer_meeting, meeting
 from tests.world import JONAS, MAYA
@@ -21,9 +20,7 @@ from tests.world import JONAS, MAYA
 
 @pytest.fixture
 def teams_app(app: Flask) -> Flask:
-    """The app with the Teams pages, the prep API and the prep-cards command wired."""
-    web_teams.init_app(app)
-    cli_prep.register(app)
+    """The app (Teams pages, the prep API and the prep-cards command are always wired)."""
     return app
 
 

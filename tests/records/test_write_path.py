@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from app.api import context
+from app import extensions as context
 from app.records.models import Contact, ContactAddress, Interaction, InteractionMailbox
 
 

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from app.sample import SampleCompany, build_sample
+from app.dev.sample import SampleCompany, build_sample
 
 NOW = datetime(2026, 11, 22, 15, 0, tzinfo=UTC)
 

@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from app.sample import build_sample, iter_sample_items, sample_accounts
+from app.dev.sample import build_sample, iter_sample_items, sample_accounts
 from tests.sample.graph_shapes import example, shape_problems
 
 NOW = datetime(2026, 11, 22, 15, 0, tzinfo=UTC)  # the same instant as the fixture

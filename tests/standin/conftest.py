@@ -8,8 +8,8 @@ from datetime import UTC, datetime
 import pytest
 import requests
 
-from app.standin.server import RunningStandIn
-from app.standin.testing import control_session, running_standin
+from app.dev.standin.server import RunningStandIn
+from app.dev.standin.testing import control_session, running_standin
 
 NOW = datetime(2026, 11, 22, 15, 0, tzinfo=UTC)
 MAYA = "maya.lindqvist@lumenfield.io"

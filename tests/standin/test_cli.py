@@ -1,4 +1,4 @@
-"""``python -m app.standin`` serves the sample over https and says where everything is."""
+"""``python -m app.dev.standin`` serves the sample over https and says where everything is."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import requests
 
 def test_command_line_server_prints_its_urls_and_serves_the_sample(tmp_path: Path):
     proc = subprocess.Popen(
-        [sys.executable, "-m", "app.standin", "--port", "0", "--sample", "--tls-dir",
+        [sys.executable, "-m", "app.dev.standin", "--port", "0", "--sample", "--tls-dir",
          str(tmp_path)], stdout=subprocess.PIPE, text=True,
         cwd=Path(__file__).resolve().parents[2])
     try:

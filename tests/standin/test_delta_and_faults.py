@@ -7,7 +7,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 import requests
 
-from app.standin.testing import control
+from app.dev.standin.testing import control
 from tests.standin.conftest import MAYA
 
 INBOX = f"/users/{MAYA}/mailFolders/inbox/messages/delta()"

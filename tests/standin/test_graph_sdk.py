@@ -27,7 +27,7 @@ with warnings.catch_warnings():  # kiota warns about its own deprecated base cla
     )
     from msgraph.graph_request_adapter import GraphRequestAdapter
 
-from app.standin.testing import control
+from app.dev.standin.testing import control
 from tests.standin.conftest import MAYA
 
 

@@ -7,7 +7,7 @@ import msal
 import pytest
 import requests
 
-from app.standin.testing import control
+from app.dev.standin.testing import control
 from tests.standin.conftest import MAYA
 
 GRAPH_DEFAULT = ["https://graph.microsoft.com/.default"]

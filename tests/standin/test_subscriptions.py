@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from app.standin.testing import control, webhook_receiver
+from app.dev.standin.testing import control, webhook_receiver
 from tests.standin.conftest import MAYA
 
 

@@ -2,9 +2,7 @@
 
 from .activity import DIRECTIONS, ROLES, Interaction, InteractionMailbox, Participant, Relationship
 from .base import Base, new_id, utcnow
-from .ops import AuditEvent, Subscription, Suppression, SyncState
-from .people import Account, AccountDomain, Contact, ContactAddress, ContactMerge
-from .pipeline import (
+from .deals import (
     COMMITMENT_STATUSES,
     DEAL_STAGES,
     Commitment,
@@ -13,6 +11,8 @@ from .pipeline import (
     DealStageChange,
     Signal,
 )
+from .ops import AuditEvent, Subscription, Suppression, SyncState
+from .people import Account, AccountDomain, Contact, ContactAddress, ContactMerge
 from .tenancy import Tenant, TenantDomain, User
 
 __all__ = [

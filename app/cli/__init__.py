@@ -1,0 +1,19 @@
+"""Every ``flask --app app ...`` command, registered in one place.
+
+``ops``: db-upgrade, tenant-add, dev-token; ``sync``: sync, subscriptions, scheduler;
+``prep``: prep-cards; ``manifest``: addin-manifest. The commands call the same service and
+job functions as the API and the workers.
+"""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from . import manifest, ops, prep, sync
+
+
+def init_app(app: Flask) -> None:
+    """Adds every operator command to the app's CLI."""
+    for module in (ops, prep, sync, manifest):
+        for command in module.COMMANDS:
+            app.cli.add_command(command)

@@ -1,0 +1,248 @@
+"""Delta rounds per mailbox folder into the record, one transaction per page.
+
+Each page's items, its ``@removed`` ids and the link to continue from are committed
+together, so a sync killed at any point resumes from the last committed page: the page in
+flight is fetched again and its items, already known or not, are stored exactly once.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections import deque
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlalchemy.orm import Session
+
+from app.db import Database
+from app.errors import StorylineError
+from app.graph.pager import CALENDAR, PagerEvent, Stream
+from app.graph.service import Graph
+from app.graph.types import DeltaPage
+from app.records.models import SyncState, User
+from app.records.record import record_interaction, remove_from_mailbox
+
+from .extraction import Extract, page_findings, start_page_extraction
+from .mapping import email_to_interaction, meeting_to_interaction
+
+log = logging.getLogger(__name__)
+FOLDERS = ("inbox", "sentitems", CALENDAR)
+PHASES = ("sentitems", CALENDAR, "inbox")
+
+
+@dataclass(frozen=True)
+class SyncOptions:
+    """What a round covers. ``since`` only shapes a fresh round (a backfill); a stored delta
+    link carries its own scope."""
+
+    folders: tuple[str, ...] = FOLDERS
+    since: datetime | None = None
+    calendar_past: timedelta = timedelta(days=180)
+    calendar_future: timedelta = timedelta(days=90)
+    buffer: int = 4  # pages fetched ahead of the database
+
+
+@dataclass
+class SyncReport:
+    """Counts for one sync call, across its mailboxes and folders."""
+
+    pages: int = 0
+    seen: int = 0
+    stored: int = 0
+    duplicates: int = 0
+    skipped: int = 0
+    removed: int = 0
+    restarted: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    skip_reasons: dict[str, int] = field(default_factory=dict)
+
+    def skip(self, reason: str) -> None:
+        """Counts one item left out, by why."""
+        self.skipped += 1
+        self.skip_reasons[reason] = self.skip_reasons.get(reason, 0) + 1
+
+
+def _state(session: Session, tenant_id: uuid.UUID, user_id: uuid.UUID, folder: str) -> SyncState:
+    state = session.get(SyncState, (tenant_id, user_id, folder))
+    if state is None:
+        state = SyncState(tenant_id=tenant_id, user_id=user_id, folder=folder,
+                          items_seen=0, items_stored=0)
+        session.add(state)
+    return state
+
+
+def mailbox_id(user: User) -> str:
+    """How Graph addresses the user's mailbox: the Entra object id, else the address."""
+    return str(user.oid) if user.oid else user.email
+
+
+def _streams(session: Session, tenant_id: uuid.UUID, users: Sequence[User],
+             options: SyncOptions, now: datetime) -> dict[Stream, tuple[uuid.UUID, str]]:
+    out: dict[Stream, tuple[uuid.UUID, str]] = {}
+    for user in users:
+        for folder in options.folders:
+            state = _state(session, tenant_id, user.id, folder)
+            link = state.next_link or state.delta_link
+            if folder == CALENDAR:
+                stream = Stream(mailbox_id(user), folder, link,
+                                since=options.since or now - options.calendar_past,
+                                until=now + options.calendar_future)
+            else:
+                stream = Stream(mailbox_id(user), folder, link, since=options.since)
+            out[stream] = (user.id, folder)
+    session.commit()
+    return out
+
+
+def _store_page(session: Session, tenant_id: uuid.UUID, user_id: uuid.UUID, folder: str,
+                page: DeltaPage[Any], found: Any, report: SyncReport) -> int:
+    """Records one page and moves the folder's resume point past it; returns items handled.
+    ``found`` is what :func:`_start_extraction` started for it."""
+    findings = page_findings(found, len(page.items))
+    stored = 0
+    for item, result in zip(page.items, findings, strict=True):
+        if folder == CALENDAR:
+            record = meeting_to_interaction(item, mailbox_user_id=user_id)
+        else:
+            record = email_to_interaction(item, mailbox_user_id=user_id, folder=folder,
+                                          findings=result)
+        if record is None:
+            report.skip("not recordable (draft, no id or date)")
+            continue
+        outcome = record_interaction(session, tenant_id=tenant_id, item=record)
+        if outcome.status == "stored":
+            stored += 1
+        elif outcome.status == "duplicate":
+            report.duplicates += 1
+        else:
+            report.skip(outcome.reason or "skipped")
+    for graph_id in page.removed:
+        if remove_from_mailbox(session, tenant_id=tenant_id, user_id=user_id, graph_id=graph_id):
+            report.removed += 1
+    state = _state(session, tenant_id, user_id, folder)
+    state.items_seen = (state.items_seen or 0) + len(page.items)
+    state.items_stored = (state.items_stored or 0) + stored
+    if page.next_link:
+        state.next_link = page.next_link
+    else:
+        state.next_link, state.delta_link = None, page.delta_link
+        state.last_success_at, state.last_error = datetime.now(UTC), None
+    session.commit()
+    # Nothing of this page is needed again: a small identity map keeps flushes cheap and
+    # memory flat however long the backfill.
+    session.expunge_all()
+    report.stored += stored
+    return len(page.items) + len(page.removed)
+
+
+def _note_error(session: Session, tenant_id: uuid.UUID, user_id: uuid.UUID, folder: str,
+                message: str) -> None:
+    session.rollback()
+    state = _state(session, tenant_id, user_id, folder)
+    state.last_error, state.last_error_at = message[:1000], datetime.now(UTC)
+    session.commit()
+
+
+def sync_mailboxes(
+    db: Database, graph: Graph, *, tenant_id: uuid.UUID, user_ids: Sequence[uuid.UUID],
+    options: SyncOptions | None = None, extract: Extract | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> SyncReport:
+    """Runs one delta round for each folder of each mailbox, pages of different folders and
+    mailboxes fetched concurrently (at most ``max_in_flight`` per mailbox)."""
+    options = options or SyncOptions()
+    report = SyncReport()
+    now = datetime.now(UTC)
+    with db.sessionmaker() as session:
+        users = session.scalars(sa.select(User).where(
+            User.tenant_id == tenant_id, User.id.in_(list(user_ids)))).all()
+        streams = _streams(session, tenant_id, users, options, now)
+        if not streams:
+            return report
+        # Sent Items, then the calendar, then the inbox: the contacts and accounts each
+        # creates decide whether the next one's items count (contact policy), so the outcome
+        # must not depend on which folder's pages happen to arrive first. Within a phase,
+        # mailboxes run concurrently.
+        others = sorted({st.folder for st in streams} - set(PHASES))
+        for folder in (*PHASES, *others):
+            phase = [st for st in streams if st.folder == folder]
+            if phase:
+                _consume(session, graph, tenant_id, streams, phase, options, extract,
+                         progress, report)
+    return report
+
+
+def _consume(session: Session, graph: Graph, tenant_id: uuid.UUID,
+             streams: dict[Stream, tuple[uuid.UUID, str]], phase: list[Stream],
+             options: SyncOptions, extract: Extract | None,
+             progress: Callable[[int], None] | None, report: SyncReport) -> None:
+    failed: set[Stream] = set()
+    # One page of lookahead: its extraction runs (in a worker process when ``extract`` has
+    # ``submit``) while the page before it is written to the record.
+    pending: deque[tuple[PagerEvent, Any]] = deque()
+
+    def handle(event: PagerEvent, found: Any) -> None:
+        user_id, folder = streams[event.stream]
+        if event.stream in failed:
+            return
+        if event.restarted:
+            state = _state(session, tenant_id, user_id, folder)
+            state.next_link = state.delta_link = None
+            session.commit()
+            report.restarted.append(f"{user_id}/{folder}")
+            return
+        if event.error is not None:
+            _note_error(session, tenant_id, user_id, folder, event.error.message)
+            report.errors.append(f"{user_id}/{folder}: {event.error.message}")
+            return
+        assert event.page is not None
+        handled = _page_with_retry(session, tenant_id, user_id, folder, event.page,
+                                   found, report)
+        if handled is None:
+            failed.add(event.stream)
+            report.errors.append(f"{user_id}/{folder}: page not stored")
+            return
+        report.pages += 1
+        report.seen += len(event.page.items)
+        if progress is not None:
+            progress(handled)
+
+    for event in graph.pages(str(tenant_id), phase, buffer=options.buffer):
+        found = None
+        if event.page is not None and event.stream not in failed:
+            found = start_page_extraction(session, tenant_id, extract,
+                                          streams[event.stream][1], event.page)
+        pending.append((event, found))
+        if len(pending) > 1:
+            handle(*pending.popleft())
+    while pending:
+        handle(*pending.popleft())
+
+def _page_with_retry(session: Session, tenant_id: uuid.UUID, user_id: uuid.UUID, folder: str,
+                     page: DeltaPage[Any], found: Any, report: SyncReport) -> int | None:
+    # A second try covers another worker storing the same message (seen in two mailboxes)
+    # between our lookup and our insert: on the retry it is a duplicate.
+    for attempt in range(2):
+        try:
+            return _store_page(session, tenant_id, user_id, folder, page, found, report)
+        except IntegrityError:
+            session.rollback()
+            if attempt:
+                _note_error(session, tenant_id, user_id, folder, "conflicting write; will retry")
+        except (SQLAlchemyError, StorylineError, ValueError) as err:
+            log.warning("sync %s/%s: page not stored (%s)", user_id, folder, type(err).__name__)
+            _note_error(session, tenant_id, user_id, folder,
+                        f"page not stored ({type(err).__name__})")
+            return None
+    return None
+
+
+def sync_mailbox(db: Database, graph: Graph, *, tenant_id: uuid.UUID, user_id: uuid.UUID,
+                 **kwargs: Any) -> SyncReport:
+    """One delta round for every folder of one mailbox."""
+    return sync_mailboxes(db, graph, tenant_id=tenant_id, user_ids=[user_id], **kwargs)

@@ -1,0 +1,121 @@
+"""Both manifests validate, every URL of the XML one is a resource id on the configured
+origin, and the committed files are what the generator gives."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from jsonschema import validators
+from lxml import etree
+
+from app.outlook.manifest import ManifestConfig, manifest_json, manifest_xml, write_manifests
+
+ROOT = Path(__file__).resolve().parents[2]
+SHARED = ROOT.parent / "shared"
+XSD = SHARED / "office-schemas" / "xsd-patched" / "OfficeAppManifestV1_1.xsd"
+TEAMS = SHARED / "teams-schemas" / "teams-app-manifest"
+NS = {"bt": "http://schemas.microsoft.com/office/officeappbasictypes/1.0"}
+
+
+def _schema() -> etree.XMLSchema:
+    if not XSD.exists():
+        pytest.skip(f"Office XSDs not found at {XSD}")
+    return etree.XMLSchema(etree.parse(str(XSD)))
+
+
+@pytest.mark.parametrize("origin", ["https://localhost:3000", "https://storyline.example.net"])
+def test_the_xml_manifest_validates_against_the_office_xsds(origin: str) -> None:
+    doc = etree.fromstring(manifest_xml(ManifestConfig(origin=origin)).encode())
+    schema = _schema()
+    assert schema.validate(doc), schema.error_log
+
+
+def test_every_url_is_a_resource_on_the_origin_in_one_urls_block() -> None:
+    origin = "https://storyline.example.net"
+    doc = etree.fromstring(manifest_xml(ManifestConfig(origin=origin)).encode())
+    blocks = doc.findall(".//bt:Urls", NS)
+    assert len(blocks) == 1
+    urls = [u.get("DefaultValue") for u in blocks[0]]
+    assert urls == [f"{origin}/taskpane/taskpane.html"]
+    every = [e.get("DefaultValue") for e in doc.iter()
+             if str(e.get("DefaultValue", "")).startswith("http")]
+    assert every and all(u.startswith(origin + "/") for u in every)
+    surfaces = {e.get("{http://www.w3.org/2001/XMLSchema-instance}type")
+                for e in doc.iter("{*}ExtensionPoint")}
+    assert surfaces == {"MessageReadCommandSurface", "AppointmentAttendeeCommandSurface",
+                        "AppointmentOrganizerCommandSurface",
+                        "MessageComposeCommandSurface"}
+
+
+def test_the_unified_manifest_declares_the_addin_the_teams_tab_and_the_side_panel() -> None:
+    client_id = "3f2c1a9e-0000-4000-8000-000000000001"
+    doc = manifest_json(ManifestConfig(origin="https://sl.example.net", client_id=client_id))
+    schema_path = TEAMS / f"v{doc['manifestVersion']}" / "MicrosoftTeams.schema.json"
+    if not schema_path.exists():
+        pytest.skip(f"Teams manifest schema not found at {schema_path}")
+    schema = json.loads(schema_path.read_text())
+    errors = list(validators.validator_for(schema)(schema).iter_errors(doc))
+    assert not errors, [e.message for e in errors]
+    assert doc["staticTabs"][0]["contentUrl"] == "https://sl.example.net/teams/tab"
+    assert "meetingSidePanel" in doc["configurableTabs"][0]["context"]
+    assert doc["configurableTabs"][0]["configurationUrl"].startswith("https://sl.example.net/teams/panel")
+    runtime = doc["extensions"][0]["runtimes"][0]
+    assert runtime["actions"][0]["pinnable"] is True
+    contexts = {r["contexts"][0] for r in doc["extensions"][0]["ribbons"]}
+    assert contexts == {"mailRead", "meetingDetailsAttendee", "meetingDetailsOrganizer",
+                        "mailCompose"}
+    assert doc["webApplicationInfo"]["resource"].startswith("api://sl.example.net/")
+
+
+def test_the_committed_manifests_are_the_generated_ones(tmp_path: Path) -> None:
+    write_manifests(ManifestConfig(), tmp_path)
+    for name in ("manifest.xml", "manifest.json"):
+        assert (ROOT / "addin" / name).read_text() == (tmp_path / name).read_text(), name
+
+
+def test_the_cli_writes_manifests_for_an_origin_and_refuses_plain_http(app, tmp_path: Path) -> None:
+    runner = app.test_cli_runner()
+    out = runner.invoke(args=["addin-manifest", "--origin", "https://crm.example.org",
+                              "--out", str(tmp_path)])
+    assert out.exit_code == 0, out.output
+    written = (tmp_path / "manifest.xml").read_text()
+    assert "https://crm.example.org/taskpane/taskpane.html" in written
+    refused = runner.invoke(args=["addin-manifest", "--origin", "http://crm.example.org",
+                                  "--out", str(tmp_path / "x")])
+    assert refused.exit_code != 0 and "https" in refused.output
+
+
+def test_office_addin_manifest_validates_the_unified_manifest_offline() -> None:
+    tool = ROOT / "node_modules" / ".bin" / "office-addin-manifest"
+    if shutil.which("node") is None:
+        pytest.skip("node is not installed")
+    if not tool.exists():
+        pytest.skip("office-addin-manifest is not installed: run `npm ci` at the repo root")
+    done = subprocess.run([str(tool), "validate", "addin/manifest.json"], cwd=ROOT,
+                          capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_the_served_manifest_is_for_the_origin_it_is_reached_at(client) -> None:
+    resp = client.get("/addin/manifest.xml", base_url="https://crm.example.org")
+    assert resp.status_code == 200
+    assert b"https://crm.example.org/taskpane/taskpane.html" in resp.data
+
+
+def test_the_package_holds_the_unified_manifest_and_its_icons(tmp_path: Path) -> None:
+    import zipfile
+
+    done = subprocess.run([sys.executable, "scripts/package-addin", "--origin",
+                           "https://crm.example.org", "--out", str(tmp_path)], cwd=ROOT,
+                          capture_output=True, text=True, timeout=60, check=False)
+    assert done.returncode == 0, done.stderr
+    with zipfile.ZipFile(tmp_path / "storyline-addin.zip") as zf:
+        assert sorted(zf.namelist()) == ["color.png", "manifest.json", "outline.png"]
+        assert json.loads(zf.read("manifest.json"))["staticTabs"][0]["contentUrl"] == (
+            "https://crm.example.org/teams/tab")
+    assert "https://crm.example.org/" in (tmp_path / "manifest.xml").read_text()
