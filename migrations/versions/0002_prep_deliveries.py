@@ -1,7 +1,7 @@
 """prep deliveries: the log of meeting prep cards and digests sent through Teams
 
-Revision ID: p001
-Revises: 0001
+Revision ID: 0002_prep_deliveries
+Revises: 0001_initial_schema
 Create Date: 2026-11-22 20:10:00
 """
 
@@ -10,8 +10,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "p001"
-down_revision = "0001"
+revision = "0002_prep_deliveries"
+down_revision = "0001_initial_schema"
 branch_labels = None
 depends_on = None
 

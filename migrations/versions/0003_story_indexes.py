@@ -5,8 +5,8 @@ index, a page is read from the index alone, in order (no sort of the whole histo
 visits on PostgreSQL). ``merged_family`` looks contacts up by ``merged_into`` on every story;
 without an index that was a scan of all the tenant's contacts.
 
-Revision ID: 0002_story_indexes
-Revises: p001
+Revision ID: 0003_story_indexes
+Revises: 0002_prep_deliveries
 Create Date: 2026-11-22 20:20:00
 """
 
@@ -14,8 +14,8 @@ from __future__ import annotations
 
 from alembic import op
 
-revision = "0002_story_indexes"
-down_revision = "p001"
+revision = "0003_story_indexes"
+down_revision = "0002_prep_deliveries"
 branch_labels = None
 depends_on = None
 

@@ -4,8 +4,8 @@ Compose mode asks "You are promising X: track it?". The answer is kept per selle
 promise sentence (its sha256, normalised) so that sync, recording the sent mail later, can
 store a promise the seller said was none as dismissed instead of open.
 
-Revision ID: 0003_draft_choices
-Revises: 0002_story_indexes
+Revision ID: 0004_draft_choices
+Revises: 0003_story_indexes
 Create Date: 2026-11-22 22:40:00
 """
 
@@ -14,8 +14,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0003_draft_choices"
-down_revision = "0002_story_indexes"
+revision = "0004_draft_choices"
+down_revision = "0003_story_indexes"
 branch_labels = None
 depends_on = None
 

@@ -4,8 +4,8 @@ The Teams meeting side panel knows the meeting it is open in by its chat thread 
 (``chat.id`` in the Teams context); the calendar event carries the same id in its
 ``onlineMeeting.joinUrl``. Calendar sync stores it, so the panel shows that meeting's prep.
 
-Revision ID: 0004_teams_thread
-Revises: 0003_draft_choices
+Revision ID: 0005_teams_thread
+Revises: 0004_draft_choices
 Create Date: 2026-11-23 01:00:00
 """
 
@@ -14,8 +14,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0004_teams_thread"
-down_revision = "0003_draft_choices"
+revision = "0005_teams_thread"
+down_revision = "0004_draft_choices"
 branch_labels = None
 depends_on = None
 
