@@ -37,3 +37,38 @@ def test_story_of_a_customer_shows_the_whole_relationship(client, auth, world) -
     assert team == {"maya@brightloop.io": 3, "tom@brightloop.io": 1}
     assert 0 <= s["health"]["score"] <= 100
     assert {r["factor"] for r in s["health"]["reasons"]} >= {"recency", "reciprocity", "risks"}
+
+
+def _declared(client: FlaskClient, path: str) -> Any:
+    """The response schema the OpenAPI document declares for GET ``path``, with its parts."""
+    doc = client.get("/api/v1/openapi.json").get_json()
+    schema = doc["paths"][path]["get"]["responses"]["200"]["content"]["application/json"]
+    return {"$ref": schema["schema"]["$ref"], "components": doc["components"]}
+
+
+def test_every_story_answer_matches_the_declared_response_schema(client, auth, world) -> None:
+    import json
+
+    import jsonschema
+
+    headers = auth("maya@brightloop.io")
+    declared = _declared(client, "/api/v1/story")
+    ref = declared["$ref"].replace("#/components/schemas/", "")
+    schemas = declared["components"]["schemas"]
+    # the document's refs point into components: resolve them in one registry
+    root = {"$ref": f"#/$defs/{ref}", "$defs": {}}
+    for name, body in schemas.items():
+        root["$defs"][name] = body
+    schema = json.loads(json.dumps(root).replace("#/components/schemas/", "#/$defs/"))
+    answers = [
+        story(client, headers, email="jonas.weber@harbourline-freight.com"),
+        story(client, headers, email="someone.new@harbourline-freight.com"),  # account only
+        story(client, headers,
+              emails="jonas.weber@harbourline-freight.com,nobody@unknown-customer.com"),
+    ]
+    for body in answers:
+        jsonschema.validate(body, schema)
+    assert answers[1]["contact"] is None and answers[1]["address"].startswith("someone.new@")
+    assert [s["found"] for s in answers[2]["stories"]] == [True, False]
+    timeline = answers[0]["timeline"]["items"]
+    assert all("from" in item and "from_" not in item for item in timeline)

@@ -10,25 +10,32 @@ from flask import Blueprint
 from app import extensions as ctx
 from app.auth.tokens import ADMIN_ROLE
 from app.errors import Forbidden
-from app.records import actions
-from app.records import serialize as ser
+from app.records import actions, cards
 from app.records.models import utcnow
 
-from .schemas import CommitmentPatch, DealLinkIn, DealStageIn, SuppressionIn
-from .spec import spec
+from .encode import json_response
+from .schemas import (
+    CommitmentOut,
+    CommitmentPatch,
+    DealLinkIn,
+    DealOut,
+    DealStageIn,
+    SuppressionIn,
+)
+from .spec import Documented, spec
 
 bp = Blueprint("actions", __name__)
 
 
 @bp.patch("/deals/<uuid:deal_id>")
-@spec.validate(json=DealStageIn, tags=["deals"])
+@spec.validate(json=DealStageIn, resp=Documented(HTTP_200=DealOut), tags=["deals"])
 def deal_stage(deal_id: uuid.UUID, json: DealStageIn) -> Any:
     """Moves a deal to another stage (recorded in its history)."""
     session = ctx.db_session()
     deal = actions.set_deal_stage(session, tenant_id=ctx.tenant_id(), deal_id=deal_id,
                                   stage=json.stage, actor=ctx.user_id())
     session.commit()
-    return ser.deal(deal, utcnow(), None, None, [], None)
+    return json_response(cards.deal(deal, utcnow(), None, None, [], None))
 
 
 @bp.post("/deals/<uuid:deal_id>/interactions")
@@ -43,7 +50,8 @@ def deal_link(deal_id: uuid.UUID, json: DealLinkIn) -> Any:
 
 
 @bp.patch("/commitments/<uuid:commitment_id>")
-@spec.validate(json=CommitmentPatch, tags=["commitments"])
+@spec.validate(json=CommitmentPatch, resp=Documented(HTTP_200=CommitmentOut),
+               tags=["commitments"])
 def commitment(commitment_id: uuid.UUID, json: CommitmentPatch) -> Any:
     """Marks a commitment done or dismissed, reopens it, or snoozes it."""
     session = ctx.db_session()
@@ -51,7 +59,7 @@ def commitment(commitment_id: uuid.UUID, json: CommitmentPatch) -> Any:
                                   commitment_id=commitment_id, status=json.status,
                                   snoozed_until=json.snoozed_until)
     session.commit()
-    return ser.commitment(c, None, utcnow().date())
+    return json_response(cards.commitment(c, None, utcnow().date()))
 
 
 @bp.post("/suppressions")

@@ -5,7 +5,17 @@ from __future__ import annotations
 import uuid
 from datetime import date
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, RootModel
+
+from app.records.story_types import (
+    AccountPage,
+    CommitmentItem,
+    ContactCard,
+    ContactPage,
+    DealItem,
+    Stories,
+    Story,
+)
 
 MAX_PAGE_SIZE = 100
 
@@ -78,3 +88,27 @@ class SuppressionIn(BaseModel):
     value: str = Field(..., min_length=3, max_length=320)
     scope: str = Field("user", pattern="^(user|tenant)$")
     reason: str = Field("", max_length=200)
+
+
+class StoryOut(RootModel[Story | Stories]):
+    """A story (``email``, ``contact_id``), or the stories of several addresses (``emails``)."""
+
+
+class ContactPageOut(RootModel[ContactPage]):
+    """A page of contacts."""
+
+
+class AccountPageOut(RootModel[AccountPage]):
+    """A page of accounts."""
+
+
+class ContactOut(RootModel[ContactCard]):
+    """A contact card."""
+
+
+class DealOut(RootModel[DealItem]):
+    """A deal."""
+
+
+class CommitmentOut(RootModel[CommitmentItem]):
+    """A commitment."""

@@ -5,9 +5,8 @@ not carry: the meeting's people, the previous meeting, and who signalled what.""
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import sqlalchemy as sa
@@ -17,6 +16,7 @@ from app.errors import NotFound
 from app.records.models import Account, Interaction, Participant, Signal, User
 from app.records.record import identity_context
 from app.records.story import OPEN_STAGES, StoryQuery
+from app.records.story_types import CommitmentItem, DealItem, SignalItem, StageChange, Story
 
 from . import narrative
 from .text import ago, clip, money
@@ -66,37 +66,35 @@ def external_people(session: Session, meeting: Interaction) -> list[Participant]
     return list(seen.values())
 
 
-def _commitment(c: dict[str, Any], who: str | None) -> CommitmentPrep:
-    return CommitmentPrep(id=c["id"], side=c["side"], kind=c["kind"], action=c["action"],
-                          due_on=date.fromisoformat(c["due_on"]) if c["due_on"] else None,
-                          overdue=bool(c["overdue"]), who=who)
+def _commitment(c: CommitmentItem, who: str | None) -> CommitmentPrep:
+    return CommitmentPrep(id=c.id, side=c.side, kind=c.kind, action=c.action,
+                          due_on=c.due_on, overdue=c.overdue, who=who)
 
 
-def _signal(s: dict[str, Any]) -> SignalPrep:
-    return SignalPrep(kind=s["kind"], value=narrative.signal_value(s["value"]),
-                      evidence=clip(s["text"], 200),
-                      occurred_on=datetime.fromisoformat(s["occurred_at"]).date())
+def _signal(s: SignalItem) -> SignalPrep:
+    return SignalPrep(kind=s.kind, value=narrative.signal_value(s.value),
+                      evidence=clip(s.text, 200), occurred_on=s.occurred_at.date())
 
 
-def _deal(deals: list[dict[str, Any]]) -> tuple[DealPrep | None, list[dict[str, Any]]]:
+def _deal(deals: list[DealItem]) -> tuple[DealPrep | None, list[StageChange]]:
     for d in deals:
-        if d["stage"] in OPEN_STAGES:
+        if d.stage in OPEN_STAGES:
             return DealPrep(
-                name=d["name"], stage=d["stage"], days_in_stage=d["days_in_stage"],
-                ball_in_court=d["ball_in_court"], amount=money(d["amount"], d["currency"]),
-                close_date=date.fromisoformat(d["close_date"]) if d["close_date"] else None,
-            ), d["stage_history"]
+                name=d.name, stage=d.stage, days_in_stage=d.days_in_stage,
+                ball_in_court=d.ball_in_court, amount=money(d.amount, d.currency),
+                close_date=d.close_date,
+            ), d.stage_history
     return None, []
 
 
-def _last_touch(story: dict[str, Any], meeting_id: uuid.UUID, now: datetime) -> str | None:
-    for item in story["timeline"]["items"]:
-        at = datetime.fromisoformat(item["occurred_at"])
-        if item["id"] == str(meeting_id) or at > now or item["cancelled"]:
+def _last_touch(story: Story, meeting_id: uuid.UUID, now: datetime) -> str | None:
+    for item in story.timeline.items:
+        at = item.occurred_at
+        if at is None or item.id == str(meeting_id) or at > now or item.cancelled:
             continue
-        kind = "Meeting" if item["kind"] == "meeting" else "Email"
-        side = {"inbound": " from them", "outbound": " from us"}.get(item["direction"], "")
-        subject = f" \u201c{clip(item['subject'], 60)}\u201d" if item["subject"] else ""
+        kind = "Meeting" if item.kind == "meeting" else "Email"
+        side = {"inbound": " from them", "outbound": " from us"}.get(item.direction, "")
+        subject = f" \u201c{clip(item.subject, 60)}\u201d" if item.subject else ""
         return f"{kind}{side}{subject}, {ago(at, now)}"
     return None
 
@@ -142,6 +140,68 @@ def _signal_kinds(session: Session, tenant_id: uuid.UUID,
     return out
 
 
+@dataclass
+class _Collected:
+    """What the attendees' stories add up to, each commitment and signal once."""
+
+    attendees: list[AttendeePrep] = field(default_factory=list)
+    commitments: dict[str, CommitmentPrep] = field(default_factory=dict)
+    signals: dict[str, SignalPrep] = field(default_factory=dict)
+    deal: DealPrep | None = None
+    moves: list[StageChange] = field(default_factory=list)
+    health: str | None = None
+
+
+def _stories(query: StoryQuery, people: list[Participant]) -> list[tuple[Participant,
+                                                                         Story | None]]:
+    """Each external attendee's story (by contact when known, else by address)."""
+    return [(p, query.for_contact_id(p.contact_id, page_size=STORY_PAGE) if p.contact_id
+             else query.for_address(p.address, page_size=STORY_PAGE)) for p in people]
+
+
+def _attendee(p: Participant, story: Story | None, *, user_id: uuid.UUID,
+              kinds: dict[uuid.UUID, set[str]], meeting_id: uuid.UUID,
+              now: datetime) -> AttendeePrep:
+    """One attendee's line: name, title, part in the deal, last touch, who knows them."""
+    card = story.contact if story else None
+    team = tuple(f"{'you' if m.user_id == str(user_id) else m.name} ({m.interactions})"
+                 for m in (story.team if story else []))
+    return AttendeePrep(
+        name=(card.name if card else "") or p.name or p.address, email=p.address,
+        title=card.title if card else None,
+        role=narrative.role_for(card.title if card else None,
+                                kinds.get(uuid.UUID(card.id), set()) if card else set()),
+        last_interaction=_last_touch(story, meeting_id, now) if story else None,
+        known_by=team)
+
+
+def _collect(stories: list[tuple[Participant, Story | None]], *, user_id: uuid.UUID,
+             kinds: dict[uuid.UUID, set[str]], meeting_id: uuid.UUID,
+             now: datetime) -> _Collected:
+    """The attendees, and the commitments, signals, deal and health their stories carry."""
+    out = _Collected()
+    for p, story in stories:
+        attendee = _attendee(p, story, user_id=user_id, kinds=kinds, meeting_id=meeting_id,
+                             now=now)
+        out.attendees.append(attendee)
+        if story is None:
+            continue
+        for c in story.commitments.ours + story.commitments.theirs:
+            out.commitments.setdefault(c.id, _commitment(c, attendee.name))
+        for s in story.signals:
+            if s.id not in out.signals:
+                out.signals[s.id] = _signal(s)
+        if out.deal is None:
+            out.deal, out.moves = _deal(story.deals)
+        if out.health is None and story.contact is not None:
+            out.health = f"{story.health.label.replace('_', ' ')} ({story.health.score})"
+    return out
+
+
+def _urgency(c: CommitmentPrep) -> tuple[bool, bool, date]:
+    return (not c.overdue, c.due_on is None, c.due_on or date.max)
+
+
 def gather_prep(session: Session, *, tenant_id: uuid.UUID, meeting_id: uuid.UUID,
                 user_id: uuid.UUID, now: datetime, links: PrepLinks | None = None) -> MeetingPrep:
     """Everything seller ``user_id`` should know before meeting ``meeting_id``, as of ``now``."""
@@ -150,70 +210,33 @@ def gather_prep(session: Session, *, tenant_id: uuid.UUID, meeting_id: uuid.UUID
     if user is None:
         raise NotFound("no such seller in your organisation")
     tz = zone(user.time_zone)
-    query = StoryQuery(session, tenant_id, now=now)
-    people = external_people(session, meeting)
-    stories: list[tuple[Participant, dict[str, Any] | None]] = []
-    for p in people:
-        story = (query.for_contact_id(p.contact_id, page_size=STORY_PAGE) if p.contact_id
-                 else query.for_address(p.address, page_size=STORY_PAGE))
-        stories.append((p, story))
-    contact_ids = [uuid.UUID(s["contact"]["id"]) for _p, s in stories if s and s["contact"]]
-    roles = _signal_kinds(session, tenant_id, contact_ids)
-
-    attendees: list[AttendeePrep] = []
-    commitments: dict[str, CommitmentPrep] = {}
-    signals: dict[str, SignalPrep] = {}
-    deal: DealPrep | None = None
-    moves: list[dict[str, Any]] = []
-    health: str | None = None
-    for p, story in stories:
-        card = story["contact"] if story else None
-        name = (card["name"] if card else "") or p.name or p.address
-        team = tuple(f"{'you' if m['user_id'] == str(user_id) else m['name']} "
-                     f"({m['interactions']})" for m in (story["team"] if story else []))
-        attendees.append(AttendeePrep(
-            name=name, email=p.address, title=card["title"] if card else None,
-            role=narrative.role_for(card["title"] if card else None,
-                                    roles.get(uuid.UUID(card["id"]), set()) if card else set()),
-            last_interaction=_last_touch(story, meeting.id, now) if story else None,
-            known_by=team))
-        if story is None:
-            continue
-        for c in story["commitments"]["ours"] + story["commitments"]["theirs"]:
-            commitments.setdefault(c["id"], _commitment(c, name))
-        for s in story["signals"]:
-            signals.setdefault(s["id"], _signal(s))
-        if deal is None:
-            deal, moves = _deal(story["deals"])
-        if health is None and card is not None:
-            health = f"{story['health']['label'].replace('_', ' ')} ({story['health']['score']})"
-
-    def urgency(c: CommitmentPrep) -> tuple[bool, bool, date]:
-        return (not c.overdue, c.due_on is None, c.due_on or date.max)
-
-    owed = sorted((c for c in commitments.values() if not (c.side == "us" and c.kind == "request")),
-                  key=urgency)
-    questions = sorted((c for c in commitments.values() if c.side == "us" and c.kind == "request"),
-                       key=urgency)
-    recent = sorted((s for s in signals.values()
+    stories = _stories(StoryQuery(session, tenant_id, now=now), external_people(session, meeting))
+    contact_ids = [uuid.UUID(s.contact.id) for _p, s in stories if s and s.contact]
+    found = _collect(stories, user_id=user_id, kinds=_signal_kinds(session, tenant_id, contact_ids),
+                     meeting_id=meeting.id, now=now)
+    ours_to_ask = [c for c in found.commitments.values() if c.side == "us" and c.kind == "request"]
+    owed = sorted((c for c in found.commitments.values() if c not in ours_to_ask), key=_urgency)
+    questions = sorted(ours_to_ask, key=_urgency)
+    recent = sorted((s for s in found.signals.values()
                      if s.occurred_on >= (now - timedelta(days=SIGNAL_DAYS)).date()),
                     key=lambda s: s.occurred_on, reverse=True)
     since = _since_last(session, meeting, contact_ids, now)
     account = session.get(Account, (tenant_id, meeting.account_id)) if meeting.account_id else None
     cutoff = since.previous_at.date() if since.previous_at else date.min
+    deal = found.deal
     return MeetingPrep(
         meeting_id=str(meeting.id), title=meeting.subject, time_zone=tz.key,
         starts_at=meeting.occurred_at.astimezone(tz),
         ends_at=meeting.ends_at.astimezone(tz) if meeting.ends_at else None,
         seller_name=user.display_name, account_name=account.name if account else None,
-        cancelled=meeting.cancelled, attendees=tuple(attendees),
+        cancelled=meeting.cancelled, attendees=tuple(found.attendees),
         story=narrative.story_lines(
             account=account.name if account else None, since=since, deal=deal,
-            stage_moves=[m for m in moves if since.previous_at is None
-                         or datetime.fromisoformat(m["at"]) > since.previous_at][-1:],
+            stage_moves=[m for m in found.moves if since.previous_at is None
+                         or m.at > since.previous_at][-1:],
             new_signals=[s for s in recent if s.occurred_on > cutoff], commitments=owed, now=now),
         commitments=tuple(owed), signals=tuple(recent[:8]), deal=deal,
         open_questions=tuple(questions),
         agenda=narrative.agenda(commitments=owed, questions=questions, signals=recent, deal=deal),
-        story_url=(links or PrepLinks()).story(meeting.id), health=health,
+        story_url=(links or PrepLinks()).story(meeting.id), health=found.health,
     )

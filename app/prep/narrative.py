@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from app.records.story_types import StageChange
+
 from .text import ago, clip, money, short_day
 from .types import CommitmentPrep, DealPrep, MeetingPrep, SignalPrep
 
@@ -69,7 +71,7 @@ def signal_value(value: Any) -> str | None:
 
 
 def story_lines(*, account: str | None, since: SinceLast, deal: DealPrep | None,
-                stage_moves: list[dict[str, Any]], new_signals: list[SignalPrep],
+                stage_moves: list[StageChange], new_signals: list[SignalPrep],
                 commitments: list[CommitmentPrep], now: datetime) -> tuple[str, str, str]:
     """Three lines: activity since the last meeting, the deal's movement, what is new or late."""
     who = account or "these people"
@@ -90,8 +92,8 @@ def story_lines(*, account: str | None, since: SinceLast, deal: DealPrep | None,
         second = "No open deal on record."
     elif stage_moves:
         last = stage_moves[-1]
-        second = (f"Deal moved {last.get('from') or 'new'} \u2192 {last['to']} "
-                  f"{ago(datetime.fromisoformat(last['at']), now)}; "
+        second = (f"Deal moved {last.from_ or 'new'} \u2192 {last.to} "
+                  f"{ago(last.at, now)}; "
                   f"{deal.days_in_stage} days in {deal.stage}.")
     else:
         second = f"Deal still in {deal.stage}, {deal.days_in_stage} days in stage."

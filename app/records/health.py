@@ -6,7 +6,8 @@ from __future__ import annotations
 import statistics
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+
+from .story_types import Health, HealthReason
 
 
 @dataclass(frozen=True)
@@ -41,12 +42,12 @@ def _reply_hours(recent: list[tuple[datetime, str, str | None]], replier: str) -
     return hours
 
 
-def score_health(h: HealthInputs) -> dict[str, Any]:
+def score_health(h: HealthInputs) -> Health:
     """The score, a label (good / fair / at_risk) and the reasons with their effect."""
-    reasons: list[dict[str, Any]] = []
+    reasons: list[HealthReason] = []
 
     def add(factor: str, points: int, detail: str) -> None:
-        reasons.append({"factor": factor, "effect": points, "detail": detail})
+        reasons.append(HealthReason(factor=factor, effect=points, detail=detail))
 
     last_two_way = min(
         (t for t in (h.last_inbound_at, h.last_outbound_at) if t), default=None
@@ -91,7 +92,7 @@ def score_health(h: HealthInputs) -> dict[str, Any]:
     if h.overdue_ours:
         add("overdue", -min(15, 5 * h.overdue_ours), f"{h.overdue_ours} of our promises overdue")
 
-    score = max(0, min(100, sum(r["effect"] for r in reasons) + 15))
+    score = max(0, min(100, sum(r.effect for r in reasons) + 15))
     label = "good" if score >= 70 else "fair" if score >= 40 else "at_risk"
-    return {"score": score, "label": label, "reasons": reasons}
+    return Health(score=score, label=label, reasons=reasons)
 

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from . import serialize as ser
+from . import cards
 from .contacts import addresses_of
 from .identity import name_key
 from .models import Account, AccountDomain, Contact, ContactAddress
+from .story_types import AccountPage, ContactPage
 
 
 def _like(text: str) -> str:
@@ -20,7 +20,7 @@ def _like(text: str) -> str:
 
 
 def search_contacts(session: Session, *, tenant_id: uuid.UUID, q: str, page: int,
-                    page_size: int) -> dict[str, Any]:
+                    page_size: int) -> ContactPage:
     """Live contacts whose name or an address contains ``q``, most active first."""
     text = q.strip().lower()
     by_address = sa.select(ContactAddress.contact_id).where(
@@ -37,14 +37,14 @@ def search_contacts(session: Session, *, tenant_id: uuid.UUID, q: str, page: int
         .order_by(Contact.interaction_count.desc(), Contact.display_name, Contact.id)
         .offset((page - 1) * page_size).limit(page_size + 1)
     ).all()
-    items = [ser.contact(c, addresses_of(session, tenant_id=tenant_id, contact_ids=[c.id]))
+    items = [cards.contact(c, addresses_of(session, tenant_id=tenant_id, contact_ids=[c.id]))
              for c in rows[:page_size]]
-    return {"page": page, "page_size": page_size, "has_more": len(rows) > page_size,
-            "items": items}
+    return ContactPage(page=page, page_size=page_size, has_more=len(rows) > page_size,
+                       items=items)
 
 
 def search_accounts(session: Session, *, tenant_id: uuid.UUID, q: str, page: int,
-                    page_size: int) -> dict[str, Any]:
+                    page_size: int) -> AccountPage:
     """Accounts whose name or a domain contains ``q``, most active first."""
     text = q.strip().lower()
     by_domain = sa.select(AccountDomain.account_id).where(
@@ -60,6 +60,6 @@ def search_accounts(session: Session, *, tenant_id: uuid.UUID, q: str, page: int
         .order_by(Account.interaction_count.desc(), Account.name, Account.id)
         .offset((page - 1) * page_size).limit(page_size + 1)
     ).all()
-    items = [ser.account(session, tenant_id, a) for a in rows[:page_size]]
-    return {"page": page, "page_size": page_size, "has_more": len(rows) > page_size,
-            "items": items}
+    items = [cards.account(session, tenant_id, a) for a in rows[:page_size]]
+    return AccountPage(page=page, page_size=page_size, has_more=len(rows) > page_size,
+                       items=items)

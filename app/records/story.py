@@ -13,29 +13,47 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from app.errors import NotFound
 
-from . import serialize as ser
+from . import cards
 from . import story_sql as q
 from .health import HealthInputs, score_health
 from .identity import domain_of, free_mail_domains, registrable_domain
 from .merges import merged_family
 from .models import utcnow
 from .story_sql import OPEN_STAGES
+from .story_types import (
+    AccountCard,
+    CommitmentItem,
+    Commitments,
+    ContactCard,
+    DealItem,
+    StageChange,
+    Story,
+    StoryContact,
+    Teammate,
+    Timeline,
+)
 
 __all__ = ["HEALTH_RECENT", "OPEN_STAGES", "StoryQuery"]
 
 HEALTH_RECENT = 100  # newest interactions the health score reads (reply times)
-Recent = tuple[str, datetime, str, str | None]  # id, occurred_at, direction, thread_id
-# id, name, interaction_count, last_activity_at, domains
-AccountFields = tuple[str, str, int, datetime | None, list[str]]
-Row = sa.Row[*tuple[Any, ...]]
+Row = sa.Row[Any]
 Rows = Sequence[Row]
+
+
+class Recent(NamedTuple):
+    """One of the newest live interactions (the timeline page and health read them)."""
+
+    id: str
+    occurred_at: datetime
+    direction: str
+    thread_id: str | None
 
 
 class StoryQuery:
@@ -48,7 +66,8 @@ class StoryQuery:
         self._conn: sa.Connection | None = None
 
     # -- entry points -------------------------------------------------------------------
-    def for_address(self, address: str, *, page: int = 1, page_size: int = 20) -> dict | None:
+    def for_address(self, address: str, *, page: int = 1,
+                    page_size: int = 20) -> Story | None:
         """The story of whoever owns ``address`` (normalised); None when nothing is known."""
         self._start()
         rows = self._rows(q.CONTACT_BY_ADDRESS, address=address)
@@ -63,9 +82,10 @@ class StoryQuery:
         account = self._account_for_domain(domain_of(address))
         if account is None:
             return None
-        return self._story(None, [], account, page, page_size) | {"address": address}
+        return self._story(None, [], account, page, page_size, address=address)
 
-    def for_contact_id(self, contact_id: uuid.UUID, *, page: int = 1, page_size: int = 20) -> dict:
+    def for_contact_id(self, contact_id: uuid.UUID, *, page: int = 1,
+                       page_size: int = 20) -> Story:
         """The story of a contact by id (a merged contact answers with its survivor's)."""
         self._start()
         rows = self._rows(q.CONTACT_BY_ID, id=str(contact_id))
@@ -89,53 +109,57 @@ class StoryQuery:
         params["t"] = self.t
         return self._conn.execute(statement, params).all()
 
-    def _account_for_domain(self, domain: str) -> AccountFields | None:
+    def _account_for_domain(self, domain: str) -> AccountCard | None:
         reg = registrable_domain(domain)
         if reg in free_mail_domains():
             return None
         rows = self._rows(q.ACCOUNT_BY_DOMAIN, domain=reg)
         if not rows:
             return None
-        aid, name, count, last, _domain = rows[0]
-        return aid, name, count, last, [r.domain for r in rows if r.domain is not None]
+        head = rows[0]
+        return AccountCard(id=head.id, name=head.name, interaction_count=head.interaction_count,
+                           last_activity_at=head.last_activity_at,
+                           domains=[r.domain for r in rows if r.domain is not None])
 
     # -- parts ----------------------------------------------------------------------------
-    def _contact_story(self, rows: Rows, page: int, page_size: int) -> dict[str, Any]:
+    def _contact_story(self, rows: Rows, page: int, page_size: int) -> Story:
         """The story of a (surviving) contact, from its ``CONTACT_BY_*`` rows (one per
         address), gathering the contacts merged into it."""
         head = rows[0]
         if head.has_merged:
             family = [str(c) for c in merged_family(self.s, tenant_id=self.t,
                                                       contact_id=uuid.UUID(head.id))]
-            addresses = [a for _c, a in self._rows(q.ADDRESSES, family=family)]
+            addresses = [r.address for r in self._rows(q.ADDRESSES, family=family)]
         else:
             family = [head.id]
             addresses = list(dict.fromkeys(r.address for r in rows if r.address is not None))
-        card = ser.contact_row(head, addresses)
-        card["merged_from"] = [c for c in family if c != head.id]
-        card["merge_suggestions"] = self._alike(head) if (
-            head.has_alike and head.name_key and head.account_id is not None) else []
+        card = cards.story_contact_row(
+            head, addresses, merged_from=[c for c in family if c != head.id],
+            merge_suggestions=self._alike(head) if (
+                head.has_alike and head.name_key and head.account_id is not None) else [])
         account = None
         if head.account_id is not None and head.account_name is not None:
             # Rows repeat each address per domain; the first address's rows list them all.
-            domains = [r.domain for r in rows if r.address == head.address and r.domain]
-            account = (head.account_id, head.account_name, head.account_interactions,
-                       head.account_last_activity_at, domains)
+            account = AccountCard(
+                id=head.account_id, name=head.account_name,
+                interaction_count=head.account_interactions,
+                last_activity_at=head.account_last_activity_at,
+                domains=[r.domain for r in rows if r.address == head.address and r.domain])
         return self._story(card, family, account, page, page_size)
 
-    def _alike(self, head: Row) -> list[dict[str, Any]]:
+    def _alike(self, head: Row) -> list[ContactCard]:
         """Other live contacts with the same name in the same account, with their addresses."""
         alike = self._rows(q.ALIKE, acc=head.account_id, name_key=head.name_key, id=head.id)
         if not alike:
             return []
         addresses: dict[str, list[str]] = {}
-        for cid, address in self._rows(q.ADDRESSES, family=[r[0] for r in alike]):
-            addresses.setdefault(cid, []).append(address)
-        return [ser.contact_row(r, addresses.get(r[0], [])) for r in alike]
+        for r in self._rows(q.ADDRESSES, family=[a.id for a in alike]):
+            addresses.setdefault(r.contact_id, []).append(r.address)
+        return [cards.contact_row(r, addresses.get(r.id, [])) for r in alike]
 
-    def _story(self, card: dict[str, Any] | None, family: list[str],
-               account: AccountFields | None, page: int, page_size: int) -> dict[str, Any]:
-        scope = {"family": family, "acc": account[0] if account else None}
+    def _story(self, card: StoryContact | None, family: list[str], account: AccountCard | None,
+               page: int, page_size: int, *, address: str | None = None) -> Story:
+        scope = {"family": family, "acc": account.id if account else None}
         of = "family" if family else "account"
         commitments = self._commitments(of, scope)
         signal_rows = self._rows(q.SIGNALS["account" if account else "family"], **scope)
@@ -146,31 +170,34 @@ class StoryQuery:
         health_key = ("family+last" if deal_rows else "family") if family else "account"
         agg = self._rows(q.HEALTH[health_key], **scope, now=self.now, since_30=since_30,
                          since_90=self.now - timedelta(days=90))[0]
-        account_last = (agg[6], agg[7]) if family and deal_rows else (agg[0], agg[1])
-        risks = sum(1 for r in signal_rows if r[1] == "risk" and r[7] >= since_30)
-        return {
-            "contact": card,
-            "account": ser.account_row(*account) if account else None,
-            "timeline": self._timeline(recent, page, page_size),
-            "commitments": commitments,
-            "signals": [ser.signal_row(r) for r in signal_rows],
-            "deals": self._deals(deal_rows, *account_last),
-            "health": score_health(HealthInputs(
-                now=self.now, last_inbound_at=agg[0], last_outbound_at=agg[1],
-                inbound_total=int(agg[2]), outbound_total=int(agg[3]),
-                recent_30d=int(agg[4]), prior_60d=int(agg[5]),
-                recent=[(at, direction, thread) for _id, at, direction, thread
-                        in recent[:HEALTH_RECENT]],
+        if family and deal_rows:
+            account_last = (agg.account_last_in, agg.account_last_out)
+        else:
+            account_last = (agg.last_in, agg.last_out)
+        risks = sum(1 for r in signal_rows if r.kind == "risk" and r.occurred_at >= since_30)
+        return Story(
+            contact=card,
+            account=account,
+            timeline=self._timeline(recent, page, page_size),
+            commitments=commitments,
+            signals=[cards.signal_row(r) for r in signal_rows],
+            deals=self._deals(deal_rows, *account_last),
+            health=score_health(HealthInputs(
+                now=self.now, last_inbound_at=agg.last_in, last_outbound_at=agg.last_out,
+                inbound_total=int(agg.inbound), outbound_total=int(agg.outbound),
+                recent_30d=int(agg.recent), prior_60d=int(agg.prior),
+                recent=[(r.occurred_at, r.direction, r.thread_id)
+                        for r in recent[:HEALTH_RECENT]],
                 open_risks=risks,
-                overdue_ours=sum(1 for c in commitments["ours"] if c["overdue"]),
+                overdue_ours=sum(1 for c in commitments.ours if c.overdue),
             )),
-            "team": self._team(family),
-            "generated_at": self.now.isoformat(),
-        }
+            team=self._team(family),
+            generated_at=self.now,
+            address=address,
+        )
 
     def _recent(self, of: str, scope: dict[str, Any], count: int) -> list[Recent]:
-        """The newest ``count`` live interactions, newest first, as (id, occurred_at,
-        direction, thread_id).
+        """The newest ``count`` live interactions, newest first.
 
         Reads the timeline index newest first and only a window of it, then drops deleted
         interactions (rare) and widens the window if that left too few: a contact with
@@ -179,56 +206,55 @@ class StoryQuery:
         window = count + 16
         while True:
             rows = self._rows(q.RECENT[of], **scope, window=window)
-            live = [(i, at, direction, thread) for i, at, direction, thread, ok in rows if ok]
+            live = [Recent(r.id, r.occurred_at, r.direction, r.thread_id) for r in rows if r.live]
             if len(live) >= count or len(rows) < window:
                 return live[:count]
             window *= 4
 
-    def _timeline(self, recent: list[Recent], page: int, page_size: int) -> dict[str, Any]:
+    def _timeline(self, recent: list[Recent], page: int, page_size: int) -> Timeline:
         offset = (page - 1) * page_size
-        ids = [r[0] for r in recent[offset:offset + page_size + 1]]
-        found: dict[str, Sequence[Any]] = {}
+        ids = [r.id for r in recent[offset:offset + page_size + 1]]
+        found: dict[str, Row] = {}
         team: dict[str, list[str]] = {}
-        for part, iid, *row in self._rows(q.TIMELINE, ids=ids[:page_size]) if ids else ():
-            if part == 0:
-                found[iid] = (iid, *row[:-1])
+        for row in self._rows(q.TIMELINE, ids=ids[:page_size]) if ids else ():
+            if row.part == 0:
+                found[row.id] = row
             else:
-                names = team.setdefault(iid, [])
-                if row[-1] not in names:
-                    names.append(row[-1])
-        items = [found[i] for i in ids[:page_size] if i in found]
-        return {
-            "page": page,
-            "page_size": page_size,
-            "has_more": len(ids) > page_size,
-            "items": [ser.interaction_row(r, team.get(r[0], [])) for r in items],
-        }
+                names = team.setdefault(row.id, [])
+                if row.seller not in names:
+                    names.append(row.seller)
+        return Timeline(
+            page=page, page_size=page_size, has_more=len(ids) > page_size,
+            items=[cards.interaction_row(found[i], team.get(i, []))
+                   for i in ids[:page_size] if i in found])
 
-    def _commitments(self, of: str, scope: dict[str, Any]) -> dict[str, Any]:
-        out: dict[str, list] = {"ours": [], "theirs": []}
+    def _commitments(self, of: str, scope: dict[str, Any]) -> Commitments:
+        ours: list[CommitmentItem] = []
+        theirs: list[CommitmentItem] = []
         for row in self._rows(q.COMMITMENTS[of], **scope):
-            out["ours" if row[2] == "us" else "theirs"].append(ser.commitment_row(row, self.today))
-        return out | {"overdue": sum(1 for x in out["ours"] + out["theirs"] if x["overdue"])}
+            (ours if row.side == "us" else theirs).append(cards.commitment_row(row, self.today))
+        return Commitments(ours=ours, theirs=theirs,
+                           overdue=sum(1 for x in ours + theirs if x.overdue))
 
     def _deals(self, rows: Rows, last_in: datetime | None,
-               last_out: datetime | None) -> list[dict]:
+               last_out: datetime | None) -> list[DealItem]:
         if not rows:
             return []
         two_way = min(last_in, last_out) if last_in and last_out else None
         court = None
         if last_in or last_out:
             court = "ours" if (last_out is None or (last_in and last_in > last_out)) else "theirs"
-        history: dict[str, list[dict]] = {}
-        for deal_id, from_stage, to_stage, at in self._rows(q.HISTORY, ids=[r[0] for r in rows]):
-            history.setdefault(deal_id, []).append(
-                {"from": from_stage, "to": to_stage, "at": at.isoformat()})
-        return [ser.deal_row(r, self.now, two_way, court if r[2] in OPEN_STAGES else None,
-                         history.get(r[0], []))
+        history: dict[str, list[StageChange]] = {}
+        for h in self._rows(q.HISTORY, ids=[r.id for r in rows]):
+            history.setdefault(h.deal_id, []).append(
+                StageChange(from_=h.from_stage, to=h.to_stage, at=h.changed_at))
+        return [cards.deal_row(r, self.now, two_way, court if r.stage in OPEN_STAGES else None,
+                               history.get(r.id, []))
                 for r in rows]
 
-    def _team(self, family: list[str]) -> list[dict]:
+    def _team(self, family: list[str]) -> list[Teammate]:
         if not family:
             return []
-        return [{"user_id": uid, "name": name, "email": email, "interactions": int(n),
-                 "last_interaction_at": last.isoformat() if last else None}
-                for uid, name, email, n, last in self._rows(q.TEAM, family=family)]
+        return [Teammate(user_id=r.user_id, name=r.display_name, email=r.email,
+                         interactions=int(r.interactions), last_interaction_at=r.last_at)
+                for r in self._rows(q.TEAM, family=family)]

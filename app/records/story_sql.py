@@ -177,7 +177,8 @@ _newest = (
     .subquery("newest")
 )
 RECENT = {
-    "family": sa.select(_text(_newest.c.interaction_id), it.c.occurred_at, it.c.direction,
+    "family": sa.select(sa.type_coerce(_newest.c.interaction_id, UuidText()).label("id"),
+                        it.c.occurred_at, it.c.direction,
                         it.c.thread_id, _live.label("live"))
     .select_from(_newest.outerjoin(it, sa.and_(it.c.tenant_id == T,
                                                it.c.id == _newest.c.interaction_id)))
@@ -249,15 +250,19 @@ _account_counts = _counts(
 _family_health = sa.select(*_rollup.c, *_family_counts.c).select_from(
     _rollup.join(_family_counts, sa.true()))
 # Rows: last_in, last_out, inbound, outbound, recent, prior[, account_last_in, account_last_out]
+# (an account-only story counts one each way: it has no per-person rollup)
 HEALTH = {
     "family": _family_health,
-    "family+last": _family_health.add_columns(_last("inbound"), _last("outbound")),
-    "account": sa.select(_last("inbound"), _last("outbound"), sa.literal(1), sa.literal(1),
+    "family+last": _family_health.add_columns(_last("inbound").label("account_last_in"),
+                                              _last("outbound").label("account_last_out")),
+    "account": sa.select(_last("inbound").label("last_in"), _last("outbound").label("last_out"),
+                         sa.literal(1).label("inbound"), sa.literal(1).label("outbound"),
                          *_account_counts.c).select_from(_account_counts),
 }
 TEAM = (
-    sa.select(_text(us.c.id), us.c.display_name, us.c.email,
-              sa.func.sum(rel.c.interactions), sa.func.max(rel.c.last_at))
+    sa.select(_text(us.c.id).label("user_id"), us.c.display_name, us.c.email,
+              sa.func.sum(rel.c.interactions).label("interactions"),
+              sa.func.max(rel.c.last_at).label("last_at"))
     .select_from(us.join(rel, sa.and_(rel.c.tenant_id == us.c.tenant_id,
                                       rel.c.user_id == us.c.id)))
     .where(rel.c.tenant_id == T, rel.c.contact_id.in_(FAMILY))

@@ -65,7 +65,7 @@ def test_make_demo_sends_the_next_meetings_prep_card_and_shows_it(
         assert proc.poll() is None, log_path.read_text()[-3000:]
         try:
             page = http.get(f"{base}/prep", timeout=10)
-        except requests.ConnectionError:
+        except (requests.ConnectionError, requests.Timeout):  # still starting or loading
             time.sleep(1)
             continue
         cards = [c for c in _sent(page.text) if c["type"] == "meetingPrep"]

@@ -9,9 +9,9 @@ from collections.abc import Iterator
 from datetime import datetime, timedelta
 
 from app.dev.sample import resources
+from app.dev.sample.details import MODULES, REGIONS
 from app.dev.sample.model import SampleAccount, SampleSeller
 from app.dev.sample.threads import Item
-from app.dev.sample.details import MODULES, REGIONS
 
 TOPICS = ("Quarterly business review", "Security review", "Demo of the {module}",
           "Pricing discussion", "Kickoff for {region}", "Remediation plan review",

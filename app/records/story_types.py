@@ -1,0 +1,269 @@
+"""The customer story as typed values: what ``StoryQuery`` gives, what meeting prep reads, what
+the API encodes at its edge (:func:`to_json`) and what the OpenAPI document declares.
+
+Every value is a keyword-only frozen dataclass. Two JSON keys are Python keywords (a timeline
+item's ``from``, a stage change's ``from``): their fields carry the key in their metadata, and
+pydantic reads the same name through ``Field(alias=...)`` for the schema.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields
+from datetime import date, datetime
+from typing import Annotated, Any
+
+import orjson
+from pydantic import Field
+
+# A signal's value is the extractor's JSON payload (amount and currency, a date, a name).
+SignalValue = dict[str, Any] | str | int | float | None
+
+
+def _key(name: str) -> Any:
+    return field(metadata={"json": name})
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Span:
+    """Character offsets of the evidence in the interaction's cleaned text."""
+
+    start: int | None
+    end: int | None
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class ContactCard:
+    """A person: name, title, phone, company, account, addresses and activity."""
+
+    id: str
+    name: str | None
+    title: str | None
+    phone: str | None
+    company: str | None
+    account_id: str | None
+    addresses: list[str]
+    merged_into: str | None
+    interaction_count: int
+    last_activity_at: datetime | None
+    evidence: dict[str, Any]
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class StoryContact(ContactCard):
+    """The story's own contact card, with the contacts merged into it and look-alikes."""
+
+    merged_from: list[str]
+    merge_suggestions: list[ContactCard]
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class AccountCard:
+    """A customer organisation with its domains."""
+
+    id: str
+    name: str
+    domains: list[str]
+    interaction_count: int
+    last_activity_at: datetime | None
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class TimelineItem:
+    """One email or meeting, with our people on it."""
+
+    id: str
+    kind: str
+    direction: str
+    subject: str | None
+    snippet: str | None
+    occurred_at: datetime | None
+    ends_at: datetime | None
+    thread_id: str | None
+    from_: Annotated[str | None, Field(alias="from")] = _key("from")
+    team: list[str]
+    cancelled: bool
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Timeline:
+    """A page of the timeline, newest first."""
+
+    page: int
+    page_size: int
+    has_more: bool
+    items: list[TimelineItem]
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class CommitmentItem:
+    """A promise or request, who owes it (``side``: us or them) and whether it is overdue."""
+
+    id: str
+    kind: str
+    side: str
+    action: str
+    text: str
+    evidence: Span
+    due_on: date | None
+    status: str
+    overdue: bool
+    snoozed_until: date | None
+    interaction_id: str | None
+    source_subject: str | None
+    created_at: datetime
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Commitments:
+    """Open commitments both ways and how many of them are overdue."""
+
+    ours: list[CommitmentItem]
+    theirs: list[CommitmentItem]
+    overdue: int
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class SignalItem:
+    """A deal signal with its value and evidence."""
+
+    id: str
+    kind: str
+    value: SignalValue
+    text: str
+    evidence: Span
+    confidence: float
+    occurred_at: datetime
+    interaction_id: str | None
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class StageChange:
+    """One move of a deal between stages."""
+
+    from_: Annotated[str | None, Field(alias="from")] = _key("from")
+    to: str
+    at: datetime
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class DealItem:
+    """A deal with its age in stage, last two-way touch and whose court the ball is in."""
+
+    id: str
+    name: str
+    stage: str
+    amount: str | None
+    currency: str | None
+    close_date: date | None
+    owner: str | None
+    days_in_stage: int
+    last_two_way_touch: datetime | None
+    ball_in_court: str | None
+    stage_history: list[StageChange]
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class HealthReason:
+    """One factor of the health score and what it added or took away."""
+
+    factor: str
+    effect: int
+    detail: str
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Health:
+    """Relationship health 0-100, its label and the reasons behind it."""
+
+    score: int
+    label: str
+    reasons: list[HealthReason]
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Teammate:
+    """A seller of ours who knows this person, and how well."""
+
+    user_id: str
+    name: str | None
+    email: str
+    interactions: int
+    last_interaction_at: datetime | None
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Story:
+    """Everything the sidebar shows for a person, or for an account known by its domain only
+    (then ``contact`` is None and ``address`` is the address asked for)."""
+
+    contact: StoryContact | None
+    account: AccountCard | None
+    timeline: Timeline
+    commitments: Commitments
+    signals: list[SignalItem]
+    deals: list[DealItem]
+    health: Health
+    team: list[Teammate]
+    generated_at: datetime
+    address: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class StoryOf:
+    """One address's answer in a several-address request."""
+
+    address: str
+    found: bool
+    story: Story | None
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Stories:
+    """The stories of everyone on an open email, in the order asked."""
+
+    stories: list[StoryOf]
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class ContactPage:
+    """A page of contacts, most active first."""
+
+    page: int
+    page_size: int
+    has_more: bool
+    items: list[ContactCard]
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class AccountPage:
+    """A page of accounts, most active first."""
+
+    page: int
+    page_size: int
+    has_more: bool
+    items: list[AccountCard]
+
+
+_NAMES: dict[type, list[tuple[str, str]]] = {}
+
+
+def _fields(value: Any) -> dict[str, Any]:
+    """A dataclass as a dict under its JSON keys (orjson calls this for each dataclass)."""
+    names = _NAMES.get(type(value))
+    if names is None:
+        try:
+            names = [(f.name, f.metadata.get("json", f.name)) for f in fields(value)]
+        except TypeError:
+            raise TypeError(f"{type(value).__name__} is not JSON serialisable") from None
+        _NAMES[type(value)] = names
+    return {key: getattr(value, name) for name, key in names}
+
+
+def to_json(value: Any) -> bytes:
+    """The value (a story, a card, a list of them) as JSON, with each field under its key."""
+    return orjson.dumps(value, default=_fields, option=orjson.OPT_PASSTHROUGH_DATACLASS)
+
+
+def to_dict(value: Any) -> Any:
+    """The value as plain JSON data (dicts, lists, strings): for callers that hand it on."""
+    return orjson.loads(to_json(value))
