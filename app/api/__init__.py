@@ -21,10 +21,12 @@ from . import (
     prep,
     story,
     sync_status,
+    team_mailboxes,
 )
 from .spec import spec
 
-FEATURES = (story, people, actions, drafts, items, prep, graph_notifications, sync_status)
+FEATURES = (story, people, actions, drafts, items, prep, graph_notifications, sync_status,
+            team_mailboxes)
 
 
 def init_app(app: Flask) -> None:

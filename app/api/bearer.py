@@ -66,8 +66,10 @@ def _resolve_user(principal: Principal) -> uuid.UUID:
     user = session.scalar(sa.select(User).where(
         User.tenant_id == principal.tenant_id, User.oid == principal.oid))
     if user is None and principal.username:
+        # a team mailbox (support@ ...) is nobody's: signing in never takes it over
         user = session.scalar(sa.select(User).where(
-            User.tenant_id == principal.tenant_id, User.email == principal.username))
+            User.tenant_id == principal.tenant_id, User.email == principal.username,
+            User.team_mailbox.is_(False)))
         if user is not None and user.oid is None:
             user.oid = principal.oid
     if user is None:

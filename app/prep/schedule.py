@@ -126,7 +126,8 @@ def _sellers(session: Session, tenant_id: uuid.UUID,
         return {}
     ctx = identity_context(session, tenant_id)
     active = set(session.scalars(sa.select(User.id).where(
-        User.tenant_id == tenant_id, User.sync_enabled.is_(True))))
+        User.tenant_id == tenant_id, User.sync_enabled.is_(True),
+        User.team_mailbox.is_(False))))
     users: dict[uuid.UUID, list[uuid.UUID]] = {}
     external: set[uuid.UUID] = set()
     for mid, address, user_id in session.execute(
@@ -230,7 +231,8 @@ def due_digests(session: Session, tenant_id: uuid.UUID, now: datetime,
     if options.digest_at is None:
         return []
     users = session.execute(sa.select(User.id, User.time_zone).where(
-        User.tenant_id == tenant_id, User.sync_enabled.is_(True))).all()
+        User.tenant_id == tenant_id, User.sync_enabled.is_(True),
+        User.team_mailbox.is_(False))).all()
     due = []
     for uid, tz_name in users:
         tz = zone(tz_name)
@@ -257,7 +259,8 @@ def next_digests(session: Session, tenant_id: uuid.UUID, now: datetime, options:
     if options.digest_at is None:
         return []
     query = sa.select(User.id, User.time_zone).where(
-        User.tenant_id == tenant_id, User.sync_enabled.is_(True))
+        User.tenant_id == tenant_id, User.sync_enabled.is_(True),
+        User.team_mailbox.is_(False))
     if user_id is not None:
         query = query.where(User.id == user_id)
     out = []

@@ -69,13 +69,13 @@ def account(session: Session, tenant_id: uuid.UUID, a: Account) -> AccountCard:
                        interaction_count=a.interaction_count, last_activity_at=a.last_activity_at)
 
 
-def interaction_row(row: Any, team: list[str]) -> TimelineItem:
+def interaction_row(row: Any, team: list[str], function: str | None = None) -> TimelineItem:
     """A timeline entry from a ``story_sql.TIMELINE`` row."""
     return TimelineItem(
         id=row.id, kind=row.kind, direction=row.direction, subject=row.subject,
         snippet=row.snippet, occurred_at=row.occurred_at, ends_at=row.ends_at,
         thread_id=row.thread_id, from_=row.from_address, team=team,
-        cancelled=bool(row.cancelled))
+        cancelled=bool(row.cancelled), function=function)
 
 
 def _overdue(due_on: date | None, status: str, snoozed_until: date | None, today: date) -> bool:
@@ -100,7 +100,8 @@ def commitment_row(row: Any, today: date) -> CommitmentItem:
         evidence=Span(start=row.evidence_start, end=row.evidence_end), due_on=row.due_on,
         status=row.status, overdue=_overdue(row.due_on, row.status, row.snoozed_until, today),
         snoozed_until=row.snoozed_until, interaction_id=row.interaction_id or None,
-        source_subject=row.subject, created_at=row.created_at)
+        source_subject=row.subject, created_at=row.created_at,
+        owner_function=row.owner_function)
 
 
 def signal(s: Signal) -> SignalItem:

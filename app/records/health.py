@@ -4,10 +4,13 @@ and open risks, with the reasons that moved it, so a seller can trust (or disput
 from __future__ import annotations
 
 import statistics
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from .story_types import Health, HealthReason
+
+TEAM_WAIT_DAYS = 2  # a support or finance thread unanswered this long weighs on health
 
 
 @dataclass(frozen=True)
@@ -25,6 +28,10 @@ class HealthInputs:
     recent: list[tuple[datetime, str, str | None]] = field(default_factory=list)
     open_risks: int = 0
     overdue_ours: int = 0
+    # risk signals in 30 days that came through team mailboxes, by function
+    team_risks: Mapping[str, int] = field(default_factory=dict)
+    # (function, days the oldest of its threads has waited on us)
+    team_waiting: list[tuple[str, int]] = field(default_factory=list)
 
 
 def _reply_hours(recent: list[tuple[datetime, str, str | None]], replier: str) -> list[float]:
@@ -88,7 +95,13 @@ def score_health(h: HealthInputs) -> Health:
         add("response_time", 0, "no replies from them to measure")
 
     if h.open_risks:
-        add("risks", -min(30, 10 * h.open_risks), f"{h.open_risks} risk signal(s) in 30 days")
+        via = ", ".join(f"{n} through {fn.capitalize()}" for fn, n in sorted(h.team_risks.items()))
+        add("risks", -min(30, 10 * h.open_risks),
+            f"{h.open_risks} risk signal(s) in 30 days" + (f" ({via})" if via else ""))
+    late = [(fn, days) for fn, days in h.team_waiting if days >= TEAM_WAIT_DAYS]
+    if late:
+        add("team_threads", -min(10, 5 * len(late)), "; ".join(
+            f"{fn.capitalize()} has kept them waiting {days} days" for fn, days in late))
     if h.overdue_ours:
         add("overdue", -min(15, 5 * h.overdue_ours), f"{h.overdue_ours} of our promises overdue")
 

@@ -11,6 +11,7 @@ two-worker server's throughput are made of.
 from __future__ import annotations
 
 import uuid
+from collections import Counter
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any, NamedTuple
@@ -33,6 +34,7 @@ from .story_types import (
     Commitments,
     ContactCard,
     DealItem,
+    FunctionThreads,
     StageChange,
     Story,
     StoryContact,
@@ -43,6 +45,7 @@ from .story_types import (
 __all__ = ["HEALTH_RECENT", "OPEN_STAGES", "StoryQuery"]
 
 HEALTH_RECENT = 100  # newest interactions the health score reads (reply times)
+TEAM_THREAD_DAYS = 30  # a team mailbox's thread with no message for this long is not open
 Row = sa.Row[Any]
 Rows = Sequence[Row]
 
@@ -54,6 +57,32 @@ class Recent(NamedTuple):
     occurred_at: datetime
     direction: str
     thread_id: str | None
+
+
+def fold_team_threads(rows: Rows, now: datetime) -> list[FunctionThreads]:
+    """Per function, its open threads from ``TEAM_THREADS`` rows (newest first): a thread
+    whose last message came from the customer waits on us, one we answered last waits on them.
+    Most waiting on us first."""
+    last: dict[tuple[str, str], Row] = {}
+    for r in rows:
+        key = (r.function or "", r.thread_id or r.id)
+        last.setdefault(key, r)  # newest first: the first seen is the thread's last word
+    out: dict[str, dict[str, Any]] = {}
+    for (function, _thread), r in last.items():
+        f = out.setdefault(function, {"us": [], "them": 0, "latest": r})
+        if r.direction == "inbound":
+            f["us"].append(max(0, (now - r.occurred_at).days))
+        elif r.direction == "outbound":
+            f["them"] += 1
+        if r.occurred_at > f["latest"].occurred_at:
+            f["latest"] = r
+    threads = [FunctionThreads(function=fn, waiting_on_us=len(f["us"]), waiting_on_them=f["them"],
+                               oldest_wait_days=max(f["us"]) if f["us"] else None,
+                               latest_subject=f["latest"].subject,
+                               latest_at=f["latest"].occurred_at)
+               for fn, f in out.items() if f["us"] or f["them"]]
+    return sorted(threads, key=lambda f: (-f.waiting_on_us, -(f.oldest_wait_days or 0),
+                                          f.function))
 
 
 class StoryQuery:
@@ -174,7 +203,11 @@ class StoryQuery:
             account_last = (agg.account_last_in, agg.account_last_out)
         else:
             account_last = (agg.last_in, agg.last_out)
-        risks = sum(1 for r in signal_rows if r.kind == "risk" and r.occurred_at >= since_30)
+        risks = [r for r in signal_rows if r.kind == "risk" and r.occurred_at >= since_30]
+        thread_rows = self._rows(q.TEAM_THREADS["account" if account else "family"], **scope,
+                                 since=self.now - timedelta(days=TEAM_THREAD_DAYS))
+        via = {r.id: r.function for r in thread_rows}
+        team_threads = fold_team_threads(thread_rows, self.now)
         return Story(
             contact=card,
             account=account,
@@ -188,12 +221,17 @@ class StoryQuery:
                 recent_30d=int(agg.recent), prior_60d=int(agg.prior),
                 recent=[(r.occurred_at, r.direction, r.thread_id)
                         for r in recent[:HEALTH_RECENT]],
-                open_risks=risks,
+                open_risks=len(risks),
                 overdue_ours=sum(1 for c in commitments.ours if c.overdue),
+                team_risks=Counter(via[r.interaction_id] for r in risks
+                                   if r.interaction_id in via),
+                team_waiting=[(f.function, f.oldest_wait_days) for f in team_threads
+                              if f.oldest_wait_days is not None],
             )),
             team=self._team(family),
             generated_at=self.now,
             address=address,
+            team_threads=team_threads,
         )
 
     def _recent(self, of: str, scope: dict[str, Any], count: int) -> list[Recent]:
@@ -216,16 +254,19 @@ class StoryQuery:
         ids = [r.id for r in recent[offset:offset + page_size + 1]]
         found: dict[str, Row] = {}
         team: dict[str, list[str]] = {}
+        functions: dict[str, str] = {}
         for row in self._rows(q.TIMELINE, ids=ids[:page_size]) if ids else ():
             if row.part == 0:
                 found[row.id] = row
+            elif row.part == 2:
+                functions.setdefault(row.id, row.seller)
             else:
                 names = team.setdefault(row.id, [])
                 if row.seller not in names:
                     names.append(row.seller)
         return Timeline(
             page=page, page_size=page_size, has_more=len(ids) > page_size,
-            items=[cards.interaction_row(found[i], team.get(i, []))
+            items=[cards.interaction_row(found[i], team.get(i, []), functions.get(i))
                    for i in ids[:page_size] if i in found])
 
     def _commitments(self, of: str, scope: dict[str, Any]) -> Commitments:

@@ -24,6 +24,7 @@ from .models import (
     Deal,
     DealStageChange,
     Interaction,
+    InteractionMailbox,
     Participant,
     Relationship,
     Signal,
@@ -57,6 +58,7 @@ it, pa, rel, us = (Interaction.__table__, Participant.__table__, Relationship.__
                    User.__table__)
 cm, sg, dl, dh = (Commitment.__table__, Signal.__table__, Deal.__table__,
                   DealStageChange.__table__)
+im = InteractionMailbox.__table__
 T = sa.bindparam("t", type_=sa.Uuid())
 
 
@@ -138,13 +140,17 @@ ALIKE = sa.select(
         co.c.name_key == sa.bindparam("name_key"), co.c.id != sa.bindparam("id", type_=ID),
         co.c.merged_into.is_(None)).limit(10)
 
-# -- commitments, signals --
+# -- commitments (a team mailbox's are its function's), signals --
+_owner_team = us.alias("owner_team")
 _commitments = sa.select(
     _text(cm.c.id), cm.c.kind, cm.c.side, cm.c.action, cm.c.text, cm.c.evidence_start,
     cm.c.evidence_end, cm.c.due_on, cm.c.status, cm.c.snoozed_until, _text(cm.c.interaction_id),
-    cm.c.created_at, it.c.subject,
+    cm.c.created_at, it.c.subject, _owner_team.c.function.label("owner_function"),
 ).select_from(cm.outerjoin(it, sa.and_(it.c.tenant_id == cm.c.tenant_id,
-                                       it.c.id == cm.c.interaction_id)))
+                                       it.c.id == cm.c.interaction_id))
+              .outerjoin(_owner_team, sa.and_(_owner_team.c.tenant_id == cm.c.tenant_id,
+                                              _owner_team.c.id == cm.c.owner_user_id,
+                                              _owner_team.c.team_mailbox.is_(True))))
 _commitments_order = (cm.c.due_on.is_(None), cm.c.due_on, cm.c.created_at)
 
 
@@ -190,7 +196,8 @@ RECENT = {
 }
 # A timeline page and our people on it in one round trip: the page's interactions (part 0),
 # then (part 1) each (interaction, seller's name) pair, in the order the participants index
-# gives them, as the team-names query alone would.
+# gives them, as the team-names query alone would, then (part 2) the functions of the team
+# mailboxes that hold them (support, finance ...).
 _ids = _many("ids")
 TIMELINE = sa.union_all(
     sa.select(sa.literal(0).label("part"), _text(it.c.id), it.c.kind, it.c.direction,
@@ -200,7 +207,11 @@ TIMELINE = sa.union_all(
     sa.select(sa.literal(1), _text(pa.c.interaction_id), *[sa.null()] * 9, us.c.display_name)
     .select_from(pa.join(us, sa.and_(us.c.tenant_id == pa.c.tenant_id,
                                      us.c.id == pa.c.user_id)))
-    .where(pa.c.tenant_id == T, pa.c.interaction_id.in_(_ids)),
+    .where(pa.c.tenant_id == T, pa.c.interaction_id.in_(_ids), us.c.team_mailbox.is_(False)),
+    sa.select(sa.literal(2), _text(im.c.interaction_id), *[sa.null()] * 9, us.c.function)
+    .select_from(im.join(us, sa.and_(us.c.tenant_id == im.c.tenant_id,
+                                     us.c.id == im.c.user_id)))
+    .where(im.c.tenant_id == T, im.c.interaction_id.in_(_ids), us.c.team_mailbox.is_(True)),
 )
 
 # -- deals (owner's name per row), their stage history --
@@ -265,7 +276,35 @@ TEAM = (
               sa.func.max(rel.c.last_at).label("last_at"))
     .select_from(us.join(rel, sa.and_(rel.c.tenant_id == us.c.tenant_id,
                                       rel.c.user_id == us.c.id)))
-    .where(rel.c.tenant_id == T, rel.c.contact_id.in_(FAMILY))
+    .where(rel.c.tenant_id == T, rel.c.contact_id.in_(FAMILY), us.c.team_mailbox.is_(False))
     .group_by(us.c.tenant_id, us.c.id)
     .order_by(sa.func.sum(rel.c.interactions).desc(), sa.func.max(rel.c.last_at).desc())
 )
+
+
+# -- the team mailboxes' threads with the account (or the person): newest message first, from
+# which each thread's last word (waiting on us / on them) is read per function --
+_team_box = us.alias("team_box")
+_team_threads = (
+    sa.select(_team_box.c.function, it.c.thread_id, _text(it.c.id), it.c.subject,
+              it.c.direction, it.c.occurred_at)
+    .select_from(im.join(_team_box, sa.and_(_team_box.c.tenant_id == im.c.tenant_id,
+                                            _team_box.c.id == im.c.user_id,
+                                            _team_box.c.team_mailbox.is_(True)))
+                 .join(it, sa.and_(it.c.tenant_id == im.c.tenant_id,
+                                   it.c.id == im.c.interaction_id)))
+)
+
+
+def _team_threads_of(scope: Any) -> Any:
+    return _team_threads.where(
+        im.c.tenant_id == T, it.c.deleted_at.is_(None), it.c.kind == "email", scope,
+        it.c.occurred_at >= sa.bindparam("since", type_=UTCDateTime()),
+    ).order_by(it.c.occurred_at.desc()).limit(500)
+
+
+TEAM_THREADS = {
+    "account": _team_threads_of(it.c.account_id == ACC),
+    "family": _team_threads_of(it.c.id.in_(
+        sa.select(pa.c.interaction_id).where(pa.c.tenant_id == T, pa.c.contact_id.in_(FAMILY)))),
+}

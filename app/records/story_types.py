@@ -82,6 +82,8 @@ class TimelineItem:
     from_: Annotated[str | None, Field(alias="from")] = _key("from")
     team: list[str]
     cancelled: bool
+    # the function of the team mailbox it came through (support, finance ...), else None
+    function: str | None = None
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -111,6 +113,8 @@ class CommitmentItem:
     interaction_id: str | None
     source_subject: str | None
     created_at: datetime
+    # a team mailbox's commitment is its function's (nobody's personally)
+    owner_function: str | None = None
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -181,6 +185,19 @@ class Health:
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
+class FunctionThreads:
+    """A function's (support's, finance's ...) open threads with this customer: whose turn it
+    is, and how long the oldest of those waiting on us has waited."""
+
+    function: str
+    waiting_on_us: int
+    waiting_on_them: int
+    oldest_wait_days: int | None
+    latest_subject: str | None
+    latest_at: datetime
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
 class Teammate:
     """A seller of ours who knows this person, and how well."""
 
@@ -206,6 +223,8 @@ class Story:
     team: list[Teammate]
     generated_at: datetime
     address: str | None = None
+    # open threads of the team mailboxes (support, finance ...), most waiting on us first
+    team_threads: list[FunctionThreads] = field(default_factory=list)
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)

@@ -13,10 +13,10 @@ from .deals import (
 )
 from .ops import AuditEvent, Subscription, Suppression, SyncState
 from .people import Account, AccountDomain, Contact, ContactAddress, ContactMerge
-from .tenancy import Tenant, TenantDomain, User
+from .tenancy import FUNCTIONS, Tenant, TenantDomain, User
 
 __all__ = [
-    "COMMITMENT_STATUSES", "DEAL_STAGES", "DIRECTIONS", "ROLES",
+    "COMMITMENT_STATUSES", "DEAL_STAGES", "DIRECTIONS", "FUNCTIONS", "ROLES",
     "Account", "AccountDomain", "AuditEvent", "Base", "Commitment", "Contact",
     "ContactAddress", "ContactMerge", "Deal", "DealInteraction", "DealStageChange",
     "Interaction", "InteractionMailbox", "Participant", "Relationship", "Signal",

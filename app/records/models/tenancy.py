@@ -29,8 +29,11 @@ class TenantDomain(TenantScoped, Base):
     __table_args__ = (sa.ForeignKeyConstraint(["tenant_id"], ["tenants.id"], ondelete="CASCADE"),)
 
 
+FUNCTIONS = ("sales", "support", "finance", "success")
+
+
 class User(TenantScoped, Base):
-    """A seller: a member of the tenant whose mailbox may be synced."""
+    """A seller (a member of the tenant whose mailbox may be synced), or a team mailbox."""
 
     __tablename__ = "users"
     id: Mapped[uuid.UUID] = mapped_column(sa.Uuid, primary_key=True, default=new_id)
@@ -40,6 +43,12 @@ class User(TenantScoped, Base):
     time_zone: Mapped[str] = mapped_column(sa.String(64), default="UTC")
     sync_enabled: Mapped[bool] = mapped_column(sa.Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # A team mailbox (support@, billing@ ...) is synced like a seller's but is nobody's:
+    # its mail is its function's, and only its function sees it when ``function_only``.
+    # A seller may carry a function too (what a function-only team mailbox checks).
+    team_mailbox: Mapped[bool] = mapped_column(sa.Boolean, default=False)
+    function: Mapped[str | None] = mapped_column(sa.String(20))
+    function_only: Mapped[bool] = mapped_column(sa.Boolean, default=False)
     __table_args__ = (
         sa.ForeignKeyConstraint(["tenant_id"], ["tenants.id"], ondelete="CASCADE"),
         sa.UniqueConstraint("tenant_id", "email", name="uq_users_email"),
@@ -47,4 +56,4 @@ class User(TenantScoped, Base):
     )
 
 
-__all__ = ["Tenant", "TenantDomain", "User"]
+__all__ = ["FUNCTIONS", "Tenant", "TenantDomain", "User"]
