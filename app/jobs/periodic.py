@@ -23,4 +23,6 @@ PERIODIC: dict[str, Periodic] = {
     # cards go out within five minutes of their lead time (default an hour before); the first
     # round right after start, so a restart never delays a card by a whole period
     "meeting-prep": Periodic("prep_round", timedelta(minutes=5), timedelta(seconds=5)),
+    # an escalation to support reaches the account's owner within five minutes
+    "team-handoffs": Periodic("handoff_round", timedelta(minutes=5), timedelta(seconds=20)),
 }

@@ -190,6 +190,15 @@ def prep_round(ctx: JobContext) -> dict[str, Any]:
     return asdict(run_prep(ctx.db, ctx.graph, options=prep_options(ctx.settings)))
 
 
+def handoff_round(ctx: JobContext) -> dict[str, Any]:
+    """Tells account owners, once each, of escalations, cancellation threats and invoice
+    disputes that team mailboxes (support@, billing@ ...) received from their customers."""
+    from app.prep.handoff import send_handoffs
+    from app.prep.schedule import prep_options
+
+    return asdict(send_handoffs(ctx.db, ctx.graph, options=prep_options(ctx.settings)))
+
+
 JOBS: dict[str, Callable[..., dict[str, Any]]] = {
     "sync_mailbox": sync_mailbox,
     "safety_net": safety_net,
@@ -197,4 +206,5 @@ JOBS: dict[str, Callable[..., dict[str, Any]]] = {
     "renew_subscriptions": renew_subscriptions,
     "handle_notification": handle_notification,
     "prep_round": prep_round,
+    "handoff_round": handoff_round,
 }

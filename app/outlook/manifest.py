@@ -126,6 +126,8 @@ def manifest_json(cfg: ManifestConfig) -> dict[str, Any]:
              "templateText": "{meeting} was cancelled"},
             {"type": "prepDigest", "description": "Morning digest of customer meetings",
              "templateText": "{count} customer meetings today"},
+            {"type": "teamHandoff", "description": "A team mailbox heard something an account "
+             "owner must know", "templateText": "{function} received {what} from {account}"},
         ]},
         "extensions": [{
             "requirements": {"scopes": ["mail"],

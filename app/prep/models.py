@@ -11,7 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from app.records.models.base import Base, TenantScoped, UTCDateTime, new_id, utcnow
 
-KINDS = ("card", "digest")
+KINDS = ("card", "digest", "handoff")  # handoff: a team mailbox alert for an owner
 STATUSES = ("sending", "sent", "failed", "cancelled")
 
 

@@ -1,0 +1,97 @@
+"""Across the handoff: when support or billing hears an escalation, a cancellation threat or
+an invoice dispute from a customer, the account's owner gets one Teams notice (msal and
+msgraph-sdk against the local Graph stand-in)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+import pytest
+
+from app.dev.standin.testing import control
+from app.prep.handoff import send_handoffs
+from app.records.handoffs import is_invoice_dispute, team_alerts
+from app.records.inputs import SignalIn
+from app.records.record import record_interaction
+from app.records.team_mailboxes import enrol_team_mailbox
+from tests.world import ELENA, JONAS, MAYA, TENANT_A, TOM, mail
+
+
+def _handoffs(standin: Any) -> list[dict[str, Any]]:
+    return [t for t in control(standin, "GET", "/teams")["value"]
+            if t["kind"] == "activity" and t["body"]["activityType"] == "teamHandoff"]
+
+
+def _team_mail(db: Any, now: datetime, *, function: str, address: str, sender: tuple[str, str],
+               subject: str, body: str, signals: tuple[SignalIn, ...] = (),
+               key: str = "t1") -> None:
+    with db.session() as s:
+        box = enrol_team_mailbox(s, tenant_id=TENANT_A, address=address, function=function)
+        record_interaction(s, tenant_id=TENANT_A, item=mail(
+            key, now - timedelta(hours=2), sender, [(function, address)], subject=subject,
+            body=body, mailbox=box, signals=signals))
+
+
+def test_an_escalation_to_support_reaches_the_deal_owner_once(
+        db: Any, world: Any, graph: Any, standin: Any, assert_valid_card: Any) -> None:
+    now = world.now
+    text = "I am escalating this to our CIO: the tracking outage is still not fixed."
+    _team_mail(db, now, function="support", address="support@brightloop.io", sender=ELENA,
+               subject="Outage still not fixed", body=text,
+               signals=(SignalIn("risk", {"subtype": "escalation"}, text, 0, len(text), 0.9),))
+    first = send_handoffs(db, graph, now)
+    assert (first.sent, first.failed) == (1, 0)
+    [notice] = _handoffs(standin)
+    assert notice["mailbox"] == MAYA[1]  # she owns Harbourline's open deal, Tom does not
+    assert "Support received an escalation from Harbourline Freight" in \
+        notice["body"]["previewText"]["content"]
+    again = send_handoffs(db, graph, now + timedelta(minutes=5))
+    assert again.sent == 0 and len(_handoffs(standin)) == 1
+    with db.session() as s:
+        [alert] = team_alerts(s, tenant_id=TENANT_A, since=now - timedelta(days=1))
+    assert alert.kind == "escalation" and alert.function == "support"
+
+
+def test_an_invoice_dispute_to_billing_is_a_handoff_and_a_payment_question_is_not(
+        db: Any, world: Any, graph: Any, standin: Any) -> None:
+    now = world.now
+    _team_mail(db, now, function="finance", address="billing@brightloop.io", sender=JONAS,
+               subject="Invoice 4471", key="dispute",
+               body="We dispute invoice 4471: the rollout fee was never agreed.")
+    _team_mail(db, now, function="finance", address="billing@brightloop.io", sender=JONAS,
+               subject="Invoice 4472", key="question",
+               body="Could you resend invoice 4472 as a PDF? Thanks.")
+    report = send_handoffs(db, graph, now)
+    assert report.sent == 1
+    [notice] = _handoffs(standin)
+    assert "Finance received an invoice dispute" in notice["body"]["previewText"]["content"]
+
+
+def test_a_complaint_to_support_or_mail_to_a_sellers_own_mailbox_is_no_handoff(
+        db: Any, world: Any, graph: Any, standin: Any) -> None:
+    now = world.now
+    text = "The screens are slow today."
+    _team_mail(db, now, function="support", address="support@brightloop.io", sender=ELENA,
+               subject="Slow screens", body=text,
+               signals=(SignalIn("risk", {"subtype": "complaint"}, text, 0, len(text), 0.8),))
+    with db.session() as s:
+        threat = "We will cancel the contract if this goes on."
+        record_interaction(s, tenant_id=TENANT_A, item=mail(
+            "own", now - timedelta(hours=1), JONAS, [TOM], subject="Contract", body=threat,
+            mailbox=world.users[TOM[1]],
+            signals=(SignalIn("risk", {"subtype": "cancel"}, threat, 0, len(threat), 0.9),)))
+    assert send_handoffs(db, graph, now).sent == 0
+    assert _handoffs(standin) == []
+
+
+@pytest.mark.parametrize(("text", "dispute"), [
+    ("We dispute invoice 88: it charges the old rate.", True),
+    ("Your invoice is wrong, we were double billed for March.", True),
+    ("We will not pay the statement until the credit note arrives.", True),
+    ("Please find our payment for invoice 88 attached.", False),
+    ("Could you send the invoice to our AP team?", False),
+    ("We disagree about the rollout plan.", False),
+])
+def test_what_counts_as_an_invoice_dispute(text: str, dispute: bool) -> None:
+    assert is_invoice_dispute(text) is dispute
