@@ -128,3 +128,17 @@ def test_a_team_mailbox_gets_no_prep_cards_and_cannot_be_signed_in_as(
     with context.database(app).session() as s:
         box = s.get(User, (TENANT_A, support.id))
         assert box is not None and box.oid is None  # the sign-in made a user of its own
+
+
+def test_an_admin_enrols_a_team_mailbox_from_the_command_line(app: Flask, world: Any) -> None:
+    runner = app.test_cli_runner()
+    done = runner.invoke(args=["team-mailbox", "--tenant-id", str(TENANT_A), "--address",
+                               "Billing@Brightloop.io", "--function", "finance",
+                               "--function-only"])
+    assert done.exit_code == 0, done.output
+    assert "billing@brightloop.io: finance team mailbox (function only)" in done.output
+    listed = runner.invoke(args=["team-mailbox", "--tenant-id", str(TENANT_A), "--list"])
+    assert "billing@brightloop.io\tfinance\tfunction only\tsyncing" in listed.output
+    refused = runner.invoke(args=["team-mailbox", "--tenant-id", str(TENANT_A), "--address",
+                                  "maya@brightloop.io", "--function", "support"])
+    assert refused.exit_code != 0 and "seller's own mailbox" in refused.output

@@ -110,6 +110,9 @@ def prep_card(prep: MeetingPrep) -> dict[str, Any]:
             ("Ball in court", COURT.get(d.ball_in_court or "", None)),
             ("Amount", d.amount), ("Close date", short_day(d.close_date) if d.close_date else None),
         ]))
+    if prep.team_threads:
+        body.append(_heading("Open with support and finance"))
+        body += [_text(md(clip(line, 200)), spacing="Small") for line in prep.team_threads[:4]]
     if prep.attendees:
         body.append(_heading("Who is coming"))
         body += [_attendee(a) for a in prep.attendees[:MAX_ATTENDEES]]

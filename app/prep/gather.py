@@ -16,7 +16,14 @@ from app.errors import NotFound
 from app.records.models import Account, Interaction, Participant, Signal, User
 from app.records.record import identity_context
 from app.records.story import OPEN_STAGES, StoryQuery
-from app.records.story_types import CommitmentItem, DealItem, SignalItem, StageChange, Story
+from app.records.story_types import (
+    CommitmentItem,
+    DealItem,
+    FunctionThreads,
+    SignalItem,
+    StageChange,
+    Story,
+)
 
 from . import narrative
 from .text import ago, clip, money
@@ -150,6 +157,7 @@ class _Collected:
     deal: DealPrep | None = None
     moves: list[StageChange] = field(default_factory=list)
     health: str | None = None
+    team_threads: tuple[str, ...] = ()
 
 
 def _stories(query: StoryQuery, people: list[Participant]) -> list[tuple[Participant,
@@ -193,9 +201,22 @@ def _collect(stories: list[tuple[Participant, Story | None]], *, user_id: uuid.U
                 out.signals[s.id] = _signal(s)
         if out.deal is None:
             out.deal, out.moves = _deal(story.deals)
+        if not out.team_threads and story.team_threads:
+            out.team_threads = tuple(_team_line(f) for f in story.team_threads)
         if out.health is None and story.contact is not None:
             out.health = f"{story.health.label.replace('_', ' ')} ({story.health.score})"
     return out
+
+
+def _team_line(f: FunctionThreads) -> str:
+    """``Support: 1 waiting on us (3 days), 2 waiting on them, latest "Outage in Lyon"``."""
+    parts = []
+    if f.waiting_on_us:
+        parts.append(f"{f.waiting_on_us} waiting on us ({f.oldest_wait_days} days)")
+    if f.waiting_on_them:
+        parts.append(f"{f.waiting_on_them} waiting on them")
+    latest = f", latest \u201c{clip(f.latest_subject, 60)}\u201d" if f.latest_subject else ""
+    return f"{f.function.capitalize()}: {', '.join(parts)}{latest}"
 
 
 def _urgency(c: CommitmentPrep) -> tuple[bool, bool, date]:
@@ -239,4 +260,5 @@ def gather_prep(session: Session, *, tenant_id: uuid.UUID, meeting_id: uuid.UUID
         open_questions=tuple(questions),
         agenda=narrative.agenda(commitments=owed, questions=questions, signals=recent, deal=deal),
         story_url=(links or PrepLinks()).story(meeting.id), health=found.health,
+        team_threads=found.team_threads,
     )

@@ -78,6 +78,8 @@ class MeetingPrep:
     agenda: tuple[str, ...] = ()
     story_url: str | None = None  # where "Open the full story" leads
     health: str | None = None  # "fair (55)"
+    # open support and finance threads: "Support: 1 waiting on us (3 days), 2 on them"
+    team_threads: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -95,3 +95,25 @@ def test_a_complaint_to_support_or_mail_to_a_sellers_own_mailbox_is_no_handoff(
 ])
 def test_what_counts_as_an_invoice_dispute(text: str, dispute: bool) -> None:
     assert is_invoice_dispute(text) is dispute
+
+
+def test_the_prep_card_lists_open_support_and_finance_threads(
+        db: Any, world: Any, assert_valid_card: Any) -> None:
+    import json
+
+    from app.prep.cards import prep_card
+    from app.prep.gather import gather_prep
+    from tests.prep.meetings import customer_meeting
+
+    now = world.now
+    _team_mail(db, now, function="support", address="support@brightloop.io", sender=ELENA,
+               subject="Outage in Lyon", body="Our drivers cannot see the trucks since Monday.")
+    with db.session() as s:
+        meeting_id = customer_meeting(s, now)
+        prep = gather_prep(s, tenant_id=TENANT_A, meeting_id=meeting_id,
+                           user_id=world.users[MAYA[1]].id, now=now)
+    assert prep.team_threads == ("Support: 1 waiting on us (0 days), latest "
+                                 "\u201cOutage in Lyon\u201d",)
+    card = prep_card(prep)
+    assert_valid_card(card)
+    assert "Open with support and finance" in json.dumps(card)
