@@ -15,6 +15,15 @@ const label = (s) => s.charAt(0).toUpperCase() + s.slice(1).replace(/_/g, " ");
 const domainOf = (a) => (a || "").split("@").pop();
 
 /** The sentence around [start, end) of `text`, with those words highlighted. */
+/** "Support: 1 open thread waiting on us (3 days), 2 waiting on them" */
+function teamThreadsLine(f) {
+  const parts = [];
+  if (f.waiting_on_us) parts.push(`${f.waiting_on_us} waiting on us (${f.oldest_wait_days} ${f.oldest_wait_days === 1 ? "day" : "days"})`);
+  if (f.waiting_on_them) parts.push(`${f.waiting_on_them} waiting on them`);
+  const n = f.waiting_on_us + f.waiting_on_them;
+  return `${label(f.function)}: ${n} open ${n === 1 ? "thread" : "threads"}, ${parts.join(", ")}`;
+}
+
 function sentenceAround(text, start, end) {
   const before = text.slice(0, start);
   const from = Math.max(before.search(/[^.!?\n]*$/), 0);
@@ -250,7 +259,8 @@ export class StoryView {
       h("div.who", {}, avatar(name, c ? c.addresses[0] : person.address, true),
         h("div.grow", {}, h("h1", { id: "contact-name" }, name), sub ? h("div.sub", {}, sub) : null,
           c && acc ? h("div.sub", {}, `Account: ${acc.name}`) : null,
-          !c && acc ? h("div.sub", {}, "The story below is the account's.") : null),
+          !c && acc ? h("div.sub", {}, "The story below is the account's.") : null,
+          (s.team_threads || []).map((f) => h("div.sub.team-threads", {}, teamThreadsLine(f)))),
         c ? h("button.btn.btn-subtle", { type: "button", "aria-label": `Edit ${name}`, onclick: () => this.editContact() }, "Edit") : null),
       c ? h("dl.facts", {},
         h("dt", {}, "Email"), h("dd", {}, c.addresses.join(", ")),
@@ -334,6 +344,7 @@ export class StoryView {
           h("div.meta", {},
             c.due_on ? h(`span.due${c.overdue ? ".overdue" : ""}`, {}, `${c.overdue ? "Overdue · " : "Due "}${shortDate(c.due_on)}`) : "No due date",
             c.source_subject ? ` · ${c.source_subject}` : "",
+            c.owner_function ? ` · ${label(c.owner_function)}` : "",
             c.snoozed_until ? ` · snoozed until ${shortDate(c.snoozed_until)}` : ""),
           c.text ? h("p.quote", {}, c.text) : null,
           h("div.actions", {},
@@ -476,7 +487,7 @@ export class StoryView {
     const list = h("ul.list", {}, tl.items.map((i) => h("li", {},
       h("div.row", {}, h("span.dir", {}, i.kind === "meeting" ? "Meeting" : arrow[i.direction] || ""),
         h("span.meta", {}, relativeDay(i.occurred_at))),
-      h("div.title", {}, i.subject || "(no subject)"),
+      h("div.title", {}, i.function ? `${label(i.function)} · ${i.subject || "(no subject)"}` : i.subject || "(no subject)"),
       i.team && i.team.length ? h("div.meta", {}, i.team.join(", ")) : null)));
     const more = tl.has_more && this.story.contact
       ? h("button.btn.btn-subtle", { type: "button", onclick: () => this.moreTimeline(tl, list, more) }, "Show older")
