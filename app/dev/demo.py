@@ -21,6 +21,7 @@ from app.dev.sample import SampleCompany, build_sample
 from app.errors import StorylineError
 from app.records.contacts import ensure_account
 from app.records.models import Base, User
+from app.records.team_mailboxes import enrol_team_mailbox
 from app.records.tenants import DealIn, ensure_tenant, ensure_user, import_deal
 from app.settings import Settings
 
@@ -54,6 +55,9 @@ def seed_sample_company(session: Session, company: SampleCompany, *,
         ensure_user(session, tenant_id=company.tenant_id, email=seller.email,
                     display_name=seller.display_name, oid=seller.oid,
                     time_zone=seller.time_zone)
+    for box in company.team_mailboxes:  # support@ and billing@: their mail is the team's
+        enrol_team_mailbox(session, tenant_id=company.tenant_id, address=box.email,
+                           function=box.title, name=box.display_name)
     for account in company.accounts:  # CRM-side names ("Kestrelmoor Engineering")
         row = ensure_account(session, tenant_id=company.tenant_id, domain=account.domain)
         if row is not None:

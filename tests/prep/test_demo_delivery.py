@@ -103,6 +103,18 @@ def test_make_demo_sends_the_next_meetings_prep_card_and_shows_it(
         assert answer.status_code == 200, answer.text
         assert cards[0]["card"]["fallbackText"].split(" at ")[0].removeprefix("Prep for ") in \
             {m["title"] for m in answer.json()["meetings"]}
+    # the sample's support mailbox: a customer in negotiation complained and escalated; the
+    # story shows the thread with its function and that it waits on us
+    from app.dev.sample import build_sample
+
+    support = build_sample().mailboxes["support@lumenfield.io"]["inbox"]
+    customer = next(m["from"]["emailAddress"]["address"] for m in support
+                    if m["subject"].endswith("Dispatch board down at our depot"))
+    story = http.get(f"{base}/api/v1/story", params={"email": customer}, timeout=10,
+                     headers={"Authorization": f"Bearer {token}"}).json()
+    assert [f["function"] for f in story["team_threads"]][:1] == ["support"]
+    assert story["team_threads"][0]["waiting_on_us"] >= 1
+    assert "support" in {i["function"] for i in story["timeline"]["items"]}
     log = log_path.read_text()
     assert log.count("inline scheduler leading") == 1  # two workers, one schedule
 

@@ -25,7 +25,8 @@ def test_command_line_server_prints_its_urls_and_serves_the_sample(tmp_path: Pat
             session.trust_env = False
             boxes = session.get(info["control"] + "/mailboxes", verify=info["ca_bundle"],
                                 timeout=10).json()["value"]
-        assert len(boxes) == 5 and all(b["folders"]["inbox"]["count"] for b in boxes)
+        # five sellers, support@ and billing@
+        assert len(boxes) == 7 and all(b["folders"]["inbox"]["count"] for b in boxes)
     finally:
         proc.terminate()
         proc.wait(timeout=10)

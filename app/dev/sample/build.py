@@ -11,6 +11,7 @@ from app.dev.sample.bulk import bounce, bulk_mail
 from app.dev.sample.calendar import meetings
 from app.dev.sample.deals import build_deals
 from app.dev.sample.model import FOLDERS, SampleAccount, SampleCompany
+from app.dev.sample.team import TEAM_MAILBOXES, team_threads
 from app.dev.sample.threads import Item, customer_thread, internal_thread
 
 CUSTOMER_THREADS = 100
@@ -47,6 +48,7 @@ def iter_sample_items(now: datetime | None = None, *, seed: int = 7, scale: floa
         yield from bulk_mail(seller, accounts, now, seed, scale, kinds)
     yield from bounce(sellers[0], now, seed, kinds)
     yield from meetings(accounts, sellers, now, seed, scale, kinds)
+    yield from team_threads(accounts, build_deals(accounts, now, seed), now, seed, kinds)
 
 
 def _sort_key(folder: str):
@@ -67,7 +69,7 @@ def build_sample(now: datetime | None = None, *, seed: int = 7,
     now = _now(now)
     kinds: list[str] = []
     mailboxes: dict[str, dict[str, list[dict]]] = {
-        s.email: {f: [] for f in FOLDERS} for s in cast.SELLERS}
+        s.email: {f: [] for f in FOLDERS} for s in (*cast.SELLERS, *TEAM_MAILBOXES)}
     for mailbox, folder, resource in iter_sample_items(now, seed=seed, scale=scale,
                                                        kinds=kinds):
         mailboxes[mailbox][folder].append(resource)
@@ -82,4 +84,5 @@ def build_sample(now: datetime | None = None, *, seed: int = 7,
         tenant_id=cast.TENANT_ID, tenant_name=cast.TENANT_NAME,
         internal_domains=(cast.INTERNAL_DOMAIN,), sellers=cast.SELLERS, accounts=accounts,
         mailboxes=mailboxes, deals=build_deals(accounts, now, seed),
-        competitors=list(cast.COMPETITORS), now=now, kinds=counts)
+        competitors=list(cast.COMPETITORS), now=now, kinds=counts,
+        team_mailboxes=TEAM_MAILBOXES)

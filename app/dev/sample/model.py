@@ -91,6 +91,7 @@ class SampleCompany:
     competitors: list[str]
     now: datetime
     kinds: dict[str, int] = field(default_factory=dict)  # content kind -> messages carrying it
+    team_mailboxes: tuple[SampleSeller, ...] = ()  # support@, billing@ (title: the function)
 
     def messages(self) -> list[dict]:
         """All message resources of all mailboxes (copies of one mail appear once per mailbox)."""

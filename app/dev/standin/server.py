@@ -15,6 +15,7 @@ from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
 from app.dev.sample import build
 from app.dev.sample.cast import SELLERS, TENANT_ID
+from app.dev.sample.team import TEAM_MAILBOXES
 from app.dev.standin import control, graph_api, idp
 from app.dev.standin.certs import TlsFiles, make_tls
 from app.dev.standin.faults import Faults
@@ -61,7 +62,7 @@ class StandIn:
         """Replaces every mailbox with the sample company's; gives the number of items."""
         store = Store()
         store.tenant_id = str(TENANT_ID)
-        for seller in SELLERS:
+        for seller in (*SELLERS, *TEAM_MAILBOXES):
             store.add_mailbox(seller.email, str(seller.oid), seller.display_name)
         count = store.load(build.iter_sample_items(now, seed=seed, scale=scale))
         self.store = store
