@@ -9,7 +9,9 @@ from __future__ import annotations
 import logging
 import uuid
 from collections import Counter
+from dataclasses import dataclass
 from datetime import timedelta
+from typing import NamedTuple
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -66,14 +68,32 @@ def identity_context(session: Session, tenant_id: uuid.UUID) -> IdentityContext:
     return ctx
 
 
-def _people(item: InteractionIn) -> list[tuple[str, str, str]]:
-    """(address, name, role) for everyone on the item, normalised, invalid ones dropped."""
+class _Person(NamedTuple):
+    """One normalised address on an item and the part it plays there."""
+
+    address: str
+    name: str
+    role: str  # from, organizer, to, cc, attendee
+
+
+@dataclass(frozen=True, kw_only=True)
+class _Parties:
+    """Who an item is between, once it has passed the screening."""
+
+    people: list[_Person]  # everyone valid, the sender first
+    externals: list[_Person]  # the customers' side: not ours, not automated, not suppressed
+    sender: str
+    direction: str  # inbound or outbound
+
+
+def _people(item: InteractionIn) -> list[_Person]:
+    """Everyone on the item, normalised, invalid ones dropped, the sender first."""
     roles: list[tuple[PersonIn, str]] = []
     if item.sender:
         roles.append((item.sender, "organizer" if item.kind == "meeting" else "from"))
     roles += [(p, "to") for p in item.to] + [(p, "cc") for p in item.cc]
     roles += [(p, "attendee") for p in item.attendees]
-    out: list[tuple[str, str, str]] = []
+    out: list[_Person] = []
     seen: set[tuple[str, str]] = set()
     for person, role in roles:
         try:
@@ -82,7 +102,7 @@ def _people(item: InteractionIn) -> list[tuple[str, str, str]]:
             continue
         if (address, role) not in seen:
             seen.add((address, role))
-            out.append((address, person.name or "", role))
+            out.append(_Person(address, person.name or "", role))
     return out
 
 
@@ -104,59 +124,120 @@ def record_interaction(
         )
     )
     if existing is not None:
-        _link_mailbox(session, tenant_id, existing.id, item)
-        existing.deleted_at = None
-        if item.kind == "meeting":
-            existing.occurred_at, existing.ends_at = item.occurred_at, item.ends_at
-            existing.cancelled, existing.subject = item.cancelled, item.subject[:400]
-            if item.teams_thread:  # a copy without the join link keeps the one known
-                existing.teams_thread_id = item.teams_thread
-        return RecordOutcome("duplicate", "already recorded", existing.id)
+        return _update_known(session, existing, item)
+    parties = _screen(ctx, item)
+    if isinstance(parties, RecordOutcome):
+        return parties
+    contacts = _contacts_for(session, tenant_id, ctx, parties)
+    primary = _primary_contact(parties, contacts)
+    account_id = _account_for(session, tenant_id, parties, contacts, primary)
+    if not contacts and account_id is None:
+        return RecordOutcome("skipped", "no known contact or account (contact policy)")
 
+    interaction, user_ids = _add_interaction(session, ctx, item, parties, contacts, account_id)
+    _link_mailbox(session, tenant_id, interaction.id, item)
+    add_to_rollups(
+        session, tenant_id=tenant_id, contact_ids=[c.id for c in contacts.values()],
+        user_ids=user_ids, account_id=account_id, occurred_at=item.occurred_at,
+        direction=parties.direction, kind=item.kind,
+    )
+    outbound = parties.direction == "outbound"
+    owner_user = interaction.from_user_id if outbound else item.mailbox_user_id
+    _store_findings(session, interaction, item, primary, owner_user)
+    if not outbound and primary is not None and item.signature is not None:
+        _enrich_from_signature(primary, item.signature, interaction.id)
+    if account_id is not None:
+        _link_open_deal(session, tenant_id, account_id, interaction.id)
+    return RecordOutcome("stored", "", interaction.id)
+
+
+def _update_known(session: Session, existing: Interaction, item: InteractionIn) -> RecordOutcome:
+    """A copy of an item already recorded: the mailbox that saw it is linked, a meeting takes
+    its new time, subject and cancellation, and nothing else changes."""
+    _link_mailbox(session, existing.tenant_id, existing.id, item)
+    existing.deleted_at = None
+    if item.kind == "meeting":
+        existing.occurred_at, existing.ends_at = item.occurred_at, item.ends_at
+        existing.cancelled, existing.subject = item.cancelled, item.subject[:400]
+        if item.teams_thread:  # a copy without the join link keeps the one known
+            existing.teams_thread_id = item.teams_thread
+    return RecordOutcome("duplicate", "already recorded", existing.id)
+
+
+def _screen(ctx: IdentityContext, item: InteractionIn) -> _Parties | RecordOutcome:
+    """The item's parties, or why it is not recorded: no valid sender, an automated sender,
+    internal traffic only, or only suppressed people on the customers' side."""
     people = _people(item)
-    if not people or people[0][2] not in ("from", "organizer"):
+    if not people or people[0].role not in ("from", "organizer"):
         return RecordOutcome("skipped", "no valid sender")
-    sender = people[0][0]
+    sender = people[0].address
     if is_automated(sender, item.headers):
         return RecordOutcome("skipped", "automated or bulk sender")
-    externals = [p for p in people if not ctx.is_internal(p[0]) and not is_automated(p[0])]
+    externals = [p for p in people
+                 if not ctx.is_internal(p.address) and not is_automated(p.address)]
     if not externals:
         return RecordOutcome("skipped", "internal only")
     if ctx.is_suppressed(sender, item.mailbox_user_id):
         return RecordOutcome("skipped", "suppressed sender")
-    externals = [p for p in externals if not ctx.is_suppressed(p[0], item.mailbox_user_id)]
+    externals = [p for p in externals if not ctx.is_suppressed(p.address, item.mailbox_user_id)]
     if not externals:
         return RecordOutcome("skipped", "suppressed participants")
     direction = "outbound" if ctx.is_internal(sender) else "inbound"
+    return _Parties(people=people, externals=externals, sender=sender, direction=direction)
 
+
+def _contacts_for(session: Session, tenant_id: uuid.UUID, ctx: IdentityContext,
+                  parties: _Parties) -> dict[str, Contact]:
+    """The contact of each external address, created when the contact policy allows it."""
     contacts: dict[str, Contact] = {}
-    for address, name, _role in externals:
+    for address, name, _role in parties.externals:
         if address in contacts:
             continue
         contact = contact_for_address(session, tenant_id=tenant_id, address=address)
-        if contact is None and ctx.may_create_contact(direction):
-            source = "sent" if direction == "outbound" else "received"
+        if contact is None and ctx.may_create_contact(parties.direction):
+            source = "sent" if parties.direction == "outbound" else "received"
             contact = create_contact(
                 session, tenant_id=tenant_id, address=address, name=name, source=source
             )
         if contact is not None:
             contacts[address] = contact
-    primary = contacts.get(sender) if direction == "inbound" else next(
-        (contacts[a] for a, _n, r in externals if r in ("to", "attendee") and a in contacts),
+    return contacts
+
+
+def _primary_contact(parties: _Parties, contacts: dict[str, Contact]) -> Contact | None:
+    """Whom the item is with: the sender of inbound mail; for outbound, the first customer
+    addressed (to or attendee), else any contact on it."""
+    if parties.direction == "inbound":
+        return contacts.get(parties.sender)
+    return next(
+        (contacts[p.address] for p in parties.externals
+         if p.role in ("to", "attendee") and p.address in contacts),
         next(iter(contacts.values()), None),
     )
+
+
+def _account_for(session: Session, tenant_id: uuid.UUID, parties: _Parties,
+                 contacts: dict[str, Contact], primary: Contact | None) -> uuid.UUID | None:
+    """The primary contact's account, else the account most of the people belong to (by
+    contact, or by a known domain for people we keep no contact for)."""
     accounts = Counter(c.account_id for c in contacts.values() if c.account_id)
     if not accounts:  # people we keep no contact for, at an account we know
-        for address, _n, _r in externals:
-            known = account_for_domain(session, tenant_id=tenant_id, domain=domain_of(address))
+        for person in parties.externals:
+            known = account_for_domain(session, tenant_id=tenant_id,
+                                       domain=domain_of(person.address))
             if known is not None:
                 accounts[known.id] += 1
-    account_id = (primary.account_id if primary and primary.account_id else None) or (
+    return (primary.account_id if primary and primary.account_id else None) or (
         accounts.most_common(1)[0][0] if accounts else None
     )
-    if not contacts and account_id is None:
-        return RecordOutcome("skipped", "no known contact or account (contact policy)")
 
+
+def _add_interaction(session: Session, ctx: IdentityContext, item: InteractionIn,
+                     parties: _Parties, contacts: dict[str, Contact],
+                     account_id: uuid.UUID | None) -> tuple[Interaction, list[uuid.UUID]]:
+    """Adds the interaction and its participants (flushed); gives it with the ids of the
+    sellers on it, the mailbox's owner included."""
+    tenant_id, sender, direction = ctx.tenant_id, parties.sender, parties.direction
     interaction = Interaction(
         tenant_id=tenant_id, id=new_id(), kind=item.kind, external_key=item.external_key[:400],
         direction=direction, thread_id=item.thread_id, subject=item.subject[:400],
@@ -167,8 +248,8 @@ def record_interaction(
     )
     session.add(interaction)
     user_ids = []
-    recorded_externals = {e[0] for e in externals}
-    for address, name, role in people:
+    recorded_externals = {p.address for p in parties.externals}
+    for address, name, role in parties.people:
         internal = ctx.is_internal(address)
         if not internal and address not in recorded_externals:
             continue  # automated or suppressed bystanders are not recorded
@@ -184,19 +265,7 @@ def record_interaction(
     if item.mailbox_user_id and item.mailbox_user_id not in user_ids:
         user_ids.append(item.mailbox_user_id)
     session.flush()
-    _link_mailbox(session, tenant_id, interaction.id, item)
-    add_to_rollups(
-        session, tenant_id=tenant_id, contact_ids=[c.id for c in contacts.values()],
-        user_ids=user_ids, account_id=account_id, occurred_at=item.occurred_at,
-        direction=direction, kind=item.kind,
-    )
-    owner_user = interaction.from_user_id if direction == "outbound" else item.mailbox_user_id
-    _store_findings(session, interaction, item, primary, owner_user)
-    if direction == "inbound" and primary is not None and item.signature is not None:
-        _enrich_from_signature(primary, item.signature, interaction.id)
-    if account_id is not None:
-        _link_open_deal(session, tenant_id, account_id, interaction.id)
-    return RecordOutcome("stored", "", interaction.id)
+    return interaction, user_ids
 
 
 def _link_mailbox(session: Session, tenant_id: uuid.UUID, interaction_id: uuid.UUID,
