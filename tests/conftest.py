@@ -22,6 +22,7 @@ from app.dev import create_app
 from app.migrate import upgrade
 from app.records.models import Base
 
+pytest_plugins = ["tests.skips"]
 PG_ADMIN = os.environ.get("STORYLINE_TEST_POSTGRES_URL", "postgresql://127.0.0.1:5432/test")
 
 

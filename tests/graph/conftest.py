@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 from typing import Any
 
@@ -13,19 +12,16 @@ from app.graph.config import GraphConfig
 
 from .fakegraph import BASE, FakeGraph
 
-ROOT = Path(__file__).resolve().parents[2]
-EXAMPLES = Path(
-    os.environ.get("STORYLINE_GRAPH_EXAMPLES", ROOT.parent / "shared" / "graph-examples")
-)
+EXAMPLES = Path(__file__).resolve().parents[1] / "data" / "graph-examples"
 
 
 def example(name: str) -> Any:
-    """One official example body by file name (skip when the examples are not beside us)."""
+    """One official example body by file name (tests/data/graph-examples)."""
     for folder in ("json", "contrib-2023"):
         path = EXAMPLES / folder / name
         if path.exists():
             return json.loads(path.read_text(encoding="utf-8"))
-    pytest.skip(f"Graph examples not found under {EXAMPLES}")
+    raise FileNotFoundError(f"no Graph example {name} under {EXAMPLES}")
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ import json
 from datetime import datetime
 from pathlib import Path
 
-EXAMPLES = Path(__file__).parent / "graph_examples"
+EXAMPLES = Path(__file__).resolve().parents[1] / "data" / "graph-examples" / "json"
 TYPES = {"microsoft.graph." + name: name.lower() for name in (
     "recipient", "emailAddress", "itemBody", "attendee", "dateTimeTimeZone", "location",
     "internetMessageHeader", "responseStatus", "followupFlag")}
