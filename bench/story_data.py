@@ -19,13 +19,13 @@ from decimal import Decimal
 from typing import Any
 
 from app.records.identity import account_name_from_domain, name_key
+from app.records.models import DEAL_STAGES as STAGES
+from app.records.models import OPEN_STAGES
 
 SEED = 20261122
 TENANT_ID = uuid.UUID("5b0e7a1e-2026-4c22-8b3a-000000000001")
 TENANT_DOMAIN = "lumenfold.io"
 HEAVY_INTERACTIONS = 5_000
-OPEN_STAGES = ("lead", "qualified", "proposal", "negotiation")
-STAGES = (*OPEN_STAGES, "won", "lost")
 FIRST = ("Aino", "Bram", "Cleo", "Dario", "Edda", "Fenna", "Gideon", "Halla", "Ivo", "Juna",
          "Kasper", "Liora", "Mads", "Nerys", "Oskar", "Pia", "Quill", "Rasmus", "Saoirse", "Tove",
          "Ulla", "Vesna", "Wendel", "Xavia", "Yorick", "Zelda", "Anouk", "Bastian", "Carys", "Dov")

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from app.records.models import DEAL_STAGES, DealStage
+
 from .text import clip, md, short_day, when
 from .types import AttendeePrep, CommitmentPrep, DayDigest, MeetingPrep
 
@@ -16,14 +18,16 @@ SCHEMA = "http://adaptivecards.io/schemas/adaptive-card.json"
 VERSION = "1.5"
 DONE_VERB = "commitment.done"  # Action.Submit data the tab turns into PATCH /commitments/{id}
 MAX_ATTENDEES, MAX_COMMITMENTS, MAX_QUESTIONS, MAX_SIGNALS, MAX_AGENDA = 6, 6, 4, 4, 5
-STAGES = {"lead": "Lead", "qualified": "Qualified", "proposal": "Proposal",
-          "negotiation": "Negotiation", "won": "Won", "lost": "Lost"}
 COURT = {"ours": "Ours: they are waiting on us", "theirs": "Theirs: we are waiting on them"}
 Element = dict[str, Any]
 
 
 def _text(text: str, **style: Any) -> Element:
     return {"type": "TextBlock", "text": text, "wrap": True, **style}
+
+
+def _stage(stage: str) -> str:
+    return DealStage(stage).label if stage in DEAL_STAGES else stage
 
 
 def _heading(text: str) -> Element:
@@ -105,7 +109,7 @@ def prep_card(prep: MeetingPrep) -> dict[str, Any]:
         d = prep.deal
         body.append(_heading("Deal"))
         body.append(_facts([
-            ("Deal", d.name), ("Stage", STAGES.get(d.stage, d.stage)),
+            ("Deal", d.name), ("Stage", _stage(d.stage)),
             ("Days in stage", str(d.days_in_stage)),
             ("Ball in court", COURT.get(d.ball_in_court or "", None)),
             ("Amount", d.amount), ("Close date", short_day(d.close_date) if d.close_date else None),

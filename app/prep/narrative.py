@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from app.records.models import DealStage
 from app.records.story_types import StageChange
 
 from .text import ago, clip, money, short_day
@@ -24,11 +25,11 @@ TITLE_ROLES = (
      "Executive sponsor"),
     (re.compile(r"\b(head|director|lead)\b", re.I), "Senior stakeholder"),
 )
-STAGE_AGENDA = {
-    "lead": "Confirm their needs, budget and how they decide",
-    "qualified": "Agree the scope and what a proposal must cover",
-    "proposal": "Walk through the proposal and hear their objections",
-    "negotiation": "Close the open terms and agree the path to signature",
+STAGE_AGENDA: dict[str, str] = {  # the open stages; a deal's stage is read as text
+    DealStage.LEAD: "Confirm their needs, budget and how they decide",
+    DealStage.QUALIFIED: "Agree the scope and what a proposal must cover",
+    DealStage.PROPOSAL: "Walk through the proposal and hear their objections",
+    DealStage.NEGOTIATION: "Close the open terms and agree the path to signature",
 }
 
 

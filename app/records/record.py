@@ -33,6 +33,7 @@ from .inputs import (
     SignatureIn,
 )
 from .models import (
+    OPEN_STAGES,
     Commitment,
     Contact,
     Deal,
@@ -48,7 +49,6 @@ from .models.deals import DraftChoice, promise_text_key
 from .rollups import add_to_rollups, recompute_contact_rollups
 
 log = logging.getLogger(__name__)
-OPEN_STAGES = ("lead", "qualified", "proposal", "negotiation")
 # A "Not a promise" in compose mode counts when made in the 30 days before the mail was sent,
 # or up to a day after (clock skew; a choice clicked just after pressing Send).
 CHOICE_BEFORE, CHOICE_AFTER = timedelta(days=30), timedelta(days=1)

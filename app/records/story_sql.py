@@ -16,6 +16,7 @@ import sqlalchemy as sa
 from sqlalchemy.types import TypeDecorator
 
 from .models import (
+    OPEN_STAGES,
     Account,
     AccountDomain,
     Commitment,
@@ -31,8 +32,6 @@ from .models import (
     User,
 )
 from .models.base import UTCDateTime
-
-OPEN_STAGES = ("lead", "qualified", "proposal", "negotiation")
 
 
 class UuidText(TypeDecorator[str]):

@@ -5,6 +5,7 @@ import { SignedOut } from "./auth.js";
 import { PrepView } from "./prep.js";
 import { announce, avatar, fill, h, icon, highlighted, relativeDay, rovingTabs, shortDate, toast } from "./ui.js";
 
+// The record's DealStage, in order (tests/records/test_deal_stages.py keeps the two alike).
 const STAGES = ["lead", "qualified", "proposal", "negotiation", "won", "lost"];
 const KIND_LABEL = {
   budget: "Budget", pricing: "Pricing", timeline: "Timeline", competitor: "Competitor",

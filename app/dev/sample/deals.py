@@ -7,8 +7,8 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 
 from app.dev.sample.model import SampleAccount, SampleDeal
+from app.records.models import DEAL_STAGES as STAGES
 
-STAGES = ("lead", "qualified", "proposal", "negotiation", "won", "lost")
 NAMES = ("New business", "Expansion", "Renewal", "Pilot", "Enterprise upgrade")
 
 

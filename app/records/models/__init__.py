@@ -5,9 +5,11 @@ from .base import Base, new_id, utcnow
 from .deals import (
     COMMITMENT_STATUSES,
     DEAL_STAGES,
+    OPEN_STAGES,
     Commitment,
     Deal,
     DealInteraction,
+    DealStage,
     DealStageChange,
     Signal,
 )
@@ -16,9 +18,9 @@ from .people import Account, AccountDomain, Contact, ContactAddress, ContactMerg
 from .tenancy import FUNCTIONS, Tenant, TenantDomain, User
 
 __all__ = [
-    "COMMITMENT_STATUSES", "DEAL_STAGES", "DIRECTIONS", "FUNCTIONS", "ROLES",
+    "COMMITMENT_STATUSES", "DEAL_STAGES", "DIRECTIONS", "FUNCTIONS", "OPEN_STAGES", "ROLES",
     "Account", "AccountDomain", "AuditEvent", "Base", "Commitment", "Contact",
-    "ContactAddress", "ContactMerge", "Deal", "DealInteraction", "DealStageChange",
+    "ContactAddress", "ContactMerge", "Deal", "DealInteraction", "DealStage", "DealStageChange",
     "Interaction", "InteractionMailbox", "Participant", "Relationship", "Signal",
     "Subscription", "Suppression", "SyncState", "Tenant", "TenantDomain", "User",
     "new_id", "utcnow",

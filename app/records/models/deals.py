@@ -8,6 +8,7 @@ import unicodedata
 import uuid
 from datetime import date, datetime
 from decimal import Decimal
+from enum import StrEnum
 from typing import Any
 
 import sqlalchemy as sa
@@ -16,7 +17,33 @@ from sqlalchemy.orm import Mapped, mapped_column
 from .base import Base, TenantScoped, UTCDateTime, new_id, tenant_fk, utcnow
 
 COMMITMENT_STATUSES = ("open", "done", "cancelled")
-DEAL_STAGES = ("lead", "qualified", "proposal", "negotiation", "won", "lost")
+
+
+class DealStage(StrEnum):
+    """A deal's stage, in the order deals move through them; the one list of them (the task
+    pane's copy in addin/taskpane/js/story.js is checked against it by a test)."""
+
+    LEAD = "lead"
+    QUALIFIED = "qualified"
+    PROPOSAL = "proposal"
+    NEGOTIATION = "negotiation"
+    WON = "won"
+    LOST = "lost"
+
+    @property
+    def is_open(self) -> bool:
+        """Still being worked: neither won nor lost."""
+        return self not in (DealStage.WON, DealStage.LOST)
+
+    @property
+    def label(self) -> str:
+        """How a seller reads it ("Negotiation")."""
+        return self.value.capitalize()
+
+
+# Plain strings, for columns and SQL ``IN`` lists.
+DEAL_STAGES: tuple[str, ...] = tuple(s.value for s in DealStage)
+OPEN_STAGES: tuple[str, ...] = tuple(s.value for s in DealStage if s.is_open)
 
 
 class Commitment(TenantScoped, Base):
