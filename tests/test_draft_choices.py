@@ -36,7 +36,8 @@ def send(app: Flask, world: Any, key: str, *, sender: tuple[str, str] = MAYA,
     """Records Maya's (or another seller's) sent mail to Jonas promising ``text``, as sync
     would from the sender's Sent Items; returns the interaction id."""
     start = BODY.index(PROMISE)
-    promise = CommitmentIn("promise", "sender", ACTION, None, text, start, start + len(text))
+    promise = CommitmentIn(kind="promise", owner="sender", action=ACTION, due=None, text=text,
+                           start=start, end=start + len(text))
     extra.setdefault("commitments", (promise,))
     item = mail(key, at or world.now, sender, [JONAS], subject="Pilot", body=BODY,
                 mailbox=world.users[mailbox or sender[1]], **extra)
@@ -77,8 +78,9 @@ def test_not_a_promise_in_the_draft_is_recorded_dismissed_and_can_be_reopened(
 
     with app.app_context(), extractor(app).use() as ex:
         result = ex.extract(EmailIn(id="pilot", body=BODY, subject="Pilot",
-                                    from_=Address(MAYA[0], MAYA[1]),
-                                    to=(Address(JONAS[0], JONAS_ADDR),), sent_at=world.now))
+                                    from_=Address(name=MAYA[0], address=MAYA[1]),
+                                    to=(Address(name=JONAS[0], address=JONAS_ADDR),),
+                                    sent_at=world.now))
     commitments = findings_fields(result)["commitments"]
     assert [c.text for c in commitments if c.kind == "promise"] == [PROMISE]
     sent = send(app, world, "pilot", commitments=commitments)
@@ -157,8 +159,8 @@ def test_only_the_senders_own_promises_are_dismissed(app, client, auth, world) -
     h = auth("maya@brightloop.io")
     assert choose(client, h, PROMISE, "ignore").status_code == 201
     start = BODY.index(PROMISE)
-    request = CommitmentIn("request", "recipient", ACTION, None, PROMISE, start,
-                           start + len(PROMISE))
+    request = CommitmentIn(kind="request", owner="recipient", action=ACTION, due=None,
+                           text=PROMISE, start=start, end=start + len(PROMISE))
     sent = send(app, world, "ask", commitments=(request,))
     assert statuses(app, sent) == ["open"]  # a request of the customer is not a promise
     # Jonas writing the same words is his promise, not one Maya waved off

@@ -11,7 +11,8 @@ from decimal import Decimal
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from app.records.inputs import CommitmentIn, InteractionIn, PersonIn, SignalIn, SignatureIn
+from app.address import Address
+from app.records.inputs import CommitmentIn, InteractionIn, SignalIn, SignatureIn
 from app.records.models import Contact, ContactAddress, User
 from app.records.record import record_interaction
 from app.records.tenants import DealIn, ensure_tenant, ensure_user, import_deal
@@ -44,8 +45,9 @@ def mail(key: str, at: datetime, sender: tuple[str, str], to: list[tuple[str, st
     return InteractionIn(
         kind="email", external_key=f"<{key}@mail.test>", occurred_at=at, subject=subject,
         body_text=body, thread_id=extra.pop("thread", subject or key),  # type: ignore[arg-type]
-        sender=PersonIn(sender[1], sender[0]), to=tuple(PersonIn(a, n) for n, a in to),
-        cc=tuple(PersonIn(a, n) for n, a in (cc or [])),
+        sender=Address(address=sender[1], name=sender[0]),
+        to=tuple(Address(address=a, name=n) for n, a in to),
+        cc=tuple(Address(address=a, name=n) for n, a in (cc or [])),
         mailbox_user_id=mailbox.id if mailbox else None, graph_id=f"g-{key}",
         folder="sentitems" if sender[1].endswith("brightloop.io") else "inbox",
         **extra,  # type: ignore[arg-type]
@@ -80,19 +82,25 @@ def build_world(session: Session, now: datetime) -> World:
     items = {
         "proposal": mail("proposal", d(10), MAYA, [JONAS], subject="Harbourline proposal",
                          body=f"Hi Jonas, thanks for the call. {promise}", mailbox=maya,
-                         commitments=(CommitmentIn("promise", "sender", "send the revised quote",
-                                                   d(5).date(), promise, 33, 33 + len(promise)),)),
+                         commitments=(CommitmentIn(kind="promise", owner="sender",
+                                                   action="send the revised quote",
+                                                   due=d(5).date(), text=promise, start=33,
+                                                   end=33 + len(promise)),)),
         "reply": mail("reply", d(9), JONAS, [MAYA], subject="Harbourline proposal",
                       body="Could you send the signed MSA? Our budget is EUR 50,000 for this year.",
                       mailbox=maya,
                       commitments=(
-                          CommitmentIn("request", "recipient", "send the signed MSA", None,
-                                       "Could you send the signed MSA?", 0, 30),
-                          CommitmentIn("promise", "sender", "confirm the delivery dates",
-                                       d(-4).date(), "I will confirm the delivery dates", 57, 90),
+                          CommitmentIn(kind="request", owner="recipient",
+                                       action="send the signed MSA", due=None,
+                                       text="Could you send the signed MSA?", start=0, end=30),
+                          CommitmentIn(kind="promise", owner="sender",
+                                       action="confirm the delivery dates", due=d(-4).date(),
+                                       text="I will confirm the delivery dates", start=57,
+                                       end=90),
                       ),
-                      signals=(SignalIn("budget", {"amount": 50000, "currency": "EUR"},
-                                        "Our budget is EUR 50,000", 31, 56, 0.9),),
+                      signals=(SignalIn(kind="budget", value={"amount": 50000, "currency": "EUR"},
+                                        text="Our budget is EUR 50,000", start=31, end=56,
+                                        confidence=0.9),),
                       signature=SignatureIn(name="Jonas Weber", title="Head of Logistics IT",
                                             company="Harbourline Freight",
                                             phones=("+49 40 1234 5678",),
@@ -105,8 +113,9 @@ def build_world(session: Session, now: datetime) -> World:
         "risk": mail("risk", d(2), ELENA, [MAYA], subject="Delivery delays",
                      body="We are unhappy with the delays and may put the project on hold.",
                      mailbox=maya,
-                     signals=(SignalIn("risk", "on hold", "may put the project on hold",
-                                       38, 64, 0.8),)),
+                     signals=(SignalIn(kind="risk", value="on hold",
+                                       text="may put the project on hold", start=38, end=64,
+                                       confidence=0.8),)),
         "newsletter": mail("news", d(1), ("Harbourline News", "news@harbourline-freight.com"),
                            [MAYA], subject="Our November newsletter", body="News",
                            headers={"List-Unsubscribe": "<mailto:unsub@harbourline-freight.com>"}),

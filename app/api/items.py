@@ -15,10 +15,11 @@ from flask import Blueprint
 from pydantic import BaseModel, ConfigDict, Field
 
 from app import extensions as ctx
+from app.address import Address
 from app.api.spec import spec
 from app.errors import BadRequest, NotFound
 from app.extensions import extractor
-from app.records.inputs import InteractionIn, PersonIn
+from app.records.inputs import InteractionIn
 from app.records.models import DealInteraction, Interaction, User
 from app.records.record import record_interaction
 
@@ -79,26 +80,25 @@ def lookup(query: ItemQuery) -> Any:
 @spec.validate(json=ItemIn, tags=["items"])
 def log_item(json: ItemIn) -> Any:
     """Logs this email to the record now (with its promises and signals)."""
-    from app.extract import Address, EmailIn
+    from app.extract import EmailIn
     from app.sync.mapping import findings_fields
 
     session = ctx.db_session()
     user = session.get(User, (ctx.tenant_id(), ctx.user_id()))
     assert user is not None
     when = json.sent_at if json.sent_at.tzinfo else json.sent_at.replace(tzinfo=UTC)
+    sender = Address(address=json.sender.address, name=json.sender.name)
+    to = tuple(Address(address=p.address, name=p.name) for p in json.to)
     with extractor().use() as ex:
         result = ex.extract(EmailIn(
             id=json.internet_message_id, body=json.body, subject=json.subject,
-            from_=Address(json.sender.name, json.sender.address),
-            to=tuple(Address(p.name, p.address) for p in json.to), sent_at=when,
-            time_zone=user.time_zone))
+            from_=sender, to=to, sent_at=when, time_zone=user.time_zone))
     mine = json.sender.address.strip().lower() == user.email
     outcome = record_interaction(session, tenant_id=ctx.tenant_id(), item=InteractionIn(
         kind="email", external_key=json.internet_message_id.strip(), occurred_at=when,
         subject=json.subject, thread_id=json.conversation_id,
-        sender=PersonIn(json.sender.address, json.sender.name),
-        to=tuple(PersonIn(p.address, p.name) for p in json.to),
-        cc=tuple(PersonIn(p.address, p.name) for p in json.cc),
+        sender=sender, to=to,
+        cc=tuple(Address(address=p.address, name=p.name) for p in json.cc),
         mailbox_user_id=user.id, folder="sentitems" if mine else "inbox",
         **findings_fields(result),
     ))

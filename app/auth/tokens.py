@@ -21,7 +21,7 @@ LEEWAY_SECONDS = 60
 ADMIN_ROLE = "Storyline.Admin"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Principal:
     """Who is calling: the tenant and user from a validated token."""
 

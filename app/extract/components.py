@@ -94,15 +94,15 @@ class CommitmentFinder:
                 start = sent.start_char + (len(sent.text) - len(sent.text.lstrip()))
                 found.append(
                     Commitment(
-                        cast(CommitmentKind, raw.kind),
-                        OWNER[raw.kind],
-                        raw.action,
-                        due,
-                        text,
-                        start,
-                        start + len(text),
-                        round(raw.confidence, 2),
-                        raw.due_text,
+                        kind=cast(CommitmentKind, raw.kind),
+                        owner=OWNER[raw.kind],
+                        action=raw.action,
+                        due=due,
+                        text=text,
+                        start=start,
+                        end=start + len(text),
+                        confidence=round(raw.confidence, 2),
+                        due_text=raw.due_text,
                     )
                 )
                 spans.append(Span(doc, sent.start, sent.end, label=raw.kind))
@@ -128,7 +128,8 @@ class SignalFinder:
                     value = next((e.text for e in sent.ents if e.label_ == "ORG"), None)
                 start, end = sent.start_char + raw.start, sent.start_char + raw.end
                 found.append(
-                    Signal(raw.kind, value, doc.text[start:end], start, end, raw.confidence)
+                    Signal(kind=raw.kind, value=value, text=doc.text[start:end], start=start,
+                           end=end, confidence=raw.confidence)
                 )
                 span = doc.char_span(start, end, label=raw.kind, alignment_mode="expand")
                 if span is not None:

@@ -14,9 +14,9 @@ class BadEmail(ValueError):
 
 def _address(raw: Any) -> Address | None:
     if isinstance(raw, dict):
-        return Address(str(raw.get("name") or ""), str(raw.get("address") or ""))
+        return Address(name=str(raw.get("name") or ""), address=str(raw.get("address") or ""))
     if isinstance(raw, str):
-        return Address("", raw)
+        return Address(address=raw)
     return None
 
 

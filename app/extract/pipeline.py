@@ -177,9 +177,8 @@ class Extractor:
         self._set_known(known_orgs, known_people, competitors)
         prepared = [prepare(e) for e in emails]
         results = [
-            ExtractionResult(
-                p.email.id, p.reply_text, p.signature, truncated=p.truncated, notes=p.notes
-            )
+            ExtractionResult(id=p.email.id, reply_text=p.reply_text, signature=p.signature,
+                             truncated=p.truncated, notes=p.notes)
             for p in prepared
         ]
         if self.strategy == "full":
@@ -208,9 +207,10 @@ class Extractor:
             stripped = text.strip()
             start = a + len(text) - len(text.lstrip())
             result.commitments.append(Commitment(
-                kind, OWNER[kind], raw.action,
-                resolve(raw.due_text, ref) if raw.due_text and ref else None,
-                stripped, start, start + len(stripped), raw.confidence, raw.due_text))
+                kind=kind, owner=OWNER[kind], action=raw.action,
+                due=resolve(raw.due_text, ref) if raw.due_text and ref else None,
+                text=stripped, start=start, end=start + len(stripped),
+                confidence=raw.confidence, due_text=raw.due_text))
             added = True
         if added:
             result.commitments.sort(key=lambda c: c.start)
@@ -241,7 +241,8 @@ class Extractor:
                 ner = needs_ner(text, self._names) and (self.has_model or self._names is not None)
                 if not ner and self.has_model and (name := salutation_name(text)):
                     results[i].entities.append(
-                        Entity("PERSON", text[name[0] : name[1]], a + name[0], a + name[1])
+                        Entity(label="PERSON", text=text[name[0] : name[1]], start=a + name[0],
+                               end=a + name[1])
                     )
                 if not (tag or ner or cue):
                     continue
@@ -278,5 +279,6 @@ class Extractor:
                 continue
             if (ent.start_char + base, ent.end_char + base) not in seen:
                 result.entities.append(
-                    Entity(ent.label_, ent.text, ent.start_char + base, ent.end_char + base)
+                    Entity(label=ent.label_, text=ent.text, start=ent.start_char + base,
+                           end=ent.end_char + base)
                 )

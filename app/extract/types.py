@@ -6,6 +6,8 @@ from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 from typing import Any, Literal
 
+from app.address import Address  # the one participant shape (re-exported here)
+
 BodyType = Literal["text", "html"]
 CommitmentKind = Literal["promise", "request"]
 Owner = Literal["sender", "recipient"]
@@ -25,15 +27,7 @@ SIGNAL_KINDS: tuple[str, ...] = (
 )
 
 
-@dataclass(frozen=True)
-class Address:
-    """A mail participant as Graph gives it: display name and SMTP address."""
-
-    name: str = ""
-    address: str = ""
-
-
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class EmailIn:
     """One email to analyse; only ``id`` and ``body`` are required."""
 
@@ -48,7 +42,7 @@ class EmailIn:
     time_zone: str | None = None  # IANA name of the sender's zone, e.g. "Europe/Berlin"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Signature:
     """The sign-off block of the new part, parsed into contact details."""
 
@@ -64,7 +58,7 @@ class Signature:
     urls: list[str] = field(default_factory=list)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Commitment:
     """A promise the sender makes, or a request the sender makes of the recipient."""
 
@@ -79,7 +73,7 @@ class Commitment:
     due_text: str | None = None  # the words that state the time ("by EOD Thursday", "soon")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Signal:
     """A deal signal with its evidence; ``value`` is an amount, a date, a name or a subtype."""
 
@@ -91,7 +85,7 @@ class Signal:
     confidence: float
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Entity:
     """A person or organisation mentioned in the new part."""
 
@@ -101,8 +95,8 @@ class Entity:
     end: int
 
 
-@dataclass
-class ExtractionResult:
+@dataclass(kw_only=True)
+class ExtractionResult:  # filled in step by step by the pipeline, so not frozen
     """Everything extracted from one email; offsets point into ``reply_text``."""
 
     id: str

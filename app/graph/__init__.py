@@ -8,17 +8,17 @@ dataclasses from :mod:`app.graph.types`.
 
 from .errors import DeltaExpired, GraphAuthError, GraphError, GraphThrottled
 from .types import (
+    Address,
     Attendee,
     ChangeNotification,
     DeltaPage,
-    EmailAddress,
     MailMessage,
     Meeting,
     SubscriptionInfo,
 )
 
 __all__ = [
-    "Attendee", "ChangeNotification", "DeltaExpired", "DeltaPage", "EmailAddress",
+    "Address", "Attendee", "ChangeNotification", "DeltaExpired", "DeltaPage",
     "GraphAuthError", "GraphError", "GraphThrottled", "MailMessage", "Meeting",
     "SubscriptionInfo",
 ]

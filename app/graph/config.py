@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 from app.settings import Secret, Settings
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class GraphConfig:
     """How to reach Graph and the identity provider, and the limits we hold ourselves to."""
 

@@ -15,7 +15,7 @@ from msgraph.generated.models.recipient import Recipient
 from msgraph.generated.models.subscription import Subscription
 
 from .times import date_time_zone
-from .types import Attendee, EmailAddress, MailMessage, Meeting, SubscriptionInfo
+from .types import Address, Attendee, MailMessage, Meeting, SubscriptionInfo
 
 REMOVED = "@removed"
 
@@ -32,17 +32,17 @@ def _aware(value: datetime | None) -> datetime | None:
     return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
-def email_address(recipient: Recipient | None) -> EmailAddress | None:
-    """A recipient as an :class:`EmailAddress`, or None when it carries no address."""
+def email_address(recipient: Recipient | None) -> Address | None:
+    """A recipient as an :class:`Address`, or None when it carries no address."""
     if recipient is None or recipient.email_address is None:
         return None
     addr = (recipient.email_address.address or "").strip()
     if not addr:
         return None
-    return EmailAddress(address=addr, name=(recipient.email_address.name or "").strip())
+    return Address(address=addr, name=(recipient.email_address.name or "").strip())
 
 
-def _addresses(recipients: Iterable[Recipient] | None) -> tuple[EmailAddress, ...]:
+def _addresses(recipients: Iterable[Recipient] | None) -> tuple[Address, ...]:
     found = (email_address(r) for r in recipients or ())
     return tuple(a for a in found if a is not None)
 

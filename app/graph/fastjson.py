@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from .times import date_time_zone
-from .types import Attendee, DeltaPage, EmailAddress, MailMessage, Meeting
+from .types import Address, Attendee, DeltaPage, MailMessage, Meeting
 
 ATTENDEE_TYPES = frozenset({"required", "optional", "resource"})
 RESPONSES = frozenset({"none", "organizer", "tentativelyAccepted", "accepted", "declined",
@@ -45,7 +45,7 @@ def _when(value: Any) -> datetime | None:
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
-def _address(recipient: Any) -> EmailAddress | None:
+def _address(recipient: Any) -> Address | None:
     if not isinstance(recipient, dict):
         return None
     email = recipient.get("emailAddress")
@@ -54,10 +54,10 @@ def _address(recipient: Any) -> EmailAddress | None:
     addr = (_str(email.get("address")) or "").strip()
     if not addr:
         return None
-    return EmailAddress(address=addr, name=(_str(email.get("name")) or "").strip())
+    return Address(address=addr, name=(_str(email.get("name")) or "").strip())
 
 
-def _addresses(value: Any) -> tuple[EmailAddress, ...]:
+def _addresses(value: Any) -> tuple[Address, ...]:
     found = (_address(r) for r in value or () if isinstance(value, list))
     return tuple(a for a in found if a is not None)
 

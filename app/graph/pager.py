@@ -28,7 +28,7 @@ from .types import DeltaPage
 CALENDAR = "calendar"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Stream:
     """One delta round to run: a mailbox folder (or ``calendar``) and where to start."""
 
@@ -39,7 +39,7 @@ class Stream:
     until: datetime | None = None  # calendar window end
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class PagerEvent:
     """What the consumer receives: a page, a restart notice, an error, or the end."""
 
@@ -107,19 +107,19 @@ class _Producer:
                     if link is None or restarted:
                         raise
                     link, restarted = None, True
-                    await self.queue.put(PagerEvent(stream, restarted=True))
+                    await self.queue.put(PagerEvent(stream=stream, restarted=True))
                     continue
-                await self.queue.put(PagerEvent(stream, page=page))
+                await self.queue.put(PagerEvent(stream=stream, page=page))
                 if not page.next_link:
                     break
                 link = page.next_link
         except GraphError as err:
-            await self.queue.put(PagerEvent(stream, error=err))
+            await self.queue.put(PagerEvent(stream=stream, error=err))
         except (ValueError, TypeError, KeyError) as err:  # a page the SDK could not parse
             wrapped = GraphError(f"{stream.folder}: unreadable page ({type(err).__name__})")
             wrapped.__cause__ = err
-            await self.queue.put(PagerEvent(stream, error=wrapped))
-        await self.queue.put(PagerEvent(stream, done=True))
+            await self.queue.put(PagerEvent(stream=stream, error=wrapped))
+        await self.queue.put(PagerEvent(stream=stream, done=True))
 
 
 def _next_event(producer: _Producer, thread: threading.Thread, timeout: float) -> PagerEvent:

@@ -44,7 +44,7 @@ with warnings.catch_warnings():  # the builders warn about their own deprecated 
     )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class ActivityNotice:
     """One activity feed entry for one user.
 

@@ -6,16 +6,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Generic, TypeVar
 
+from app.address import Address
 
-@dataclass(frozen=True)
-class EmailAddress:
-    """A person as Graph's ``recipient.emailAddress`` gives them."""
-
-    address: str
-    name: str = ""
+__all__ = ["Address", "Attendee", "ChangeNotification", "DeltaPage", "MailMessage", "Meeting",
+           "SubscriptionInfo"]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class MailMessage:
     """One message from a mailbox folder (inbox or sent items)."""
 
@@ -27,16 +24,16 @@ class MailMessage:
     body_type: str = "text"  # text | html
     sent_at: datetime | None = None
     received_at: datetime | None = None
-    sender: EmailAddress | None = None
-    from_: EmailAddress | None = None
-    to: tuple[EmailAddress, ...] = ()
-    cc: tuple[EmailAddress, ...] = ()
-    bcc: tuple[EmailAddress, ...] = ()
+    sender: Address | None = None
+    from_: Address | None = None
+    to: tuple[Address, ...] = ()
+    cc: tuple[Address, ...] = ()
+    bcc: tuple[Address, ...] = ()
     headers: tuple[tuple[str, str], ...] = ()
     is_draft: bool = False
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Attendee:
     """A meeting attendee: who, required/optional/resource, and their response."""
 
@@ -46,7 +43,7 @@ class Attendee:
     response: str = "none"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Meeting:
     """One event occurrence from a calendarView delta."""
 
@@ -57,7 +54,7 @@ class Meeting:
     body_type: str = "text"
     start: datetime | None = None
     end: datetime | None = None
-    organizer: EmailAddress | None = None
+    organizer: Address | None = None
     attendees: tuple[Attendee, ...] = ()
     is_cancelled: bool = False
     is_online: bool = False
@@ -68,7 +65,7 @@ class Meeting:
 T = TypeVar("T", MailMessage, Meeting)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class DeltaPage(Generic[T]):
     """One page of a delta round: changed items, ids removed upstream, and where to go next.
 
@@ -89,7 +86,7 @@ class DeltaPage(Generic[T]):
         return self.next_link or self.delta_link
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class SubscriptionInfo:
     """A change-notification subscription as Graph reports it."""
 
@@ -102,7 +99,7 @@ class SubscriptionInfo:
     lifecycle_notification_url: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class ChangeNotification:
     """One entry of a notification POST: a change, or a lifecycle event when
     ``lifecycle_event`` is set (reauthorizationRequired, subscriptionRemoved, missed)."""

@@ -6,13 +6,16 @@ import logging
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING
 
 from app.db import Database
 from app.graph.service import Graph
 from app.settings import Settings
 
 from .locks import MailboxLocks, MemoryLocks
+
+if TYPE_CHECKING:
+    from app.sync.extraction import Extract
 
 log = logging.getLogger(__name__)
 
@@ -25,7 +28,7 @@ class JobContext:
     db: Database
     graph: Graph
     locks: MailboxLocks = field(default_factory=MemoryLocks)
-    extract: Callable[[list[Any]], list[Any]] | None = None
+    extract: Extract | None = None
     enqueue: Callable[..., None] | None = None  # set by the runner: jobs may queue jobs
     # Where Graph delivers notifications (https in production; from settings.public_base_url)
     notification_url: str = ""
@@ -42,7 +45,7 @@ def build_context(settings: Settings, *, db: Database | None = None, graph: Grap
     from app.graph.warmup import warm_up
 
     warm_up()
-    extract: Callable[[list[Any]], list[Any]] | None = None
+    extract: Extract | None = None
     if with_extraction and extraction_process:
         from app.sync.extraction import ExtractionPool
 

@@ -9,16 +9,13 @@ from datetime import date, datetime
 from types import MappingProxyType
 from typing import Any
 
+from app.address import Address
 
-@dataclass(frozen=True)
-class PersonIn:
-    """A person on an email or meeting, as the mail client shows them."""
-
-    address: str
-    name: str = ""
+__all__ = ["Address", "CommitmentIn", "InteractionIn", "RecordOutcome", "SignalIn",
+           "SignatureIn"]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class CommitmentIn:
     """A promise or request found in the message; ``owner`` is relative to the message."""
 
@@ -31,7 +28,7 @@ class CommitmentIn:
     end: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class SignalIn:
     """A deal signal found in the message, with its evidence span."""
 
@@ -43,7 +40,7 @@ class SignalIn:
     confidence: float
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class SignatureIn:
     """What the sender's signature says about them."""
 
@@ -56,7 +53,7 @@ class SignatureIn:
     text: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class InteractionIn:
     """One email or meeting to record. ``external_key``: internetMessageId or iCalUId."""
 
@@ -66,10 +63,10 @@ class InteractionIn:
     subject: str = ""
     body_text: str = ""
     thread_id: str | None = None
-    sender: PersonIn | None = None
-    to: tuple[PersonIn, ...] = ()
-    cc: tuple[PersonIn, ...] = ()
-    attendees: tuple[PersonIn, ...] = ()
+    sender: Address | None = None
+    to: tuple[Address, ...] = ()
+    cc: tuple[Address, ...] = ()
+    attendees: tuple[Address, ...] = ()
     ends_at: datetime | None = None
     cancelled: bool = False
     headers: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
@@ -82,7 +79,7 @@ class InteractionIn:
     signature: SignatureIn | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class RecordOutcome:
     """What happened to one item: ``stored``, ``duplicate`` (already known) or ``skipped``."""
 

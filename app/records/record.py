@@ -16,6 +16,8 @@ from typing import NamedTuple
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from app.address import Address
+
 from .contacts import account_for_domain, contact_for_address, create_contact
 from .identity import (
     IdentityContext,
@@ -27,7 +29,6 @@ from .identity import (
 from .inputs import (
     CommitmentIn,
     InteractionIn,
-    PersonIn,
     RecordOutcome,
     SignalIn,
     SignatureIn,
@@ -54,7 +55,7 @@ log = logging.getLogger(__name__)
 CHOICE_BEFORE, CHOICE_AFTER = timedelta(days=30), timedelta(days=1)
 DISMISSED = "cancelled"  # the dismissed status: what the pane's Dismiss sets, PATCH reopens
 __all__ = [
-    "CommitmentIn", "InteractionIn", "PersonIn", "RecordOutcome", "SignalIn", "SignatureIn",
+    "Address", "CommitmentIn", "InteractionIn", "RecordOutcome", "SignalIn", "SignatureIn",
     "identity_context", "record_interaction", "remove_from_mailbox",
 ]
 
@@ -88,7 +89,7 @@ class _Parties:
 
 def _people(item: InteractionIn) -> list[_Person]:
     """Everyone on the item, normalised, invalid ones dropped, the sender first."""
-    roles: list[tuple[PersonIn, str]] = []
+    roles: list[tuple[Address, str]] = []
     if item.sender:
         roles.append((item.sender, "organizer" if item.kind == "meeting" else "from"))
     roles += [(p, "to") for p in item.to] + [(p, "cc") for p in item.cc]
@@ -132,7 +133,8 @@ def record_interaction(
     primary = _primary_contact(parties, contacts)
     account_id = _account_for(session, tenant_id, parties, contacts, primary)
     if not contacts and account_id is None:
-        return RecordOutcome("skipped", "no known contact or account (contact policy)")
+        return RecordOutcome(status="skipped",
+                             reason="no known contact or account (contact policy)")
 
     interaction, user_ids = _add_interaction(session, ctx, item, parties, contacts, account_id)
     _link_mailbox(session, tenant_id, interaction.id, item)
@@ -148,7 +150,7 @@ def record_interaction(
         _enrich_from_signature(primary, item.signature, interaction.id)
     if account_id is not None:
         _link_open_deal(session, tenant_id, account_id, interaction.id)
-    return RecordOutcome("stored", "", interaction.id)
+    return RecordOutcome(status="stored", reason="", interaction_id=interaction.id)
 
 
 def _update_known(session: Session, existing: Interaction, item: InteractionIn) -> RecordOutcome:
@@ -161,7 +163,7 @@ def _update_known(session: Session, existing: Interaction, item: InteractionIn) 
         existing.cancelled, existing.subject = item.cancelled, item.subject[:400]
         if item.teams_thread:  # a copy without the join link keeps the one known
             existing.teams_thread_id = item.teams_thread
-    return RecordOutcome("duplicate", "already recorded", existing.id)
+    return RecordOutcome(status="duplicate", reason="already recorded", interaction_id=existing.id)
 
 
 def _screen(ctx: IdentityContext, item: InteractionIn) -> _Parties | RecordOutcome:
@@ -169,19 +171,19 @@ def _screen(ctx: IdentityContext, item: InteractionIn) -> _Parties | RecordOutco
     internal traffic only, or only suppressed people on the customers' side."""
     people = _people(item)
     if not people or people[0].role not in ("from", "organizer"):
-        return RecordOutcome("skipped", "no valid sender")
+        return RecordOutcome(status="skipped", reason="no valid sender")
     sender = people[0].address
     if is_automated(sender, item.headers):
-        return RecordOutcome("skipped", "automated or bulk sender")
+        return RecordOutcome(status="skipped", reason="automated or bulk sender")
     externals = [p for p in people
                  if not ctx.is_internal(p.address) and not is_automated(p.address)]
     if not externals:
-        return RecordOutcome("skipped", "internal only")
+        return RecordOutcome(status="skipped", reason="internal only")
     if ctx.is_suppressed(sender, item.mailbox_user_id):
-        return RecordOutcome("skipped", "suppressed sender")
+        return RecordOutcome(status="skipped", reason="suppressed sender")
     externals = [p for p in externals if not ctx.is_suppressed(p.address, item.mailbox_user_id)]
     if not externals:
-        return RecordOutcome("skipped", "suppressed participants")
+        return RecordOutcome(status="skipped", reason="suppressed participants")
     direction = "outbound" if ctx.is_internal(sender) else "inbound"
     return _Parties(people=people, externals=externals, sender=sender, direction=direction)
 

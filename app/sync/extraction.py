@@ -4,23 +4,31 @@ in this process (``batch_extractor``) or in a worker process (``ExtractionPool``
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
 from concurrent.futures import Future
-from typing import Any
+from typing import TYPE_CHECKING, Protocol
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from app.extract.types import Address, EmailIn
-from app.graph.types import DeltaPage, EmailAddress, MailMessage
+from app.extract.types import EmailIn, ExtractionResult
+from app.graph.types import DeltaPage, MailMessage, Meeting
 from app.records.identity import is_automated
 from app.records.models import Interaction
 
-Extract = Callable[[list[Any]], list[Any]]  # messages -> results; may also have .submit
+if TYPE_CHECKING:  # the pipeline loads spaCy; only its type is needed here
+    from app.extract.pipeline import Extractor
 
 
-def _addr(a: EmailAddress | None) -> Address | None:
-    return Address(name=a.name, address=a.address) if a else None
+class Extract(Protocol):
+    """Extraction for a page of messages: one result per message, in order."""
+
+    def __call__(self, messages: list[MailMessage], /) -> list[ExtractionResult]: ...
+
+
+Results = list[ExtractionResult] | Future[list[ExtractionResult]]
+# What start_page_extraction gives: the indexes into the page that were sent to extraction,
+# and their results (or, from a worker process, a future of them).
+Started = tuple[list[int], Results]
 
 
 def email_in(msg: MailMessage) -> EmailIn:
@@ -30,63 +38,66 @@ def email_in(msg: MailMessage) -> EmailIn:
         body=msg.body,
         subject=msg.subject,
         body_type="html" if msg.body_type == "html" else "text",
-        from_=_addr(msg.from_ or msg.sender),
-        to=tuple(Address(name=a.name, address=a.address) for a in msg.to),
-        cc=tuple(Address(name=a.name, address=a.address) for a in msg.cc),
+        from_=msg.from_ or msg.sender,
+        to=msg.to,
+        cc=msg.cc,
         sent_at=msg.sent_at or msg.received_at,
     )
 
 
-def batch_extractor(extractor: Any) -> Any:
+def batch_extractor(extractor: Extractor) -> Extract:
     """A page-level extraction function over a process-wide ``app.extract`` Extractor."""
 
-    def extract(messages: list[MailMessage]) -> list[Any]:
+    def extract(messages: list[MailMessage], /) -> list[ExtractionResult]:
         return list(extractor.extract_many([email_in(m) for m in messages]))
 
     return extract
 
 
 def start_page_extraction(session: Session, tenant_id: uuid.UUID, extract: Extract | None,
-                      folder: str, page: DeltaPage[Any]) -> Any:
+                      folder: str,
+                      page: DeltaPage[MailMessage] | DeltaPage[Meeting]) -> Started | None:
     """Starts (or runs) extraction for the page's messages that can still become new
     interactions: not already recorded (seen in another mailbox), not bulk or automated.
     Gives (indexes into the page, results or a future of them), or None."""
     if extract is None or folder == "calendar" or not page.items:
         return None
-    keys = {m.internet_message_id.strip() for m in page.items if m.internet_message_id}
+    mail = [m for m in page.items if isinstance(m, MailMessage)]
+    keys = {m.internet_message_id.strip() for m in mail if m.internet_message_id}
     known = set(session.scalars(sa.select(Interaction.external_key).where(
         Interaction.tenant_id == tenant_id, Interaction.kind == "email",
         Interaction.external_key.in_(keys)))) if keys else set()
     chosen = [
-        i for i, m in enumerate(page.items)
-        if m.internet_message_id and m.internet_message_id.strip() not in known
-        and not m.is_draft and not _automated(m)
+        (i, m) for i, m in enumerate(page.items)
+        if isinstance(m, MailMessage) and m.internet_message_id
+        and m.internet_message_id.strip() not in known and not m.is_draft and not _automated(m)
     ]
     if not chosen:
         return None
-    messages = [page.items[i] for i in chosen]
-    submit = getattr(extract, "submit", None)
-    return chosen, (submit(messages) if submit else extract(messages))
+    indexes, messages = [i for i, _ in chosen], [m for _, m in chosen]
+    if isinstance(extract, ExtractionPool):
+        return indexes, extract.submit(messages)
+    return indexes, extract(messages)
 
 
-def _automated(msg: Any) -> bool:
+def _automated(msg: MailMessage) -> bool:
     sender = msg.from_ or msg.sender
     return sender is None or is_automated(sender.address.lower(), dict(msg.headers))
 
 
-def page_findings(found: Any, size: int) -> list[Any]:
+def page_findings(found: Started | None, size: int) -> list[ExtractionResult | None]:
     """One extraction result (or None) per item of a page, from what
     :func:`start_page_extraction` gave; waits for a worker's result if needed."""
-    findings: list[Any] = [None] * size
+    findings: list[ExtractionResult | None] = [None] * size
     if found is not None:
-        indexes, results = found
-        results = results.result() if isinstance(results, Future) else results
+        indexes, started = found
+        results = started.result() if isinstance(started, Future) else started
         for i, result in zip(indexes, results, strict=True):
             findings[i] = result
     return findings
 
 
-_WORKER_EXTRACTOR: Any = None
+_WORKER_EXTRACTOR: Extractor | None = None
 
 
 def _init_worker(model_name: str | None) -> None:
@@ -100,7 +111,9 @@ def _init_worker(model_name: str | None) -> None:
         _WORKER_EXTRACTOR = Extractor.from_settings(model_name)
 
 
-def _extract_in_worker(emails: list[EmailIn]) -> list[Any]:
+def _extract_in_worker(emails: list[EmailIn]) -> list[ExtractionResult]:
+    if _WORKER_EXTRACTOR is None:  # the pool's initializer always runs first
+        raise RuntimeError("the extraction worker was not initialised")
     return list(_WORKER_EXTRACTOR.extract_many(emails))
 
 
@@ -118,11 +131,11 @@ class ExtractionPool:
             initializer=_init_worker, initargs=(model_name,))
         self._pool.submit(_extract_in_worker, []).result()  # load the model now, once
 
-    def submit(self, messages: list[MailMessage]) -> Future[list[Any]]:
+    def submit(self, messages: list[MailMessage]) -> Future[list[ExtractionResult]]:
         """Starts extracting a page of messages; the future gives one result per message."""
         return self._pool.submit(_extract_in_worker, [email_in(m) for m in messages])
 
-    def __call__(self, messages: list[MailMessage]) -> list[Any]:
+    def __call__(self, messages: list[MailMessage], /) -> list[ExtractionResult]:
         return self.submit(messages).result()
 
     def close(self) -> None:

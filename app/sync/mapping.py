@@ -11,13 +11,14 @@ from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Any
 
+from app.address import Address
 from app.extract.clean import clean_body
+from app.extract.types import ExtractionResult
 from app.graph.joinurl import teams_thread_id
-from app.graph.types import EmailAddress, MailMessage, Meeting
+from app.graph.types import MailMessage, Meeting
 from app.records.inputs import (
     CommitmentIn,
     InteractionIn,
-    PersonIn,
     SignalIn,
     SignatureIn,
 )
@@ -28,20 +29,12 @@ KEPT_HEADERS = ("list-unsubscribe", "list-id", "precedence", "auto-submitted",
 MAX_BODY = 20_000
 
 
-def _person(addr: EmailAddress | None) -> PersonIn | None:
-    return PersonIn(address=addr.address, name=addr.name) if addr else None
-
-
-def _people(addrs: tuple[EmailAddress, ...]) -> tuple[PersonIn, ...]:
-    return tuple(PersonIn(address=a.address, name=a.name) for a in addrs)
-
-
 def _headers(pairs: tuple[tuple[str, str], ...]) -> Mapping[str, str]:
     kept = {name: value for name, value in pairs if name.lower() in KEPT_HEADERS}
     return MappingProxyType(kept)
 
 
-def findings_fields(result: Any | None) -> dict[str, Any]:
+def findings_fields(result: ExtractionResult | None) -> dict[str, Any]:
     """InteractionIn fields from an extraction result (app.extract), or none."""
     if result is None:
         return {}
@@ -66,7 +59,8 @@ def findings_fields(result: Any | None) -> dict[str, Any]:
 
 
 def email_to_interaction(
-    msg: MailMessage, *, mailbox_user_id: uuid.UUID, folder: str, findings: Any | None = None
+    msg: MailMessage, *, mailbox_user_id: uuid.UUID, folder: str,
+    findings: ExtractionResult | None = None
 ) -> InteractionIn | None:
     """The interaction for one message, or None for what cannot be recorded (drafts, no
     internetMessageId to deduplicate by, no date)."""
@@ -86,9 +80,9 @@ def email_to_interaction(
         occurred_at=when,
         subject=msg.subject,
         thread_id=msg.conversation_id,
-        sender=_person(msg.from_ or msg.sender),
-        to=_people(msg.to),
-        cc=_people(msg.cc),  # bcc stays private to its sender
+        sender=msg.from_ or msg.sender,
+        to=msg.to,
+        cc=msg.cc,  # bcc stays private to its sender
         headers=_headers(msg.headers),
         mailbox_user_id=mailbox_user_id,
         folder=folder,
@@ -110,8 +104,8 @@ def meeting_to_interaction(meeting: Meeting, *, mailbox_user_id: uuid.UUID
         ends_at=meeting.end,
         subject=meeting.subject,
         body_text=clean_body(meeting.body[:MAX_BODY * 4], meeting.body_type).text[:MAX_BODY],
-        sender=_person(meeting.organizer),
-        attendees=tuple(PersonIn(address=a.address, name=a.name) for a in meeting.attendees
+        sender=meeting.organizer,
+        attendees=tuple(Address(address=a.address, name=a.name) for a in meeting.attendees
                         if a.type != "resource"),
         cancelled=meeting.is_cancelled,
         mailbox_user_id=mailbox_user_id,

@@ -23,15 +23,16 @@ from app.db import Database
 from app.errors import StorylineError
 from app.graph.pager import CALENDAR, PagerEvent, Stream
 from app.graph.service import Graph
-from app.graph.types import DeltaPage
+from app.graph.types import DeltaPage, MailMessage, Meeting
 from app.records.models import SyncState, User
 from app.records.record import record_interaction, remove_from_mailbox
 
-from .extraction import Extract, page_findings, start_page_extraction
+from .extraction import Extract, Started, page_findings, start_page_extraction
 from .mapping import email_to_interaction, meeting_to_interaction
 
 log = logging.getLogger(__name__)
 FOLDERS = ("inbox", "sentitems", CALENDAR)
+Page = DeltaPage[MailMessage] | DeltaPage[Meeting]
 PHASES = ("sentitems", CALENDAR, "inbox")
 
 
@@ -89,24 +90,26 @@ def _streams(session: Session, tenant_id: uuid.UUID, users: Sequence[User],
             state = _state(session, tenant_id, user.id, folder)
             link = state.next_link or state.delta_link
             if folder == CALENDAR:
-                stream = Stream(mailbox_id(user), folder, link,
+                stream = Stream(mailbox=mailbox_id(user), folder=folder, link=link,
                                 since=options.since or now - options.calendar_past,
                                 until=now + options.calendar_future)
             else:
-                stream = Stream(mailbox_id(user), folder, link, since=options.since)
+                stream = Stream(mailbox=mailbox_id(user), folder=folder, link=link,
+                                since=options.since)
             out[stream] = (user.id, folder)
     session.commit()
     return out
 
 
 def _store_page(session: Session, tenant_id: uuid.UUID, user_id: uuid.UUID, folder: str,
-                page: DeltaPage[Any], found: Any, report: SyncReport) -> int:
+                page: Page, found: Started | None, report: SyncReport) -> int:
     """Records one page and moves the folder's resume point past it; returns items handled.
     ``found`` is what :func:`_start_extraction` started for it."""
     findings = page_findings(found, len(page.items))
     stored = 0
-    for item, result in zip(page.items, findings, strict=True):
-        if folder == CALENDAR:
+    items: tuple[MailMessage | Meeting, ...] = page.items
+    for item, result in zip(items, findings, strict=True):
+        if isinstance(item, Meeting):  # the calendar folder's items
             record = meeting_to_interaction(item, mailbox_user_id=user_id)
         else:
             record = email_to_interaction(item, mailbox_user_id=user_id, folder=folder,
@@ -184,9 +187,9 @@ def _consume(session: Session, graph: Graph, tenant_id: uuid.UUID,
     failed: set[Stream] = set()
     # One page of lookahead: its extraction runs (in a worker process when ``extract`` has
     # ``submit``) while the page before it is written to the record.
-    pending: deque[tuple[PagerEvent, Any]] = deque()
+    pending: deque[tuple[PagerEvent, Started | None]] = deque()
 
-    def handle(event: PagerEvent, found: Any) -> None:
+    def handle(event: PagerEvent, found: Started | None) -> None:
         user_id, folder = streams[event.stream]
         if event.stream in failed:
             return
@@ -213,7 +216,7 @@ def _consume(session: Session, graph: Graph, tenant_id: uuid.UUID,
             progress(handled)
 
     for event in graph.pages(str(tenant_id), phase, buffer=options.buffer):
-        found = None
+        found: Started | None = None
         if event.page is not None and event.stream not in failed:
             found = start_page_extraction(session, tenant_id, extract,
                                           streams[event.stream][1], event.page)
@@ -224,7 +227,7 @@ def _consume(session: Session, graph: Graph, tenant_id: uuid.UUID,
         handle(*pending.popleft())
 
 def _page_with_retry(session: Session, tenant_id: uuid.UUID, user_id: uuid.UUID, folder: str,
-                     page: DeltaPage[Any], found: Any, report: SyncReport) -> int | None:
+                     page: Page, found: Started | None, report: SyncReport) -> int | None:
     # A second try covers another worker storing the same message (seen in two mailboxes)
     # between our lookup and our insert: on the retry it is a duplicate.
     for attempt in range(2):

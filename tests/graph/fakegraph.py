@@ -1,6 +1,8 @@
 """A small in-memory Graph for unit tests, served through httpx.MockTransport so the real
-msgraph-sdk path parses every response. It keeps a change log per folder so delta tokens,
-``@removed`` entries, throttling and expired tokens behave as Graph documents them."""
+msgraph-sdk path parses every response. Delta rounds are the local Graph stand-in's own
+(app/dev/standin: its store and delta pages), so the fake and the stand-in cannot disagree on
+tokens, paging or ``@removed``; what the fake adds are knobs for faults (throttling, expired
+tokens, latency) and counters of what the client did."""
 
 from __future__ import annotations
 
@@ -10,9 +12,14 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
-from urllib.parse import parse_qs, unquote, urlsplit
+from urllib.parse import parse_qsl, unquote, urlsplit
 
 import httpx
+
+from app.dev.sample.resources import folder_id
+from app.dev.standin import delta
+from app.dev.standin.errors import GraphError
+from app.dev.standin.store import Folder, Mailbox, Store
 
 BASE = "https://graph.test/v1.0"
 
@@ -39,12 +46,10 @@ def message(n: int, *, sender: str, to: str, when: datetime, mid: str | None = N
 
 @dataclass
 class FakeGraph:
-    """Mailboxes by (mailbox, folder) -> change log of (seq, id, body or None if removed)."""
+    """Mailboxes in a stand-in store, answered with the stand-in's delta pages."""
 
     page_size: int = 10
-    log: dict[tuple[str, str], list[tuple[int, str, dict[str, Any] | None]]] = field(
-        default_factory=lambda: defaultdict(list))
-    seq: int = 0
+    store: Store = field(default_factory=Store)
     throttle: int = 0  # the next N requests answer 429
     retry_after: str = "0.01"
     expired: bool = False  # delta/skip tokens answer 410 syncStateNotFound
@@ -54,34 +59,26 @@ class FakeGraph:
     latency: float = 0.0
 
     def add(self, mailbox: str, folder: str, body: dict[str, Any]) -> None:
-        """A message arrives in a folder."""
-        self.seq += 1
-        self.log[(mailbox, folder)].append((self.seq, body["id"], body))
+        """A message (or event) arrives in a folder, or changes if its id is known."""
+        self.store.put(self._mailbox(mailbox, folder), folder, dict(body))
 
     def remove(self, mailbox: str, folder: str, item_id: str) -> None:
-        """A message is deleted upstream."""
-        self.seq += 1
-        self.log[(mailbox, folder)].append((self.seq, item_id, None))
+        """An item is deleted upstream (the next delta round reports it as ``@removed``)."""
+        self.store.delete(self._mailbox(mailbox, folder), item_id)
+
+    def _mailbox(self, mailbox: str, folder: str) -> Mailbox:
+        """The mailbox, created on first use with any folder a test names."""
+        box = self.store.add_mailbox(mailbox, mailbox, mailbox)
+        if folder not in box.folders:
+            box.folders[folder] = Folder(folder, folder_id(mailbox, folder))
+        return box
 
     def transport(self) -> httpx.AsyncBaseTransport:
         """A fresh transport over this fake (one per unit of work, like a real client)."""
         return httpx.MockTransport(self.handle)
 
-    def _state(self, mailbox: str, folder: str, since: int, upto: int) -> list[dict[str, Any]]:
-        latest: dict[str, dict[str, Any] | None] = {}
-        for seq, item_id, body in self.log[(mailbox, folder)]:
-            if since < seq <= upto:
-                latest[item_id] = body
-        out: list[dict[str, Any]] = []
-        for item_id, body in latest.items():
-            if body is None:
-                if since:
-                    out.append({"id": item_id, "@removed": {"reason": "deleted"}})
-            else:
-                out.append(body)
-        return sorted(out, key=lambda b: b.get("receivedDateTime", ""), reverse=True)
-
     async def handle(self, request: httpx.Request) -> httpx.Response:
+        """Answers one request, counting it and how many run at once per mailbox."""
         self.requests += 1
         parts = urlsplit(str(request.url))
         path = [unquote(p) for p in parts.path.split("/")]
@@ -91,34 +88,30 @@ class FakeGraph:
         self.max_in_flight[mailbox] = max(self.max_in_flight[mailbox], self.in_flight[mailbox])
         try:
             await asyncio.sleep(self.latency)
-            return self._answer(request, mailbox, folder, parse_qs(parts.query))
+            return self._answer(request, mailbox, folder, dict(parse_qsl(parts.query)))
         finally:
             self.in_flight[mailbox] -= 1
 
     def _answer(self, request: httpx.Request, mailbox: str, folder: str,
-                query: dict[str, list[str]]) -> httpx.Response:
+                args: dict[str, str]) -> httpx.Response:
         if self.throttle > 0:
             self.throttle -= 1
             return _error(429, "TooManyRequests", "Please retry again later.",
                           {"Retry-After": self.retry_after})
-        token = (query.get("$deltatoken") or query.get("$skiptoken") or [""])[0]
-        if token and self.expired:
+        raw = args.get("$deltatoken") or args.get("$skiptoken")
+        if raw and self.expired:
             return _error(410, "syncStateNotFound", "The sync state is gone.")
-        since, offset, upto = 0, 0, self.seq
-        if "$deltatoken" in query:
-            since = int(token)
-        elif "$skiptoken" in query:
-            since, offset, upto = (int(x) for x in token.split("-"))
-        items = self._state(mailbox, folder, since, upto)
-        page = items[offset:offset + self.page_size]
-        url = (f"{BASE}/users/{mailbox}/calendarView/delta()" if folder == "calendar" else
-               f"{BASE}/users/{mailbox}/mailFolders/{folder}/messages/delta()")
-        body: dict[str, Any] = {"@odata.context": f"{BASE}/$metadata#Collection(message)",
-                                "value": page}
-        if offset + self.page_size < len(items):
-            body["@odata.nextLink"] = f"{url}?$skiptoken={since}-{offset + self.page_size}-{upto}"
-        else:
-            body["@odata.deltaLink"] = f"{url}?$deltatoken={upto}"
+        box = self._mailbox(mailbox, folder)
+        link_base = (f"{BASE}/users/{mailbox}/calendarView/delta()" if folder == "calendar" else
+                     f"{BASE}/users/{mailbox}/mailFolders/{folder}/messages/delta()")
+        asked = delta.Prefer.parse(request.headers.get_list("Prefer"))
+        try:
+            body = delta.page(self.store, box.folders[folder],
+                              token=delta.decode(raw) if raw else None, args=args,
+                              prefer=delta.Prefer(self.page_size, asked.body_type),
+                              link_base=link_base, window=None)
+        except GraphError as err:
+            return _error(err.status, err.code, err.message, err.headers)
         return httpx.Response(200, json=body)
 
 

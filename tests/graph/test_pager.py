@@ -27,7 +27,7 @@ def _run(fake: FakeGraph, config: GraphConfig, streams: list[Stream]) -> list[Pa
 def test_a_round_follows_next_links_to_the_delta_link(fake: FakeGraph,
                                                       graph_config: GraphConfig) -> None:
     _fill(fake, "ann", "inbox", 35)
-    events = _run(fake, graph_config, [Stream("ann", "inbox")])
+    events = _run(fake, graph_config, [Stream(mailbox="ann", folder="inbox")])
     pages = [e.page for e in events if e.page]
     assert [len(p.items) for p in pages] == [10, 10, 10, 5]
     assert all(p.next_link for p in pages[:-1]) and pages[-1].delta_link
@@ -39,11 +39,11 @@ def test_a_round_follows_next_links_to_the_delta_link(fake: FakeGraph,
 def test_the_next_round_brings_only_changes_and_removals(fake: FakeGraph,
                                                          graph_config: GraphConfig) -> None:
     _fill(fake, "ann", "inbox", 3)
-    first = _run(fake, graph_config, [Stream("ann", "inbox")])
+    first = _run(fake, graph_config, [Stream(mailbox="ann", folder="inbox")])
     delta_link = first[-1].page.delta_link  # type: ignore[union-attr]
     fake.remove("ann", "inbox", "AAMk-1-c1@acmeco.io")
     fake.add("ann", "inbox", message(9, sender="new@acmeco.io", to="ann@ourteam.io", when=at(0)))
-    (event,) = _run(fake, graph_config, [Stream("ann", "inbox", link=delta_link)])
+    (event,) = _run(fake, graph_config, [Stream(mailbox="ann", folder="inbox", link=delta_link)])
     assert event.page is not None
     assert [m.subject for m in event.page.items] == ["Message 9"]
     assert event.page.removed == ("AAMk-1-c1@acmeco.io",)
@@ -53,7 +53,7 @@ def test_a_429_storm_is_ridden_out_within_the_retry_bound(fake: FakeGraph,
                                                          graph_config: GraphConfig) -> None:
     _fill(fake, "ann", "inbox", 25)
     fake.throttle = graph_config.max_retries  # just inside the bound
-    events = _run(fake, graph_config, [Stream("ann", "inbox")])
+    events = _run(fake, graph_config, [Stream(mailbox="ann", folder="inbox")])
     assert sum(len(e.page.items) for e in events if e.page) == 25
     assert fake.requests == 3 + graph_config.max_retries
 
@@ -62,7 +62,7 @@ def test_a_storm_past_the_bound_stops_the_stream_with_a_typed_error(
         fake: FakeGraph, graph_config: GraphConfig) -> None:
     _fill(fake, "ann", "inbox", 5)
     fake.throttle = 100
-    (event,) = _run(fake, graph_config, [Stream("ann", "inbox")])
+    (event,) = _run(fake, graph_config, [Stream(mailbox="ann", folder="inbox")])
     assert isinstance(event.error, GraphThrottled)
     assert fake.requests == graph_config.max_retries + 1  # bounded, not 100
 
@@ -71,7 +71,7 @@ def test_an_expired_token_restarts_a_full_round(fake: FakeGraph,
                                                graph_config: GraphConfig) -> None:
     _fill(fake, "ann", "inbox", 12)
     fake.expired = True
-    events = _run(fake, graph_config, [Stream("ann", "inbox", link="https://graph.test/v1.0/users/"
+    events = _run(fake, graph_config, [Stream(mailbox="ann", folder="inbox", link="https://graph.test/v1.0/users/"
                                                    "ann/mailFolders/inbox/messages/delta()"
                                                    "?$deltatoken=3")])
     fake.expired = False
@@ -88,7 +88,7 @@ def test_no_more_than_four_requests_in_flight_per_mailbox(
     for folder in folders:
         _fill(fake, "ann", folder, 15)
         _fill(fake, "bob", folder, 15)
-    streams = [Stream(m, f) for m in ("ann", "bob") for f in folders]
+    streams = [Stream(mailbox=m, folder=f) for m in ("ann", "bob") for f in folders]
     events = _run(fake, replace(graph_config, max_in_flight=4), streams)
     assert sum(len(e.page.items) for e in events if e.page) == 15 * len(folders) * 2
     assert max(fake.max_in_flight.values()) == 4

@@ -7,7 +7,8 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
 
-from app.records.inputs import InteractionIn, PersonIn
+from app.address import Address
+from app.records.inputs import InteractionIn
 from app.records.record import record_interaction
 from tests.world import ELENA, JONAS, MAYA, TENANT_A, TOM
 
@@ -21,8 +22,9 @@ def meeting(session: Session, key: str, start: datetime, organizer: tuple[str, s
     item = InteractionIn(
         kind="meeting", external_key=f"ical-{key}", occurred_at=start,
         ends_at=start + timedelta(minutes=minutes), subject=subject,
-        body_text="Agenda: where things stand.", sender=PersonIn(organizer[1], organizer[0]),
-        attendees=tuple(PersonIn(a, n) for n, a in attendees), cancelled=cancelled,
+        body_text="Agenda: where things stand.",
+        sender=Address(address=organizer[1], name=organizer[0]),
+        attendees=tuple(Address(address=a, name=n) for n, a in attendees), cancelled=cancelled,
         teams_thread=teams_thread,
     )
     outcome = record_interaction(session, tenant_id=tenant, item=item)

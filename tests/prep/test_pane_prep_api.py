@@ -12,7 +12,8 @@ from urllib.parse import quote
 import pytest
 from flask.testing import FlaskClient
 
-from app.records.inputs import InteractionIn, PersonIn
+from app.address import Address
+from app.records.inputs import InteractionIn
 from app.records.models import User
 from app.records.record import record_interaction, remove_from_mailbox
 from tests.world import ELENA, JONAS, MAYA, TENANT_A, TENANT_B, TOM
@@ -33,8 +34,9 @@ def synced_meeting(session: Any, key: str, start: datetime, organizer: tuple[str
     item = InteractionIn(
         kind="meeting", external_key=f"ical-{key}", occurred_at=start,
         ends_at=start + timedelta(minutes=45), subject=subject,
-        body_text="Agenda: where things stand.", sender=PersonIn(organizer[1], organizer[0]),
-        attendees=tuple(PersonIn(a, n) for n, a in attendees), cancelled=cancelled,
+        body_text="Agenda: where things stand.",
+        sender=Address(address=organizer[1], name=organizer[0]),
+        attendees=tuple(Address(address=a, name=n) for n, a in attendees), cancelled=cancelled,
         mailbox_user_id=mailbox.id, folder="calendar", graph_id=graph_id,
         teams_thread=teams_thread,
     )

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy.orm import Session
 
+from app.address import Address
 from app.prep.models import PrepDelivery
 from app.prep.schedule import (
     PrepOptions,
@@ -23,7 +24,7 @@ from app.prep.schedule import (
     next_digests,
     prep_options,
 )
-from app.records.inputs import InteractionIn, PersonIn
+from app.records.inputs import InteractionIn
 from app.records.models import Interaction, Participant
 from app.records.record import record_interaction
 from app.settings import load_settings
@@ -189,7 +190,8 @@ def test_the_write_path_keeps_internal_only_meetings_out_of_the_record(
         db: Any, world: Any, now: datetime) -> None:
     with db.session() as s:
         item = InteractionIn(kind="meeting", external_key="ical-1on1", occurred_at=now,
-                             sender=PersonIn(MAYA[1]), attendees=(PersonIn(TOM[1]),))
+                             sender=Address(address=MAYA[1]),
+                             attendees=(Address(address=TOM[1]),))
         assert record_interaction(s, tenant_id=TENANT_A, item=item).status == "skipped"
 
 

@@ -12,6 +12,7 @@ import sqlalchemy as sa
 
 from app.db import Database
 from app.graph.service import Graph
+from app.graph.types import MailMessage
 from app.records.models import Contact, Interaction, InteractionMailbox, SyncState
 from app.sync.rounds import SyncOptions, sync_mailbox, sync_mailboxes
 from app.sync.status import sync_status
@@ -162,9 +163,9 @@ def test_a_promise_in_sent_mail_becomes_our_open_commitment(
         "internetMessageHeaders": [{"name": "List-Unsubscribe", "value": "<mailto:u@x.io>"}]})
     asked: list[str] = []
 
-    def extract(messages: list[Any]) -> list[Any]:
+    def extract(messages: list[MailMessage]) -> list[ExtractionResult]:
         asked.extend(m.subject for m in messages)
-        return [ExtractionResult(m.id, m.body, commitments=[Found(
+        return [ExtractionResult(id=m.id, reply_text=m.body, commitments=[Found(
             kind="promise", owner="sender", action="send the revised quote",
             due=date(2026, 11, 20), text="I'll send the revised quote by Friday.",
             start=0, end=38)]) for m in messages]

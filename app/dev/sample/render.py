@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
-Address = tuple[str, str]  # (display name, address)
+Who = tuple[str, str]  # (display name, address): the sample's shorthand, turned into Graph JSON
 
 HTML_HEAD = (
     '<html xmlns:o="urn:schemas-microsoft-com:office:office" '
@@ -31,9 +31,9 @@ OUTLOOK_RULE = "________________________________"
 class Part:
     """One email of a thread as its author wrote it (the new part only)."""
 
-    sender: Address
-    to: tuple[Address, ...]
-    cc: tuple[Address, ...]
+    sender: Who
+    to: tuple[Who, ...]
+    cc: tuple[Who, ...]
     sent: datetime
     subject: str
     greeting: str
@@ -44,7 +44,7 @@ class Part:
     text_outlook: bool = False  # Outlook in plain-text mode (mobile): text with From/Sent block
 
 
-def _who(a: Address) -> str:
+def _who(a: Who) -> str:
     return f"{a[0]} <{a[1]}>"
 
 

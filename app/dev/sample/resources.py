@@ -6,7 +6,7 @@ import base64
 import hashlib
 from datetime import UTC, datetime, timedelta
 
-from app.dev.sample.render import Address, Part, preview, render_html, render_text
+from app.dev.sample.render import Part, Who, preview, render_html, render_text
 
 
 def _b64(*parts: str, n: int = 24) -> str:
@@ -60,7 +60,7 @@ def event_time(d: datetime) -> dict:
             "timeZone": "UTC"}
 
 
-def recipient(a: Address) -> dict:
+def recipient(a: Who) -> dict:
     """Gives a Graph recipient."""
     return {"emailAddress": {"name": a[0], "address": a[1]}}
 

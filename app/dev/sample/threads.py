@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 
 from app.dev.sample import details, resources
 from app.dev.sample.model import SampleAccount, SampleContact, SampleSeller
-from app.dev.sample.render import Address, Part
+from app.dev.sample.render import Part, Who
 from app.dev.sample.scenes import SCENES, Scene
 from app.dev.sample.scenes_other import INTERNAL
 
@@ -21,7 +21,7 @@ GAPS_HOURS = (0.4, 1, 2, 3, 5, 20, 26, 30, 48, 70, 96, 140)
 class Actor:
     """Someone who writes in a thread, with how they write."""
 
-    address: Address
+    address: Who
     first: str
     signature: tuple[str, ...]
     plain: bool
