@@ -26,7 +26,8 @@ $(VENV)/.installed: pyproject.toml requirements.lock requirements-model.txt
 venv: $(VENV)/.installed
 install: $(VENV)/.installed node
 
-# MSAL.js for the task pane's sign-in and office-addin-manifest for offline validation.
+# MSAL.js for the task pane's sign-in, office-addin-manifest for offline validation and
+# ESLint for addin/ (pinned in package-lock.json).
 node_modules/.installed: package.json package-lock.json
 	@if command -v npm >/dev/null 2>&1; then \
 	  npm ci --no-audit --no-fund --loglevel=error && touch $@; \
@@ -65,6 +66,7 @@ test-fast: install
 lint: install
 	$(VENV)/bin/ruff check app tests bench
 	$(VENV)/bin/mypy
+	node_modules/.bin/eslint addin
 
 bench: install system-deps services
 	$(PY) -m bench

@@ -491,12 +491,12 @@ export class StoryView {
       h("div.title", {}, i.function ? `${label(i.function)} · ${i.subject || "(no subject)"}` : i.subject || "(no subject)"),
       i.team && i.team.length ? h("div.meta", {}, i.team.join(", ")) : null)));
     const more = tl.has_more && this.story.contact
-      ? h("button.btn.btn-subtle", { type: "button", onclick: () => this.moreTimeline(tl, list, more) }, "Show older")
+      ? h("button.btn.btn-subtle", { type: "button", onclick: () => this.moreTimeline(tl) }, "Show older")
       : null;
     fill(this.nodes.timeline, heading, list, more);
   }
 
-  async moreTimeline(tl, list, button) {
+  async moreTimeline(tl) {
     try {
       const next = await api(`/api/v1/story?contact_id=${this.story.contact.id}&page=${tl.page + 1}&page_size=8`);
       tl.items.push(...next.timeline.items); tl.page = next.timeline.page; tl.has_more = next.timeline.has_more;

@@ -69,7 +69,7 @@ export function highlighted(text, start, end, radius = 90) {
   if (!text || start == null || end == null || start < 0 || end > text.length || start >= end) {
     return h("span", {}, text || "");
   }
-  let from = Math.max(0, start - radius), to = Math.min(text.length, end + radius);
+  const from = Math.max(0, start - radius), to = Math.min(text.length, end + radius);
   const before = (from > 0 ? "…" : "") + text.slice(from, start);
   const after = text.slice(end, to) + (to < text.length ? "…" : "");
   return h("span", {}, before, h("mark", {}, text.slice(start, end)), after);
