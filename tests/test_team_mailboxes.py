@@ -38,14 +38,15 @@ def support(app: Flask, client: FlaskClient, auth: Any, world: Any, now: Any) ->
         record_interaction(s, tenant_id=TENANT_A, item=mail(
             "outage", d(4), ELENA, [SUPPORT], subject="Outage in Lyon", body=complaint,
             mailbox=box, thread="outage-lyon",
-            signals=(SignalIn("risk", {"subtype": "complaint"}, complaint, 0, len(complaint),
-                              0.9),)))
+            signals=(SignalIn(kind="risk", value={"subtype": "complaint"}, text=complaint,
+                              start=0, end=len(complaint), confidence=0.9),)))
         fix = "We will send the patched build by Thursday."
         record_interaction(s, tenant_id=TENANT_A, item=mail(
             "outage-reply", d(3.5), SUPPORT, [ELENA], subject="RE: Outage in Lyon", body=fix,
             mailbox=box, thread="outage-lyon",
-            commitments=(CommitmentIn("promise", "sender", "send the patched build",
-                                      d(-1).date(), fix, 0, len(fix)),)))
+            commitments=(CommitmentIn(kind="promise", owner="sender",
+                                      action="send the patched build", due=d(-1).date(),
+                                      text=fix, start=0, end=len(fix)),)))
         record_interaction(s, tenant_id=TENANT_A, item=mail(
             "outage-again", d(3), ELENA, [SUPPORT], subject="RE: Outage in Lyon",
             body="Any news? We still cannot see the trucks.", mailbox=box, thread="outage-lyon"))

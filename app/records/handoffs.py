@@ -26,9 +26,8 @@ from .models import (
     Signal,
     User,
 )
-from .models.deals import DEAL_STAGES
+from .models.deals import OPEN_STAGES
 
-OPEN_STAGES = tuple(s for s in DEAL_STAGES if s not in ("won", "lost"))
 # risk signal subtypes that must reach the account's owner at once
 ALERT_RISKS = {"escalation": "escalation", "cancel": "cancellation", "churn": "cancellation"}
 _INVOICE = re.compile(r"\b(invoice|invoiced|billing|bill|payment|statement)s?\b", re.I)

@@ -39,7 +39,8 @@ def test_an_escalation_to_support_reaches_the_deal_owner_once(
     text = "I am escalating this to our CIO: the tracking outage is still not fixed."
     _team_mail(db, now, function="support", address="support@brightloop.io", sender=ELENA,
                subject="Outage still not fixed", body=text,
-               signals=(SignalIn("risk", {"subtype": "escalation"}, text, 0, len(text), 0.9),))
+               signals=(SignalIn(kind="risk", value={"subtype": "escalation"}, text=text,
+                                 start=0, end=len(text), confidence=0.9),))
     first = send_handoffs(db, graph, now)
     assert (first.sent, first.failed) == (1, 0)
     [notice] = _handoffs(standin)
@@ -74,13 +75,15 @@ def test_a_complaint_to_support_or_mail_to_a_sellers_own_mailbox_is_no_handoff(
     text = "The screens are slow today."
     _team_mail(db, now, function="support", address="support@brightloop.io", sender=ELENA,
                subject="Slow screens", body=text,
-               signals=(SignalIn("risk", {"subtype": "complaint"}, text, 0, len(text), 0.8),))
+               signals=(SignalIn(kind="risk", value={"subtype": "complaint"}, text=text,
+                                 start=0, end=len(text), confidence=0.8),))
     with db.session() as s:
         threat = "We will cancel the contract if this goes on."
         record_interaction(s, tenant_id=TENANT_A, item=mail(
             "own", now - timedelta(hours=1), JONAS, [TOM], subject="Contract", body=threat,
             mailbox=world.users[TOM[1]],
-            signals=(SignalIn("risk", {"subtype": "cancel"}, threat, 0, len(threat), 0.9),)))
+            signals=(SignalIn(kind="risk", value={"subtype": "cancel"}, text=threat,
+                              start=0, end=len(threat), confidence=0.9),)))
     assert send_handoffs(db, graph, now).sent == 0
     assert _handoffs(standin) == []
 
