@@ -1,4 +1,4 @@
-"""The story benchmark (issue 2): ``GET /api/v1/story`` on a synthetic tenant of 100k contacts
+"""The story benchmark: ``GET /api/v1/story`` on a synthetic tenant of 100k contacts
 and 1M interactions, on SQLite and PostgreSQL.
 
 1. Server-side latency: the Flask app in-process (test client, real token validation),

@@ -62,7 +62,7 @@ SIGNALS = (("budget", {"amount": 50000, "currency": "EUR"}, "Our budget is EUR 5
 
 @dataclass(frozen=True)
 class Plan:
-    """How big the tenant is. ``scale=1`` is the issue's 100k contacts / 1M interactions."""
+    """How big the tenant is. ``scale=1`` is the target's 100k contacts / 1M interactions."""
 
     scale: float = 1.0
     heavy: int = 5

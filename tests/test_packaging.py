@@ -14,8 +14,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = ROOT / "app"
-# Scoring on the labelled sets, not product; it moves out of app/extract (issue work under
-# way), and until it has, the wheel still carries it.
+# Scoring on the labelled sets, not product; until it moves out of app/extract, the wheel
+# still carries it.
 EVALUATION = ("app/extract/evaluate.py", "app/extract/evaluate_sets.py")
 
 

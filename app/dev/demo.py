@@ -93,7 +93,7 @@ def load_sample_company(settings: Settings, db: Database, *, reset: bool = True,
                         standin: RunningStandIn | None = None) -> dict[str, Any]:
     """Loads the sample the way production fills the record: the sellers and deals are
     seeded, then the local Graph stand-in serves the sample mailboxes and the real sync
-    (msal + msgraph-sdk -> ingest -> records, extraction included) brings them in.
+    (msal + msgraph-sdk -> sync -> records, extraction included) brings them in.
 
     ``standin``: one already running with the sample built at ``now`` (``make demo`` keeps
     it up afterwards); by default one is started for the load and stopped after it.

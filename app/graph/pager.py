@@ -1,7 +1,7 @@
 """Delta rounds for many folders, fetched on one background event loop and handed to a
 synchronous consumer page by page.
 
-The consumer (app/ingest) stores each page and its resume link in one transaction; the
+The consumer (app/sync) stores each page and its resume link in one transaction; the
 producer keeps at most ``buffer`` pages ahead, so memory stays flat however big the mailbox.
 """
 

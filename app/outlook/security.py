@@ -70,7 +70,7 @@ def _secure_headers(resp: Response) -> Response:
         headers.setdefault("Content-Security-Policy", DATA_POLICY)
         headers.setdefault("X-Frame-Options", "DENY")
         headers.setdefault("Cache-Control", "no-store")
-    # other paths (the Teams tab of issue 6, ops) set their own policies
+    # other paths (the Teams tab and panel, ops) set their own policies
     return resp
 
 

@@ -104,7 +104,7 @@ def _streams(session: Session, tenant_id: uuid.UUID, users: Sequence[User],
 def _store_page(session: Session, tenant_id: uuid.UUID, user_id: uuid.UUID, folder: str,
                 page: Page, found: Started | None, report: SyncReport) -> int:
     """Records one page and moves the folder's resume point past it; returns items handled.
-    ``found`` is what :func:`_start_extraction` started for it."""
+    ``found`` is what :func:`start_page_extraction` started for it."""
     findings = page_findings(found, len(page.items))
     stored = 0
     items: tuple[MailMessage | Meeting, ...] = page.items
