@@ -112,3 +112,16 @@ class DealOut(RootModel[DealItem]):
 
 class CommitmentOut(RootModel[CommitmentItem]):
     """A commitment."""
+
+
+class PersonIn(BaseModel):
+    """A person, by one of their email addresses."""
+
+    model_config = ConfigDict(extra="forbid")
+    email: str = Field(..., min_length=3, max_length=320)
+
+
+class PersonQuery(BaseModel):
+    """A person, by one of their email addresses (query string)."""
+
+    email: str = Field(..., min_length=3, max_length=320)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import uuid
 from collections import Counter
+from dataclasses import replace
 from datetime import timedelta
 
 import sqlalchemy as sa
@@ -128,6 +129,8 @@ def record_interaction(
     if not externals:
         return RecordOutcome("skipped", "suppressed participants")
     direction = "outbound" if ctx.is_internal(sender) else "inbound"
+    if ctx.erased:  # an erased person named in the text of mail others are on
+        item = _without_erased(ctx, item)
 
     contacts: dict[str, Contact] = {}
     for address, name, _role in externals:
@@ -197,6 +200,18 @@ def record_interaction(
     if account_id is not None:
         _link_open_deal(session, tenant_id, account_id, interaction.id)
     return RecordOutcome("stored", "", interaction.id)
+
+
+def _without_erased(ctx: IdentityContext, item: InteractionIn) -> InteractionIn:
+    """The item with erased people's addresses masked in its text (offsets unchanged)."""
+    red = ctx.redact_erased
+    signature = item.signature and replace(item.signature, text=red(item.signature.text))
+    return replace(
+        item, subject=red(item.subject), body_text=red(item.body_text), signature=signature,
+        commitments=tuple(replace(c, text=red(c.text), action=red(c.action))
+                          for c in item.commitments),
+        signals=tuple(replace(s, text=red(s.text)) for s in item.signals),
+    )
 
 
 def _link_mailbox(session: Session, tenant_id: uuid.UUID, interaction_id: uuid.UUID,
