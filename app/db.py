@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from app.settings import Settings
 
 HASH_KEY = "hash_key"  # session.info: the key of erased addresses' hashes
+VISIBILITY = "visibility"  # session.info: STORYLINE_VISIBILITY, the tenants' default policy
 KEY_FILE = "erasure.key"
 
 
@@ -63,13 +64,17 @@ def hash_key(settings: Settings) -> bytes:
 class Database:
     """One engine and session factory per process.
 
-    ``hash_key`` (see :func:`hash_key`) rides on every session's ``info`` so the record's
-    write path can recognise erased addresses without a settings object.
+    ``hash_key`` (see :func:`hash_key`) and ``visibility`` ride on every session's ``info``
+    so the records layer can recognise erased addresses and apply the default visibility
+    policy without a settings object.
     """
 
-    def __init__(self, url: str, *, hash_key: bytes | None = None, **engine_kwargs: Any) -> None:
+    def __init__(self, url: str, *, hash_key: bytes | None = None,
+                 visibility: str = "subject", **engine_kwargs: Any) -> None:
         self.engine = make_engine(url, **engine_kwargs)
-        info = {HASH_KEY: hash_key} if hash_key else {}
+        info: dict[str, Any] = {VISIBILITY: visibility}
+        if hash_key:
+            info[HASH_KEY] = hash_key
         self.sessionmaker = sessionmaker(self.engine, expire_on_commit=False, info=info)
 
     @contextmanager

@@ -29,7 +29,8 @@ EXT = "storyline"
 
 def init_app(app: Flask, settings: Settings) -> None:
     """Creates the process-wide database and token validator and closes sessions per request."""
-    ext: dict[str, Any] = {"db": Database(settings.sqlalchemy_url, hash_key=hash_key(settings))}
+    ext: dict[str, Any] = {"db": Database(settings.sqlalchemy_url, hash_key=hash_key(settings),
+                                        visibility=settings.visibility)}
     keys: KeySource
     issuer: Callable[[str], str]
     if settings.uses_entra:

@@ -1,5 +1,5 @@
-"""Blocks, erasure and access: list and remove suppressions, erase a person, export what is
-stored about them. Erasure and export need the Storyline admin role."""
+"""Privacy: the tenant's visibility policy, sharing a thread or making it private, blocks
+(list, remove), erasure and export. The policy, erasure and export need the admin role."""
 
 from __future__ import annotations
 
@@ -14,8 +14,9 @@ from app.errors import Forbidden
 from app.records.erasure import erase_person, export_person
 from app.records.models import Suppression
 from app.records.suppressions import list_suppressions, remove_suppression
+from app.records.visibility import Viewer, mark_thread, set_policy, tenant_policy
 
-from .schemas import PersonIn, PersonQuery
+from .schemas import PersonIn, PersonQuery, PolicyIn, ThreadMarkIn
 from .spec import spec
 
 bp = Blueprint("privacy", __name__)
@@ -33,6 +34,50 @@ def suppression_json(sup: Suppression) -> dict[str, Any]:
     return {"id": str(sup.id), "kind": sup.kind, "value": sup.value,
             "scope": "user" if sup.user_id else "tenant", "reason": sup.reason,
             "created_at": sup.created_at.isoformat()}
+
+
+def _policy() -> dict[str, Any]:
+    settings = ctx.settings()
+    return {"visibility": tenant_policy(ctx.db_session(), tenant_id=ctx.tenant_id(),
+                                        default=settings.visibility),
+            "default": settings.visibility, "retention_days": settings.retention_days}
+
+
+@bp.get("/privacy/policy")
+@spec.validate(tags=["privacy"])
+def policy() -> Any:
+    """What colleagues see of mail they were not on, and how long stored text is kept."""
+    return _policy()
+
+
+@bp.put("/privacy/policy")
+@spec.validate(json=PolicyIn, tags=["privacy"])
+def change_policy(json: PolicyIn) -> Any:
+    """Sets the tenant's visibility policy (metadata, subject or full)."""
+    require_admin("change what colleagues see")
+    session = ctx.db_session()
+    set_policy(session, tenant_id=ctx.tenant_id(), visibility=json.visibility)
+    session.commit()
+    return _policy()
+
+
+@bp.post("/threads/mark")
+@spec.validate(json=ThreadMarkIn, tags=["privacy"])
+def thread_mark(json: ThreadMarkIn) -> Any:
+    """Shares the thread of this email with the team, makes it private, or sets it back to
+    the policy (only a seller whose mailbox holds the thread)."""
+    session = ctx.db_session()
+    mark_thread(session, tenant_id=ctx.tenant_id(), user_id=ctx.user_id(),
+                interaction_id=json.interaction_id, mark=json.mark)
+    session.commit()
+    return sharing(json.interaction_id)
+
+
+def sharing(interaction_id: uuid.UUID) -> dict[str, Any]:
+    """How an interaction is shown to colleagues: the caller's mark on its thread and
+    whether it is private by itself (the pane's share / private toggle)."""
+    viewer = Viewer.load(ctx.db_session(), tenant_id=ctx.tenant_id(), user_id=ctx.user_id())
+    return viewer.sharing(interaction_id)
 
 
 @bp.get("/suppressions")

@@ -56,7 +56,8 @@ def build_context(settings: Settings, *, db: Database | None = None, graph: Grap
     return JobContext(
         notification_url=f"{base}/api/v1/graph/notifications" if base else "",
         settings=settings,
-        db=db or Database(settings.sqlalchemy_url, hash_key=hash_key(settings)),
+        db=db or Database(settings.sqlalchemy_url, hash_key=hash_key(settings),
+                          visibility=settings.visibility),
         graph=graph or Graph.build(settings),
         locks=locks or MemoryLocks(),
         extract=extract,

@@ -80,6 +80,7 @@ class InteractionIn:
     commitments: tuple[CommitmentIn, ...] = ()
     signals: tuple[SignalIn, ...] = ()
     signature: SignatureIn | None = None
+    sensitivity: str = "normal"  # Outlook's: normal | personal | private | confidential
 
 
 @dataclass(frozen=True)

@@ -20,8 +20,10 @@ from .identity import (
     IdentityContext,
     InvalidAddress,
     domain_of,
+    free_mail_domains,
     is_automated,
     normalize_address,
+    registrable_domain,
 )
 from .inputs import (
     CommitmentIn,
@@ -51,11 +53,22 @@ OPEN_STAGES = ("lead", "qualified", "proposal", "negotiation")
 # A "Not a promise" in compose mode counts when made in the 30 days before the mail was sent,
 # or up to a day after (clock skew; a choice clicked just after pressing Send).
 CHOICE_BEFORE, CHOICE_AFTER = timedelta(days=30), timedelta(days=1)
+SENSITIVITIES = ("normal", "personal", "private", "confidential")
 DISMISSED = "cancelled"  # the dismissed status: what the pane's Dismiss sets, PATCH reopens
 __all__ = [
     "CommitmentIn", "InteractionIn", "PersonIn", "RecordOutcome", "SignalIn", "SignatureIn",
     "identity_context", "record_interaction", "remove_from_mailbox",
 ]
+
+
+def is_private(sensitivity: str, outside: list[str], account_id: uuid.UUID | None) -> bool:
+    """Whether an interaction shows only to its owners: Outlook marks it personal, private or
+    confidential, or its outside people are free-mail addresses tied to no account."""
+    if sensitivity in SENSITIVITIES and sensitivity != "normal":
+        return True
+    free = free_mail_domains()
+    return account_id is None and bool(outside) and all(
+        registrable_domain(domain_of(a)) in free for a in outside)
 
 
 def identity_context(session: Session, tenant_id: uuid.UUID) -> IdentityContext:
@@ -167,6 +180,8 @@ def record_interaction(
         occurred_at=item.occurred_at, ends_at=item.ends_at, account_id=account_id,
         from_address=sender, from_user_id=ctx.users_by_email.get(sender),
         cancelled=item.cancelled, teams_thread_id=item.teams_thread,
+        sensitivity=item.sensitivity if item.sensitivity in SENSITIVITIES else "normal",
+        private=is_private(item.sensitivity, [e[0] for e in externals], account_id),
     )
     session.add(interaction)
     user_ids = []
