@@ -62,7 +62,7 @@ def erase_person(session: Session, *, tenant_id: uuid.UUID, email: str,
     key = session_hash_key(session)
     _contacts, addresses = _person(session, tenant_id, address)
     ctx = identity_context(session, tenant_id)
-    report = purge(session, ctx=ctx, candidates=Participant.address.in_(addresses),
+    report = purge(session, ctx=ctx, candidates=lambda column: column.in_(addresses),
                    matches=addresses.__contains__)
     drop_draft_choices(session, tenant_id=tenant_id, report=report)
     session.execute(sa.delete(Suppression).where(

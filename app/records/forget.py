@@ -13,6 +13,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -37,6 +38,8 @@ from .models.deals import DraftChoice, promise_text_key
 from .rollups import recompute_contact_rollups
 
 Matches = Callable[[str], bool]
+# narrows an address column in SQL to the rows ``Matches`` then decides on
+Candidates = Callable[[Any], sa.ColumnElement[bool]]
 
 
 @dataclass
@@ -59,12 +62,13 @@ class PurgeReport:
         return {k: v for k, v in vars(self).items() if isinstance(v, int)}
 
 
-def purge(session: Session, *, ctx: IdentityContext, candidates: sa.ColumnElement[bool],
+def purge(session: Session, *, ctx: IdentityContext, candidates: Candidates,
           matches: Matches, only_mailbox: uuid.UUID | None = None,
           always_addresses: bool = True) -> PurgeReport:
     """Removes what was recorded for the outside addresses that ``matches`` accepts.
 
-    ``candidates`` narrows the participant rows to look at in SQL (``matches`` decides).
+    ``candidates`` narrows an address column (of participants, of contact addresses) in SQL
+    to the rows to look at; ``matches`` decides.
     ``only_mailbox``: a seller's own block purges only interactions no colleague's mailbox
     holds. ``always_addresses`` False keeps contact addresses still on a participant row
     somewhere (a seller's own block does not take a person away from the team).
@@ -72,7 +76,8 @@ def purge(session: Session, *, ctx: IdentityContext, candidates: sa.ColumnElemen
     tenant_id, report = ctx.tenant_id, PurgeReport()
     session.flush()
     hits = [p for p in session.scalars(sa.select(Participant).where(
-        Participant.tenant_id == tenant_id, candidates)) if matches(p.address)]
+        Participant.tenant_id == tenant_id, candidates(Participant.address)))
+        if matches(p.address)]
     touched_contacts: set[uuid.UUID] = set()
     matched_contacts = _wholly_matched(session, tenant_id, {p.contact_id for p in hits
                                                             if p.contact_id}, matches)
@@ -96,7 +101,7 @@ def purge(session: Session, *, ctx: IdentityContext, candidates: sa.ColumnElemen
                        interaction_id=interaction_id)
     accounts = _drop_interactions(session, tenant_id, gone, report)
     session.flush()
-    dropped = _drop_addresses(session, ctx, matches, always_addresses, report)
+    dropped = _drop_addresses(session, ctx, candidates, matches, always_addresses, report)
     _clear_signature_fields(session, tenant_id, touched_contacts - dropped, set(gone), report)
     recompute_contact_rollups(session, tenant_id=tenant_id,
                               contact_ids=touched_contacts - dropped)
@@ -182,14 +187,14 @@ def _drop_interactions(session: Session, tenant_id: uuid.UUID, ids: list[uuid.UU
     return accounts
 
 
-def _drop_addresses(session: Session, ctx: IdentityContext, matches: Matches,
-                    always: bool, report: PurgeReport) -> set[uuid.UUID]:
+def _drop_addresses(session: Session, ctx: IdentityContext, candidates: Candidates,
+                    matches: Matches, always: bool, report: PurgeReport) -> set[uuid.UUID]:
     """Deletes matching contact addresses (``always``, or when no participant row names
     them any more) and the contacts left without one; gives the contacts that went."""
     tenant_id = ctx.tenant_id
     owners: set[uuid.UUID] = set()
     for row in session.scalars(sa.select(ContactAddress).where(
-            ContactAddress.tenant_id == tenant_id)).all():
+            ContactAddress.tenant_id == tenant_id, candidates(ContactAddress.address))).all():
         if not matches(row.address):
             continue
         if not always and session.scalar(sa.select(sa.func.count()).select_from(Participant)

@@ -11,9 +11,9 @@ from sqlalchemy.orm import Session
 from app.errors import Forbidden, NotFound
 
 from .actions import add_suppression
-from .forget import Matches, PurgeReport, drop_draft_choices, purge
+from .forget import Candidates, Matches, PurgeReport, drop_draft_choices, purge
 from .identity import domain_of, registrable_domain
-from .models import AuditEvent, Participant, Suppression
+from .models import AuditEvent, Suppression
 from .record import identity_context
 
 
@@ -22,17 +22,17 @@ def _like_suffix(domain: str) -> str:
     return f"%{escaped}"
 
 
-def _matcher(sup: Suppression) -> tuple[sa.ColumnElement[bool], Matches]:
+def _matcher(sup: Suppression) -> tuple[Candidates, Matches]:
     if sup.kind == "address":
         value = sup.value
-        return Participant.address == value, lambda a: a == value
+        return (lambda column: column == value), (lambda a: a == value)
     domain = sup.value
 
     def in_domain(address: str) -> bool:
         d = domain_of(address)
         return d == domain or d.endswith("." + domain) or registrable_domain(d) == domain
 
-    return Participant.address.like(_like_suffix(domain), escape="\\"), in_domain
+    return (lambda column: column.like(_like_suffix(domain), escape="\\")), in_domain
 
 
 def block(session: Session, *, tenant_id: uuid.UUID, value: str, user_id: uuid.UUID | None,
