@@ -5,8 +5,8 @@ again; a seller can share a thread with the team or make it private; a tenant ca
 what colleagues see of mail they were not on; mail Outlook marks private (or free-mail
 tied to no account) shows only to its owners.
 
-Revision ID: 0006_priv_privacy
-Revises: 0005_teams_thread
+Revision ID: 0007_priv_privacy
+Revises: 0006_team_mailboxes
 Create Date: 2026-12-01 17:00:00
 """
 
@@ -15,8 +15,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0006_priv_privacy"
-down_revision = "0005_teams_thread"
+revision = "0007_priv_privacy"
+down_revision = "0006_team_mailboxes"
 branch_labels = None
 depends_on = None
 
