@@ -175,3 +175,24 @@ def test_the_pane_learns_how_an_item_is_shared(client, auth, world, more) -> Non
     sharing = found.get_json()["sharing"]
     assert sharing == {**sharing, "mark": "default", "private": True,
                        "sensitivity": "confidential", "team_sees": "hidden"}
+
+
+def test_a_function_only_team_mailbox_shows_to_its_function_alone(app, client, auth, world,
+                                                                  now) -> None:
+    admin = auth(MAYA[1], roles=ADMIN)
+    enrolled = client.post("/api/v1/team-mailboxes", headers=admin, json={
+        "address": "billing@brightloop.io", "function": "finance", "function_only": True})
+    assert enrolled.status_code == 201, enrolled.get_json()
+    with context.database(app).session() as s:
+        from app.records.models import User
+
+        box = s.get(User, (TENANT_A, __import__("uuid").UUID(enrolled.get_json()["id"])))
+        record_interaction(s, tenant_id=TENANT_A, item=mail(
+            "invoice", now - timedelta(hours=2), ELENA, [("Billing", "billing@brightloop.io")],
+            subject="Invoice 4471 is wrong", body="We were charged twice for March.",
+            mailbox=box))
+        tom = s.get(User, (TENANT_A, world.users[TOM[1]].id))
+        tom.function = "finance"
+    assert "charged twice" in text_of(story(client, auth, TOM[1], ELENA[1]))  # his function
+    mayas = text_of(story(client, auth, MAYA[1], ELENA[1]))
+    assert "Invoice 4471" not in mayas and "charged twice" not in mayas

@@ -3,11 +3,13 @@ digest, sync status, prep by meeting id) applies to what a seller may see of mai
 
 For one viewer and one interaction the rule gives a level:
 
-- ``full`` to the sellers who hold it (it is in their mailbox, or they are on it), and to
-  everyone when one of them shared its thread with the team;
+- ``full`` to the sellers who hold it (it is in their mailbox, or they are on it), to the
+  sellers of the function whose team mailbox (support@, billing@) holds it, and to everyone
+  when one of them shared its thread with the team;
 - ``hidden`` (not there at all, findings included) when one of them made its thread private,
   or it is private by itself (Outlook sensitivity personal / private / confidential, or
-  free-mail people tied to no account) and nobody shared it;
+  free-mail people tied to no account) and nobody shared it, or only function-only team
+  mailboxes of another function hold it;
 - otherwise the tenant's policy: ``metadata`` (that it happened: when, direction, which of
   us), ``subject`` (also the subject and the short form of findings: kind, action, value,
   due date) or ``full`` (also snippets and evidence sentences).
@@ -34,12 +36,14 @@ from .models import (
     Participant,
     Tenant,
     ThreadMark,
+    User,
     utcnow,
 )
 from .story_types import (
     CommitmentItem,
     Commitments,
     ContactCard,
+    FunctionThreads,
     SignalItem,
     Span,
     Story,
@@ -151,20 +155,50 @@ class Viewer:
         for key, mark in self.s.execute(sa.select(ThreadMark.thread_id, ThreadMark.mark).where(
                 ThreadMark.tenant_id == self.t, ThreadMark.thread_id.in_(keys))):
             marks.setdefault(key, set()).add(mark)
+        teams = self._team_holders(wanted)
         out = {str(i): "hidden" for i in wanted}
         for r in rows:
             thread = marks.get(r.thread_id or f"item:{r.id}", set())
+            functions, restricted = teams.get(r.id, (set(), False))
             if r.id in owned:
                 level = "full"
             elif "private" in thread:
                 level = "hidden"
-            elif "shared" in thread:
+            elif "shared" in thread or (self.function and self.function in functions):
                 level = "full"
-            elif r.private:
+            elif restricted or r.private:
                 level = "hidden"
             else:
                 level = self.policy
             out[str(r.id)] = level
+        return out
+
+    @property
+    def function(self) -> str | None:
+        """The viewer's own function (support, finance ...), if they carry one."""
+        if not hasattr(self, "_function"):
+            self._function: str | None = self.s.scalar(sa.select(User.function).where(
+                User.tenant_id == self.t, User.id == self.user_id))
+        return self._function
+
+    def _team_holders(self, ids: set[uuid.UUID]) -> dict[uuid.UUID, tuple[set[str], bool]]:
+        """Per interaction held by team mailboxes: their functions, and whether only
+        function-only team mailboxes hold it (no seller's mailbox, no open team mailbox)."""
+        held: dict[uuid.UUID, list[tuple[bool, str | None, bool]]] = {}
+        for iid, team, function, only in self.s.execute(
+                sa.select(InteractionMailbox.interaction_id, User.team_mailbox, User.function,
+                          User.function_only)
+                .join(User, sa.and_(User.tenant_id == InteractionMailbox.tenant_id,
+                                    User.id == InteractionMailbox.user_id))
+                .where(InteractionMailbox.tenant_id == self.t,
+                       InteractionMailbox.interaction_id.in_(ids))):
+            held.setdefault(iid, []).append((bool(team), function, bool(only)))
+        out: dict[uuid.UUID, tuple[set[str], bool]] = {}
+        for iid, boxes in held.items():
+            teams = [(f, only) for team, f, only in boxes if team]
+            if teams:
+                out[iid] = ({f for f, _o in teams if f},
+                            len(teams) == len(boxes) and all(only for _f, only in teams))
         return out
 
     def sharing(self, interaction_id: uuid.UUID) -> dict[str, Any]:
@@ -235,7 +269,27 @@ class Viewer:
             commitments=Commitments(ours=ours, theirs=theirs,
                                     overdue=sum(1 for c in ours + theirs if c.overdue)),
             signals=[_finding(s, levels) for s in story.signals if _shows(s, levels)],
+            team_threads=self._team_threads(story.team_threads),
         )
+
+    def _team_threads(self, threads: list[FunctionThreads]) -> list[FunctionThreads]:
+        """The open threads per function the viewer may see: none of a function whose team
+        mailboxes are all function-only (unless it is theirs), no subject under ``metadata``."""
+        if not threads:
+            return threads
+        restricted: dict[str, bool] = {}
+        for function, only in self.s.execute(sa.select(User.function, User.function_only).where(
+                User.tenant_id == self.t, User.team_mailbox.is_(True))):
+            if function:
+                restricted[function] = restricted.get(function, True) and bool(only)
+        out = []
+        for t in threads:
+            if t.function == self.function:
+                out.append(t)
+            elif not restricted.get(t.function, False):
+                out.append(t if RANK[self.policy] >= RANK["subject"]
+                           else replace(t, latest_subject=None))
+        return out
 
     def card(self, card: C, levels: dict[str, str] | None = None) -> C:
         """A contact card without the signature words of mail the viewer may not read."""
