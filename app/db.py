@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+import os
+import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, sessionmaker
+
+from app.settings import Settings
+
+HASH_KEY = "hash_key"  # session.info: the key of erased addresses' hashes
+VISIBILITY = "visibility"  # session.info: STORYLINE_VISIBILITY, the tenants' default policy
+KEY_FILE = "erasure.key"
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -31,12 +40,42 @@ def make_engine(url: str, **kwargs: Any) -> sa.Engine:
     )
 
 
-class Database:
-    """One engine and session factory per process."""
+def hash_key(settings: Settings) -> bytes:
+    """The key erased addresses are hashed with: ``STORYLINE_ERASURE_KEY``, or else a random
+    key made once and kept (mode 0600) in the instance folder."""
+    if settings.erasure_key:
+        return settings.erasure_key.reveal().encode()
+    path = Path(settings.instance_path) / KEY_FILE
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w", encoding="ascii") as fh:
+            fh.write(secrets.token_hex(32))
+        try:
+            os.link(tmp, path)  # first writer wins; a racing process reads its key
+        except FileExistsError:
+            pass
+        finally:
+            tmp.unlink()
+    return path.read_text(encoding="ascii").strip().encode()
 
-    def __init__(self, url: str, **engine_kwargs: Any) -> None:
+
+class Database:
+    """One engine and session factory per process.
+
+    ``hash_key`` (see :func:`hash_key`) and ``visibility`` ride on every session's ``info``
+    so the records layer can recognise erased addresses and apply the default visibility
+    policy without a settings object.
+    """
+
+    def __init__(self, url: str, *, hash_key: bytes | None = None,
+                 visibility: str = "subject", **engine_kwargs: Any) -> None:
         self.engine = make_engine(url, **engine_kwargs)
-        self.sessionmaker = sessionmaker(self.engine, expire_on_commit=False)
+        info: dict[str, Any] = {VISIBILITY: visibility}
+        if hash_key:
+            info[HASH_KEY] = hash_key
+        self.sessionmaker = sessionmaker(self.engine, expire_on_commit=False, info=info)
 
     @contextmanager
     def session(self) -> Iterator[Session]:

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from app.auth.local_keys import LocalSigner
 from app.auth.tokens import JwksUrlKeys, KeySource, Principal, StaticKeys, TokenValidator
-from app.db import Database
+from app.db import Database, hash_key
 from app.extract.lazy import LazyExtractor
 from app.jobs.runner import Runner, build_runner
 from app.jobs.scheduler import InlineScheduler
@@ -29,7 +29,8 @@ EXT = "storyline"
 
 def init_app(app: Flask, settings: Settings) -> None:
     """Creates the process-wide database and token validator and closes sessions per request."""
-    ext: dict[str, Any] = {"db": Database(settings.sqlalchemy_url)}
+    ext: dict[str, Any] = {"db": Database(settings.sqlalchemy_url, hash_key=hash_key(settings),
+                                        visibility=settings.visibility)}
     keys: KeySource
     issuer: Callable[[str], str]
     if settings.uses_entra:

@@ -11,7 +11,8 @@ from typing import Any
 PREFIX = "STORYLINE_"
 CONTACT_POLICIES = ("sent", "sent_and_received", "none")
 SCHEDULERS = ("auto", "inline", "off")
-SECRETS = ("entra_client_secret", "graph_client_secret")
+VISIBILITIES = ("metadata", "subject", "full")
+SECRETS = ("entra_client_secret", "graph_client_secret", "erasure_key")
 
 
 class Secret(str):
@@ -78,6 +79,13 @@ class Settings:
     prep_lead_minutes: int = 60
     prep_digest_at: str = "07:30"
     teams_app_id: str = ""
+    # Privacy: what colleagues see of mail they were not on (a tenant's admin can change it
+    # through the API), how many days stored text (snippets, bodies, evidence) is kept (0:
+    # for ever), and the key of the hash that remembers erased addresses (empty: a random key
+    # kept in the instance folder; set it, the same on every node, in production).
+    visibility: str = "subject"
+    retention_days: int = 0
+    erasure_key: Secret = Secret("")
 
     @property
     def uses_entra(self) -> bool:
@@ -145,6 +153,12 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
             f"STORYLINE_CONTACT_POLICY must be one of {', '.join(CONTACT_POLICIES)}, "
             f"not {settings.contact_policy!r}"
         )
+    if settings.visibility not in VISIBILITIES:
+        raise ValueError(f"STORYLINE_VISIBILITY must be one of {', '.join(VISIBILITIES)}, "
+                         f"not {settings.visibility!r}")
+    if settings.retention_days < 0:
+        raise ValueError("STORYLINE_RETENTION_DAYS must be 0 (keep) or a number of days, "
+                         f"not {settings.retention_days}")
     if settings.scheduler not in SCHEDULERS:
         raise ValueError(f"STORYLINE_SCHEDULER must be one of {', '.join(SCHEDULERS)}, "
                          f"not {settings.scheduler!r}")

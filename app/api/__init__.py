@@ -19,6 +19,7 @@ from . import (
     ops,
     people,
     prep,
+    privacy,
     story,
     sync_status,
     team_mailboxes,
@@ -26,7 +27,7 @@ from . import (
 from .spec import spec
 
 FEATURES = (story, people, actions, drafts, items, prep, graph_notifications, sync_status,
-            team_mailboxes)
+            team_mailboxes, privacy)
 
 
 def init_app(app: Flask) -> None:

@@ -12,6 +12,7 @@ from app.auth.tokens import ADMIN_ROLE
 from app.errors import Forbidden
 from app.records import actions, cards
 from app.records.models import utcnow
+from app.records.suppressions import block
 
 from .encode import json_response
 from .schemas import (
@@ -66,16 +67,16 @@ def commitment(commitment_id: uuid.UUID, json: CommitmentPatch) -> Any:
 @spec.validate(json=SuppressionIn, tags=["suppressions"])
 def suppress(json: SuppressionIn) -> Any:
     """Never track this address or domain again (for me, or, for a Storyline admin, for the
-    whole tenant)."""
+    whole tenant), and purge what was already recorded for it."""
     if json.scope == "tenant" and not ctx.principal().is_admin:
         raise Forbidden(f"only a Storyline admin (the {ADMIN_ROLE} app role) can stop tracking "
                         "for the whole tenant; scope \"user\" stops it for you",
                         code="admin_required")
     session = ctx.db_session()
-    sup = actions.add_suppression(
+    sup, purged = block(
         session, tenant_id=ctx.tenant_id(), value=json.value, actor=ctx.user_id(),
         user_id=ctx.user_id() if json.scope == "user" else None, reason=json.reason,
     )
     session.commit()
     return {"id": str(sup.id), "kind": sup.kind, "value": sup.value,
-            "scope": "user" if sup.user_id else "tenant"}, 201
+            "scope": "user" if sup.user_id else "tenant", "removed": purged.counts()}, 201

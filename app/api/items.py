@@ -23,6 +23,8 @@ from app.records.inputs import InteractionIn
 from app.records.models import DealInteraction, Interaction, User
 from app.records.record import record_interaction
 
+from .privacy import sharing
+
 bp = Blueprint("items", __name__)
 
 
@@ -60,7 +62,7 @@ def _found(session: Any, interaction: Interaction) -> dict[str, Any]:
         DealInteraction.tenant_id == interaction.tenant_id,
         DealInteraction.interaction_id == interaction.id)).all()
     return {"logged": True, "interaction_id": str(interaction.id),
-            "deal_ids": [str(d) for d in deals]}
+            "deal_ids": [str(d) for d in deals], "sharing": sharing(interaction.id)}
 
 
 @bp.get("/items/lookup")

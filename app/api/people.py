@@ -10,6 +10,7 @@ from flask import Blueprint, Response
 from app import extensions as ctx
 from app.records import cards, contacts, merges
 from app.records.search import search_accounts, search_contacts
+from app.records.visibility import Viewer
 
 from .encode import json_response
 from .schemas import (
@@ -29,8 +30,11 @@ bp = Blueprint("people", __name__)
 @spec.validate(query=SearchQuery, resp=Documented(HTTP_200=ContactPageOut), tags=["contacts"])
 def find_contacts(query: SearchQuery) -> Any:
     """Contacts whose name or address contains ``q``, most active first, paged."""
-    return json_response(search_contacts(ctx.db_session(), tenant_id=ctx.tenant_id(),
-                                         q=query.q, page=query.page, page_size=query.page_size))
+    session = ctx.db_session()
+    viewer = Viewer.load(session, tenant_id=ctx.tenant_id(), user_id=ctx.user_id())
+    return json_response(search_contacts(session, tenant_id=ctx.tenant_id(), q=query.q,
+                                         page=query.page, page_size=query.page_size,
+                                         viewer=viewer))
 
 
 @bp.get("/accounts")

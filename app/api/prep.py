@@ -23,6 +23,7 @@ from app.graph.joinurl import THREAD
 from app.prep.cards import prep_card
 from app.prep.gather import PrepLinks, external_people, gather_prep, get_meeting
 from app.records.models import Interaction, InteractionMailbox, Participant, utcnow
+from app.records.visibility import Viewer
 
 bp = Blueprint("prep_api", __name__)
 CURRENT_SLACK = timedelta(minutes=15)  # a meeting about to start counts as current
@@ -119,6 +120,9 @@ def prep(query: PrepQuery) -> Any:
     if query.meeting_id is not None:
         meeting_id = query.meeting_id
         get_meeting(session, ctx.tenant_id(), meeting_id)
+        viewer = Viewer.load(session, tenant_id=ctx.tenant_id(), user_id=ctx.user_id())
+        if viewer.level(meeting_id) == "hidden":  # a colleague's private meeting
+            raise NotFound("no such meeting in your record")
     elif query.event_id is not None:
         meeting_id = _by_event(query.event_id)
     elif query.chat_id is not None:

@@ -112,3 +112,32 @@ class DealOut(RootModel[DealItem]):
 
 class CommitmentOut(RootModel[CommitmentItem]):
     """A commitment."""
+
+
+class PersonIn(BaseModel):
+    """A person, by one of their email addresses."""
+
+    model_config = ConfigDict(extra="forbid")
+    email: str = Field(..., min_length=3, max_length=320)
+
+
+class PersonQuery(BaseModel):
+    """A person, by one of their email addresses (query string)."""
+
+    email: str = Field(..., min_length=3, max_length=320)
+
+
+class PolicyIn(BaseModel):
+    """The tenant's visibility policy; null goes back to the settings' default."""
+
+    model_config = ConfigDict(extra="forbid")
+    visibility: str | None = Field(..., pattern="^(metadata|subject|full)$")
+
+
+class ThreadMarkIn(BaseModel):
+    """Share this email's (or meeting's) thread with the team, make it private, or set it
+    back to the tenant's policy."""
+
+    model_config = ConfigDict(extra="forbid")
+    interaction_id: uuid.UUID
+    mark: str = Field(..., pattern="^(shared|private|default)$")

@@ -9,6 +9,7 @@ from app.errors import BadRequest, NotFound
 from app.records.identity import normalize_address
 from app.records.story import StoryQuery as Story
 from app.records.story_types import Stories, StoryOf
+from app.records.visibility import Viewer
 
 from .encode import json_response
 from .schemas import StoryOut, StoryQuery
@@ -27,13 +28,18 @@ def story(query: StoryQuery) -> Response:
     given = [x for x in (query.email, query.emails, query.contact_id) if x]
     if len(given) != 1:
         raise BadRequest("give exactly one of email, emails or contact_id", code="invalid_request")
-    builder = Story(ctx.db_session(), ctx.tenant_id())
+    session = ctx.db_session()
+    builder = Story(session, ctx.tenant_id())
+    sees = Viewer.load(session, tenant_id=ctx.tenant_id(), user_id=ctx.user_id()).story
     if query.contact_id:
-        return json_response(builder.for_contact_id(query.contact_id, page=query.page,
-                                              page_size=query.page_size))
+        shown = sees(builder.for_contact_id(query.contact_id, page=query.page,
+                                            page_size=query.page_size))
+        if shown is None:
+            raise NotFound("no contact with that id")
+        return json_response(shown)
     if query.email:
         address = normalize_address(query.email)
-        found = builder.for_address(address, page=query.page, page_size=query.page_size)
+        found = sees(builder.for_address(address, page=query.page, page_size=query.page_size))
         if found is None:
             raise NotFound("nobody with that address or domain in your record")
         return json_response(found)
@@ -42,6 +48,6 @@ def story(query: StoryQuery) -> Response:
         raise BadRequest(f"give 1 to {MAX_ADDRESSES} addresses", code="invalid_request")
     stories = []
     for address in dict.fromkeys(normalize_address(a) for a in raw):
-        found = builder.for_address(address, page=query.page, page_size=query.page_size)
+        found = sees(builder.for_address(address, page=query.page, page_size=query.page_size))
         stories.append(StoryOf(address=address, found=found is not None, story=found))
     return json_response(Stories(stories=stories))

@@ -8,7 +8,7 @@ from typing import Any
 from flask import Blueprint, g, request
 
 from app import extensions as ctx
-from app.errors import BadRequest
+from app.errors import BadRequest, Forbidden
 from app.sync.status import sync_status
 
 bp = Blueprint("sync_status", __name__)
@@ -20,6 +20,9 @@ def status() -> Any:
     scope = request.args.get("scope", "me")
     if scope not in ("me", "tenant"):
         raise BadRequest("scope is 'me' or 'tenant'", code="bad_scope")
+    if scope == "tenant" and not ctx.principal().is_admin:
+        raise Forbidden("only a Storyline admin sees the sync of every mailbox; your own is "
+                        "at scope=me", code="admin_required")
     mailboxes = sync_status(ctx.db_session(), tenant_id=g.tenant_id,
                             user_id=g.user_id if scope == "me" else None)
     return {"mailboxes": mailboxes}

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from app.db import Database
+from app.db import Database, hash_key
 from app.dev.sample import SampleCompany, build_sample
 from app.errors import StorylineError
 from app.records.contacts import ensure_account
@@ -147,7 +147,8 @@ def _serve(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     settings = load_settings()
-    db = Database(settings.sqlalchemy_url)
+    db = Database(settings.sqlalchemy_url, hash_key=hash_key(settings),
+                  visibility=settings.visibility)
     migrate.upgrade(db.engine)
     now = sample_now(5)  # the sample's next meeting is then 40-45 minutes away: a card is due
     standin = start(port=args.standin_port, sample=True, now=now,

@@ -122,6 +122,7 @@ def meeting_from_sdk(event: Event) -> Meeting:
         is_online=bool(event.is_online_meeting),
         series_master_id=event.series_master_id,
         join_url=event.online_meeting.join_url if event.online_meeting else None,
+        sensitivity=_enum(event.sensitivity, "normal"),
     )
 
 

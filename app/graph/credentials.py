@@ -1,5 +1,8 @@
 """Tokens for Graph through msal: app-only for background sync, on-behalf-of for the task pane.
 
+Tokens live in memory only (msal's cache, and a per-process cache of on-behalf-of tokens):
+nothing is written to disk, so a copied instance folder or backup holds no Graph token.
+
 One :class:`GraphAuth` per process holds one msal ``ConfidentialClientApplication`` per tenant
 (msal binds an app to one authority) and one explicit ``requests.Session`` (msal takes it as
 ``http_client``; with ``trust_env`` off, ``REQUESTS_CA_BUNDLE`` cannot override our CA bundle).
@@ -7,13 +10,10 @@ One :class:`GraphAuth` per process holds one msal ``ConfidentialClientApplicatio
 
 from __future__ import annotations
 
-import json
 import logging
-import os
 import threading
 import time
-from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 from urllib.parse import urlsplit
 
 import msal
@@ -28,40 +28,6 @@ MICROSOFT_HOSTS = ("login.microsoftonline.com", "login.microsoftonline.us",
 EXPIRY_MARGIN = 300  # seconds: never hand out a token about to expire
 
 
-class TokenStore(Protocol):
-    """Where per-user on-behalf-of tokens persist between requests and processes."""
-
-    def load(self, key: str) -> str | None: ...
-
-    def save(self, key: str, data: str) -> None: ...
-
-
-class FileTokenStore:
-    """A token store of one file per user (mode 0600) under a private directory."""
-
-    def __init__(self, directory: Path) -> None:
-        self.directory = Path(directory)
-
-    def _path(self, key: str) -> Path:
-        safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in key)
-        return self.directory / f"{safe}.json"
-
-    def load(self, key: str) -> str | None:
-        """The stored cache text for ``key``, or None."""
-        path = self._path(key)
-        return path.read_text(encoding="utf-8") if path.exists() else None
-
-    def save(self, key: str, data: str) -> None:
-        """Writes the cache text for ``key`` atomically, readable by this user only."""
-        self.directory.mkdir(parents=True, exist_ok=True, mode=0o700)
-        path = self._path(key)
-        tmp = path.with_suffix(".tmp")
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(data)
-        os.replace(tmp, path)
-
-
 def http_session(config: GraphConfig) -> requests.Session:
     """The session msal uses: our CA bundle, no environment overrides, no proxies."""
     session = requests.Session()
@@ -73,11 +39,12 @@ def http_session(config: GraphConfig) -> requests.Session:
 class GraphAuth:
     """Obtains Graph tokens; build once per process and pass it in."""
 
-    def __init__(self, config: GraphConfig, *, obo_store: TokenStore | None = None) -> None:
+    def __init__(self, config: GraphConfig) -> None:
         if not config.authority_host.startswith("https://"):
             raise ValueError("msal only accepts an https authority")
         self.config = config
-        self.obo_store = obo_store
+        # (tenant.user, scopes) -> (token, expires at); memory only, never on disk
+        self._obo: dict[tuple[str, str], tuple[str, float]] = {}
         self._session = http_session(config)
         self._apps: dict[str, msal.ConfidentialClientApplication] = {}
         self._lock = threading.Lock()
@@ -110,34 +77,21 @@ class GraphAuth:
     def obo_token(self, *, tenant: str, user_key: str, assertion: str,
                   scopes: list[str] | None = None) -> str:
         """A delegated Graph token for the user of ``assertion`` (the task pane's SSO token),
-        from the user's persisted cache while valid, else by the on-behalf-of flow."""
+        from this process's memory while valid, else by the on-behalf-of flow."""
         scopes = scopes or [self.config.scope]
-        key = f"{tenant}.{user_key}"
-        cached = self._load(key)
+        key = (f"{tenant}.{user_key}", " ".join(scopes))
         now = time.time()
-        if cached and cached.get("scope") == " ".join(scopes) \
-                and float(cached.get("expires_at", 0)) - EXPIRY_MARGIN > now:
-            return str(cached["access_token"])
+        with self._lock:
+            cached = self._obo.get(key)
+        if cached and cached[1] - EXPIRY_MARGIN > now:
+            return cached[0]
         result = self._app(tenant).acquire_token_on_behalf_of(assertion, scopes=scopes)
         token = _token_or_raise(result, "on-behalf-of")
-        if self.obo_store is not None:
-            entry = {"access_token": token, "scope": " ".join(scopes),
-                     "expires_at": now + float(result.get("expires_in", 0))}
-            self.obo_store.save(key, json.dumps(entry))
+        with self._lock:
+            if len(self._obo) > 10_000:
+                self._obo.clear()
+            self._obo[key] = (token, now + float(result.get("expires_in", 0)))
         return token
-
-    def _load(self, key: str) -> dict[str, Any] | None:
-        if self.obo_store is None:
-            return None
-        raw = self.obo_store.load(key)
-        if not raw:
-            return None
-        try:
-            data = json.loads(raw)
-        except ValueError:
-            log.warning("discarding an unreadable token cache entry")
-            return None
-        return data if isinstance(data, dict) else None
 
 
 def _token_or_raise(result: dict[str, Any] | None, flow: str) -> str:

@@ -69,6 +69,22 @@ def _body(value: Any) -> tuple[str, str]:
     return _str(value.get("content")) or "", kind
 
 
+SENSITIVITIES = frozenset({"normal", "personal", "private", "confidential"})
+# a message's sensitivity is MAPI's PR_SENSITIVITY (0x0036), read when the extended property
+# comes with the message: 0 normal, 1 personal, 2 private, 3 confidential
+SENSITIVITY_PROPERTY = "integer 0x36"
+SENSITIVITY_VALUES = {"0": "normal", "1": "personal", "2": "private", "3": "confidential"}
+
+
+def message_sensitivity(d: dict[str, Any]) -> str:
+    """A message's sensitivity from its single-value extended properties (normal without)."""
+    for prop in d.get("singleValueExtendedProperties") or ():
+        if isinstance(prop, dict) and str(prop.get("id", "")).lower().replace(
+                "0x0036", "0x36") == SENSITIVITY_PROPERTY:
+            return SENSITIVITY_VALUES.get(str(prop.get("value")), "normal")
+    return "normal"
+
+
 def message_from_json(d: dict[str, Any]) -> MailMessage:
     """A ``message`` JSON object as a :class:`MailMessage`."""
     body, body_type = _body(d.get("body"))
@@ -86,7 +102,7 @@ def message_from_json(d: dict[str, Any]) -> MailMessage:
         sender=_address(d.get("sender")), from_=_address(d.get("from")),
         to=_addresses(d.get("toRecipients")), cc=_addresses(d.get("ccRecipients")),
         bcc=_addresses(d.get("bccRecipients")), headers=headers,
-        is_draft=d.get("isDraft") is True,
+        is_draft=d.get("isDraft") is True, sensitivity=message_sensitivity(d),
     )
 
 
@@ -116,6 +132,7 @@ def meeting_from_json(d: dict[str, Any]) -> Meeting:
         organizer=_address(d.get("organizer")), attendees=tuple(attendees),
         is_cancelled=d.get("isCancelled") is True, is_online=d.get("isOnlineMeeting") is True,
         series_master_id=_str(d.get("seriesMasterId")),
+        sensitivity=_enum(d.get("sensitivity"), SENSITIVITIES, "normal"),
         join_url=_str(online.get("joinUrl")) if isinstance(online := d.get("onlineMeeting"), dict)
         else None,
     )

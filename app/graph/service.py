@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
 
 from app.settings import Settings
 
@@ -28,15 +27,12 @@ class Graph:
     transport: TransportFactory | None = None  # tests: an httpx transport per unit of work
 
     @classmethod
-    def build(cls, settings: Settings, *, token_dir: Path | None = None,
-              **overrides: object) -> Graph:
+    def build(cls, settings: Settings, **overrides: object) -> Graph:
         """Graph with msal client-credential tokens, from the project settings."""
-        from .credentials import FileTokenStore, GraphAuth
+        from .credentials import GraphAuth
 
         config = GraphConfig.from_settings(settings, **overrides)
-        store = FileTokenStore(token_dir or settings.instance_path / "token-cache")
-        auth = GraphAuth(config, obo_store=store)
-        return cls(config=config, tokens=auth.app_token_source)
+        return cls(config=config, tokens=GraphAuth(config).app_token_source)
 
     def pages(self, tenant: str, streams: list[Stream], *, buffer: int = 4
               ) -> Iterator[PagerEvent]:

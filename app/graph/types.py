@@ -31,6 +31,7 @@ class MailMessage:
     bcc: tuple[Address, ...] = ()
     headers: tuple[tuple[str, str], ...] = ()
     is_draft: bool = False
+    sensitivity: str = "normal"  # normal | personal | private | confidential
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -60,6 +61,7 @@ class Meeting:
     is_online: bool = False
     series_master_id: str | None = None
     join_url: str | None = None  # onlineMeeting.joinUrl of a Teams meeting
+    sensitivity: str = "normal"  # normal | personal | private | confidential
 
 
 T = TypeVar("T", MailMessage, Meeting)

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from app.db import Database
+from app.db import Database, hash_key
 from app.graph.service import Graph
 from app.settings import Settings
 
@@ -59,7 +59,8 @@ def build_context(settings: Settings, *, db: Database | None = None, graph: Grap
     return JobContext(
         notification_url=f"{base}/api/v1/graph/notifications" if base else "",
         settings=settings,
-        db=db or Database(settings.sqlalchemy_url),
+        db=db or Database(settings.sqlalchemy_url, hash_key=hash_key(settings),
+                          visibility=settings.visibility),
         graph=graph or Graph.build(settings),
         locks=locks or MemoryLocks(),
         extract=extract,

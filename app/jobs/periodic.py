@@ -25,4 +25,6 @@ PERIODIC: dict[str, Periodic] = {
     "meeting-prep": Periodic("prep_round", timedelta(minutes=5), timedelta(seconds=5)),
     # an escalation to support reaches the account's owner within five minutes
     "team-handoffs": Periodic("handoff_round", timedelta(minutes=5), timedelta(seconds=20)),
+    # retention counts in days: an hourly pass keeps text at most an hour past its limit
+    "retention": Periodic("drop_old_text", timedelta(hours=1), timedelta(minutes=10)),
 }

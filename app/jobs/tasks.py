@@ -199,6 +199,18 @@ def handoff_round(ctx: JobContext) -> dict[str, Any]:
     return asdict(send_handoffs(ctx.db, ctx.graph, options=prep_options(ctx.settings)))
 
 
+def drop_old_text(ctx: JobContext) -> dict[str, Any]:
+    """Drops stored text older than ``STORYLINE_RETENTION_DAYS`` (0: keeps it), keeping the
+    metadata and the short form of findings."""
+    from app.records.retention import drop_old_text as drop
+
+    days = ctx.settings.retention_days
+    if not days:
+        return {"status": "off"}
+    with ctx.db.session() as s:
+        return {"status": "done", **drop(s, days=days)}
+
+
 JOBS: dict[str, Callable[..., dict[str, Any]]] = {
     "sync_mailbox": sync_mailbox,
     "safety_net": safety_net,
@@ -207,4 +219,5 @@ JOBS: dict[str, Callable[..., dict[str, Any]]] = {
     "handle_notification": handle_notification,
     "prep_round": prep_round,
     "handoff_round": handoff_round,
+    "drop_old_text": drop_old_text,
 }

@@ -24,6 +24,7 @@ from app.records.story_types import (
     StageChange,
     Story,
 )
+from app.records.visibility import RANK, Viewer
 
 from . import narrative
 from .text import ago, clip, money
@@ -107,7 +108,7 @@ def _last_touch(story: Story, meeting_id: uuid.UUID, now: datetime) -> str | Non
 
 
 def _since_last(session: Session, meeting: Interaction, contact_ids: list[uuid.UUID],
-                now: datetime) -> narrative.SinceLast:
+                now: datetime, viewer: Viewer) -> narrative.SinceLast:
     """The previous meeting with the account (or these people) and the traffic since."""
     t = meeting.tenant_id
     if meeting.account_id is not None:
@@ -117,7 +118,7 @@ def _since_last(session: Session, meeting: Interaction, contact_ids: list[uuid.U
             Participant.tenant_id == t, Participant.contact_id.in_(contact_ids)))
     live = sa.and_(Interaction.tenant_id == t, Interaction.deleted_at.is_(None), scope)
     previous = session.execute(
-        sa.select(Interaction.occurred_at, Interaction.subject).where(
+        sa.select(Interaction.occurred_at, Interaction.subject, Interaction.id).where(
             live, Interaction.kind == "meeting", Interaction.cancelled.is_(False),
             Interaction.id != meeting.id, Interaction.occurred_at < min(meeting.occurred_at, now))
         .order_by(Interaction.occurred_at.desc()).limit(1)).first()
@@ -131,7 +132,8 @@ def _since_last(session: Session, meeting: Interaction, contact_ids: list[uuid.U
     last_at = session.scalar(sa.select(sa.func.max(Interaction.occurred_at)).where(
         live, Interaction.occurred_at <= now, Interaction.id != meeting.id))
     return narrative.SinceLast(previous_at=since,
-                               previous_subject=previous[1] if previous else None,
+                               previous_subject=previous[1] if previous and RANK[
+                                   viewer.level(previous[2])] >= RANK["subject"] else None,
                                inbound=int(counts.get("inbound", 0)),
                                outbound=int(counts.get("outbound", 0)), last_at=last_at)
 
@@ -160,11 +162,14 @@ class _Collected:
     team_threads: tuple[str, ...] = ()
 
 
-def _stories(query: StoryQuery, people: list[Participant]) -> list[tuple[Participant,
-                                                                         Story | None]]:
-    """Each external attendee's story (by contact when known, else by address)."""
-    return [(p, query.for_contact_id(p.contact_id, page_size=STORY_PAGE) if p.contact_id
-             else query.for_address(p.address, page_size=STORY_PAGE)) for p in people]
+def _stories(query: StoryQuery, people: list[Participant],
+             viewer: Viewer) -> list[tuple[Participant, Story | None]]:
+    """Each external attendee's story (by contact when known, else by address), as the
+    seller the prep is for may see it."""
+    return [(p, viewer.story(query.for_contact_id(p.contact_id, page_size=STORY_PAGE)
+                             if p.contact_id else query.for_address(p.address,
+                                                                    page_size=STORY_PAGE)))
+            for p in people]
 
 
 def _attendee(p: Participant, story: Story | None, *, user_id: uuid.UUID,
@@ -231,7 +236,9 @@ def gather_prep(session: Session, *, tenant_id: uuid.UUID, meeting_id: uuid.UUID
     if user is None:
         raise NotFound("no such seller in your organisation")
     tz = zone(user.time_zone)
-    stories = _stories(StoryQuery(session, tenant_id, now=now), external_people(session, meeting))
+    viewer = Viewer.load(session, tenant_id=tenant_id, user_id=user_id)
+    stories = _stories(StoryQuery(session, tenant_id, now=now), external_people(session, meeting),
+                       viewer)
     contact_ids = [uuid.UUID(s.contact.id) for _p, s in stories if s and s.contact]
     found = _collect(stories, user_id=user_id, kinds=_signal_kinds(session, tenant_id, contact_ids),
                      meeting_id=meeting.id, now=now)
@@ -241,12 +248,14 @@ def gather_prep(session: Session, *, tenant_id: uuid.UUID, meeting_id: uuid.UUID
     recent = sorted((s for s in found.signals.values()
                      if s.occurred_on >= (now - timedelta(days=SIGNAL_DAYS)).date()),
                     key=lambda s: s.occurred_on, reverse=True)
-    since = _since_last(session, meeting, contact_ids, now)
+    since = _since_last(session, meeting, contact_ids, now, viewer)
     account = session.get(Account, (tenant_id, meeting.account_id)) if meeting.account_id else None
     cutoff = since.previous_at.date() if since.previous_at else date.min
     deal = found.deal
     return MeetingPrep(
-        meeting_id=str(meeting.id), title=meeting.subject, time_zone=tz.key,
+        meeting_id=str(meeting.id), time_zone=tz.key,
+        title=meeting.subject if RANK[viewer.level(meeting.id)] >= RANK["subject"]
+        else "Customer meeting",
         starts_at=meeting.occurred_at.astimezone(tz),
         ends_at=meeting.ends_at.astimezone(tz) if meeting.ends_at else None,
         seller_name=user.display_name, account_name=account.name if account else None,

@@ -81,7 +81,7 @@ def add_suppression(session: Session, *, tenant_id: uuid.UUID, value: str,
                     user_id: uuid.UUID | None, actor: uuid.UUID | None,
                     reason: str = "") -> Suppression:
     """Never track an address (``jane@x.com``) or a domain (``x.com``), for the tenant or
-    one user. Mail already recorded stays until erased; new mail is skipped."""
+    one user; new mail is skipped. (``suppressions.block`` also purges what was recorded.)"""
     raw = value.strip().lower()
     if "@" in raw:
         kind, norm = "address", normalize_address(raw)

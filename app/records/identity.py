@@ -3,6 +3,8 @@ account a domain belongs to. Pure functions plus a per-tenant context loaded onc
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import re
 import unicodedata
 import uuid
@@ -17,15 +19,17 @@ import tldextract
 from email_validator import EmailNotValidError, validate_email
 from sqlalchemy.orm import Session
 
-from app.errors import BadRequest
+from app.db import HASH_KEY
+from app.errors import BadRequest, StorylineError
 
-from .models import Suppression, Tenant, TenantDomain, User
+from .models import ErasedAddress, Suppression, Tenant, TenantDomain, User
 
 AUTOMATED_LOCALPARTS = re.compile(
     r"^(no[-_.]?reply|do[-_.]?not[-_.]?reply|donotreply|mailer[-_.]daemon|postmaster|bounces?"
     r"|notifications?|notify|alerts?|automated|newsletter|news|marketing|info-?noreply)([-+_.].*)?$"
 )
 BULK_PRECEDENCE = {"bulk", "list", "junk"}
+ADDRESS_IN_TEXT = re.compile(r"[\w.!#$%&'*+/=?^`{|}~-]+@[\w-]+(?:\.[\w-]+)+")
 
 
 class InvalidAddress(BadRequest):
@@ -100,6 +104,27 @@ def name_key(name: str) -> str:
     return " ".join(re.findall(r"[a-z0-9]+", folded))
 
 
+def address_hash(key: bytes, address: str) -> str:
+    """The keyed hash (HMAC-SHA256, hex) an erased address is remembered by."""
+    return hmac.new(key, address.encode(), hashlib.sha256).hexdigest()
+
+
+def session_hash_key(session: Session) -> bytes:
+    """The erasure hash key the session was opened with; an error when there is none (an
+    erasure that cannot be recognised again must not pass silently)."""
+    key = session.info.get(HASH_KEY)
+    if not key:
+        raise StorylineError("no erasure key: open sessions through app.db.Database with "
+                             "hash_key (STORYLINE_ERASURE_KEY)", code="erasure_key_missing")
+    return bytes(key)
+
+
+def mask(text: str) -> str:
+    """What an erased address becomes in stored text: ``[erased]`` cut or padded to the
+    address's length, so the evidence offsets into the text stay right."""
+    return ("[erased]" + "*" * len(text))[: len(text)]
+
+
 def is_automated(address: str, headers: Mapping[str, str] | None = None) -> bool:
     """True for bulk and automated senders: no-reply style addresses, list mail, auto replies."""
     local = address.split("@", 1)[0]
@@ -125,6 +150,8 @@ class IdentityContext:
     internal_domains: frozenset[str]
     users_by_email: dict[str, uuid.UUID] = field(default_factory=dict)
     suppressed: dict[str, list[uuid.UUID | None]] = field(default_factory=dict)
+    erased: frozenset[str] = frozenset()  # keyed hashes of erased addresses
+    hash_key: bytes = b""
 
     @classmethod
     def load(cls, session: Session, tenant_id: uuid.UUID) -> IdentityContext:
@@ -145,12 +172,16 @@ class IdentityContext:
             )
         ):
             suppressed.setdefault(value, []).append(user_id)
+        erased = frozenset(session.scalars(
+            sa.select(ErasedAddress.address_hash).where(ErasedAddress.tenant_id == tenant_id)))
         return cls(
             tenant_id=tenant_id,
             contact_policy=tenant.contact_policy,
             internal_domains=frozenset(domains),
             users_by_email={email: uid for email, uid in users},
             suppressed=suppressed,
+            erased=erased,
+            hash_key=session_hash_key(session) if erased else b"",
         )
 
     def is_internal(self, address: str) -> bool:
@@ -159,13 +190,28 @@ class IdentityContext:
         return any(domain == d or domain.endswith("." + d) for d in self.internal_domains)
 
     def is_suppressed(self, address: str, user_id: uuid.UUID | None = None) -> bool:
-        """True when the address or its domain is blocked for the tenant or for this user."""
+        """True when the address or its domain is blocked for the tenant or for this user,
+        or the address belongs to an erased person."""
+        if self.is_erased(address):
+            return True
         domain = domain_of(address)
         for key in (address, domain, registrable_domain(domain)):
             for scope in self.suppressed.get(key, ()):
                 if scope is None or scope == user_id:
                     return True
         return False
+
+    def is_erased(self, address: str) -> bool:
+        """True when the (normalised) address belongs to an erased person."""
+        return bool(self.erased) and address_hash(self.hash_key, address) in self.erased
+
+    def redact_erased(self, text: str) -> str:
+        """``text`` with every erased person's address masked (see :func:`mask`)."""
+        if not self.erased or "@" not in text:
+            return text
+        return ADDRESS_IN_TEXT.sub(
+            lambda m: mask(m.group(0)) if self.is_erased(m.group(0).lower()) else m.group(0),
+            text)
 
     def may_create_contact(self, direction: str) -> bool:
         """The contact auto-creation policy: from sent mail, from all mail, or never."""

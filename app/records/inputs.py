@@ -77,6 +77,7 @@ class InteractionIn:
     commitments: tuple[CommitmentIn, ...] = ()
     signals: tuple[SignalIn, ...] = ()
     signature: SignatureIn | None = None
+    sensitivity: str = "normal"  # Outlook's: normal | personal | private | confidential
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import uuid
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 from typing import NamedTuple
 
@@ -23,8 +23,10 @@ from .identity import (
     IdentityContext,
     InvalidAddress,
     domain_of,
+    free_mail_domains,
     is_automated,
     normalize_address,
+    registrable_domain,
 )
 from .inputs import (
     CommitmentIn,
@@ -53,11 +55,22 @@ log = logging.getLogger(__name__)
 # A "Not a promise" in compose mode counts when made in the 30 days before the mail was sent,
 # or up to a day after (clock skew; a choice clicked just after pressing Send).
 CHOICE_BEFORE, CHOICE_AFTER = timedelta(days=30), timedelta(days=1)
+SENSITIVITIES = ("normal", "personal", "private", "confidential")
 DISMISSED = "cancelled"  # the dismissed status: what the pane's Dismiss sets, PATCH reopens
 __all__ = [
     "Address", "CommitmentIn", "InteractionIn", "RecordOutcome", "SignalIn", "SignatureIn",
     "identity_context", "record_interaction", "remove_from_mailbox",
 ]
+
+
+def is_private(sensitivity: str, outside: list[str], account_id: uuid.UUID | None) -> bool:
+    """Whether an interaction shows only to its owners: Outlook marks it personal, private or
+    confidential, or its outside people are free-mail addresses tied to no account."""
+    if sensitivity in SENSITIVITIES and sensitivity != "normal":
+        return True
+    free = free_mail_domains()
+    return account_id is None and bool(outside) and all(
+        registrable_domain(domain_of(a)) in free for a in outside)
 
 
 def identity_context(session: Session, tenant_id: uuid.UUID) -> IdentityContext:
@@ -129,6 +142,8 @@ def record_interaction(
     parties = _screen(ctx, item)
     if isinstance(parties, RecordOutcome):
         return parties
+    if ctx.erased:  # an erased person named in the text of mail others are on
+        item = _without_erased(ctx, item)
     contacts = _contacts_for(session, tenant_id, ctx, parties)
     primary = _primary_contact(parties, contacts)
     account_id = _account_for(session, tenant_id, parties, contacts, primary)
@@ -247,6 +262,8 @@ def _add_interaction(session: Session, ctx: IdentityContext, item: InteractionIn
         occurred_at=item.occurred_at, ends_at=item.ends_at, account_id=account_id,
         from_address=sender, from_user_id=ctx.users_by_email.get(sender),
         cancelled=item.cancelled, teams_thread_id=item.teams_thread,
+        sensitivity=item.sensitivity if item.sensitivity in SENSITIVITIES else "normal",
+        private=is_private(item.sensitivity, [p.address for p in parties.externals], account_id),
     )
     session.add(interaction)
     user_ids = []
@@ -268,6 +285,18 @@ def _add_interaction(session: Session, ctx: IdentityContext, item: InteractionIn
         user_ids.append(item.mailbox_user_id)
     session.flush()
     return interaction, user_ids
+
+
+def _without_erased(ctx: IdentityContext, item: InteractionIn) -> InteractionIn:
+    """The item with erased people's addresses masked in its text (offsets unchanged)."""
+    red = ctx.redact_erased
+    signature = item.signature and replace(item.signature, text=red(item.signature.text))
+    return replace(
+        item, subject=red(item.subject), body_text=red(item.body_text), signature=signature,
+        commitments=tuple(replace(c, text=red(c.text), action=red(c.action))
+                          for c in item.commitments),
+        signals=tuple(replace(s, text=red(s.text)) for s in item.signals),
+    )
 
 
 def _link_mailbox(session: Session, tenant_id: uuid.UUID, interaction_id: uuid.UUID,

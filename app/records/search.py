@@ -12,6 +12,7 @@ from .contacts import addresses_of
 from .identity import name_key
 from .models import Account, AccountDomain, Contact, ContactAddress
 from .story_types import AccountPage, ContactPage
+from .visibility import Viewer
 
 
 def _like(text: str) -> str:
@@ -20,8 +21,9 @@ def _like(text: str) -> str:
 
 
 def search_contacts(session: Session, *, tenant_id: uuid.UUID, q: str, page: int,
-                    page_size: int) -> ContactPage:
-    """Live contacts whose name or an address contains ``q``, most active first."""
+                    page_size: int, viewer: Viewer | None = None) -> ContactPage:
+    """Live contacts whose name or an address contains ``q``, most active first (as
+    ``viewer`` may see them: a contact known only from others' private mail is left out)."""
     text = q.strip().lower()
     by_address = sa.select(ContactAddress.contact_id).where(
         ContactAddress.tenant_id == tenant_id,
@@ -31,6 +33,8 @@ def search_contacts(session: Session, *, tenant_id: uuid.UUID, q: str, page: int
     key = name_key(text)
     if key:
         cond = sa.or_(cond, Contact.name_key.like(_like(key), escape="\\"))
+    if viewer is not None:
+        cond = sa.and_(cond, viewer.visible_contacts())
     rows = session.scalars(
         sa.select(Contact).where(Contact.tenant_id == tenant_id, Contact.merged_into.is_(None),
                                  cond)
@@ -39,6 +43,8 @@ def search_contacts(session: Session, *, tenant_id: uuid.UUID, q: str, page: int
     ).all()
     items = [cards.contact(c, addresses_of(session, tenant_id=tenant_id, contact_ids=[c.id]))
              for c in rows[:page_size]]
+    if viewer is not None:
+        items = [viewer.card(card) for card in items]
     return ContactPage(page=page, page_size=page_size, has_more=len(rows) > page_size,
                        items=items)
 

@@ -87,6 +87,7 @@ def email_to_interaction(
         mailbox_user_id=mailbox_user_id,
         folder=folder,
         graph_id=msg.id,
+        sensitivity=msg.sensitivity,
         **fields,
     )
 
@@ -112,4 +113,5 @@ def meeting_to_interaction(meeting: Meeting, *, mailbox_user_id: uuid.UUID
         folder="calendar",
         graph_id=meeting.id,
         teams_thread=teams_thread_id(meeting.join_url),
+        sensitivity=meeting.sensitivity,
     )

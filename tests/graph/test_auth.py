@@ -1,5 +1,5 @@
-"""msal against the local identity provider: app-only and on-behalf-of tokens, a per-user
-token cache that persists, and no way for the environment to swap our CA bundle."""
+"""msal against the local identity provider: app-only and on-behalf-of tokens, reused from
+memory and never written to disk, and no way for the environment to swap our CA bundle."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from app.dev.sample.cast import SELLERS
 from app.dev.standin.server import RunningStandIn
 from app.dev.standin.testing import control, running_standin
 from app.graph.config import GraphConfig
-from app.graph.credentials import FileTokenStore, GraphAuth
+from app.graph.credentials import GraphAuth
 from app.graph.errors import GraphAuthError
 from app.settings import Secret
 
@@ -42,21 +42,24 @@ def test_an_app_token_comes_from_the_tenant_authority_and_is_cached(
     assert auth.app_token(tenant) == first  # msal's cache, not a second request
 
 
-def test_on_behalf_of_tokens_persist_per_user(standin: RunningStandIn, tmp_path: Path) -> None:
+def test_on_behalf_of_tokens_are_reused_from_memory_and_never_written_to_disk(
+        standin: RunningStandIn, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     maya = SELLERS[0]
     assertion = control(standin, "POST", "/user-token", json={
         "user": maya.email, "audience": "api://storyline-sync"})["access_token"]
-    store = FileTokenStore(tmp_path / "tokens")
+    monkeypatch.chdir(tmp_path)
+    auth = GraphAuth(_config(standin))
     tenant = standin.state.tenant_id
-    token = GraphAuth(_config(standin), obo_store=store).obo_token(
-        tenant=tenant, user_key=str(maya.oid), assertion=assertion)
+    token = auth.obo_token(tenant=tenant, user_key=str(maya.oid), assertion=assertion)
     assert jwt.decode(token, options={"verify_signature": False})["oid"] == str(maya.oid)
-    saved = list((tmp_path / "tokens").iterdir())
-    assert len(saved) == 1 and oct(saved[0].stat().st_mode & 0o777) == "0o600"
-    # a new process (a fresh GraphAuth) is served from the store, not the identity provider
-    again = GraphAuth(_config(standin), obo_store=store).obo_token(
-        tenant=tenant, user_key=str(maya.oid), assertion="not-even-a-token")
+    # the same process serves it again without asking the identity provider
+    again = auth.obo_token(tenant=tenant, user_key=str(maya.oid), assertion="not-even-a-token")
     assert again == token
+    assert list(tmp_path.iterdir()) == []
+    # a new process starts empty: the token was never persisted anywhere
+    with pytest.raises(GraphAuthError):
+        GraphAuth(_config(standin)).obo_token(tenant=tenant, user_key=str(maya.oid),
+                                              assertion="not-even-a-token")
 
 
 def test_a_refused_grant_is_a_typed_error(standin: RunningStandIn) -> None:

@@ -511,7 +511,28 @@ export class StoryView {
       item.kind === "email" && item.key
         ? h("button.btn", { type: "button", disabled: logged || undefined, onclick: () => this.logEmail() }, logged ? "✓ Logged" : "Log this email")
         : null,
+      this.sharingNode(),
       h("button.btn.btn-subtle", { type: "button", onclick: () => this.neverTrack(person) }, `Never track ${person.address}`));
+  }
+
+  /** Who on the team sees this thread: the policy, shared with the team, or private. */
+  sharingNode() {
+    const sharing = this.logged && this.logged.sharing;
+    if (!sharing) return null;
+    const policy = sharing.private ? "only me (private mail)" : `the team sees the ${sharing.policy === "full" ? "whole mail" : sharing.policy === "metadata" ? "date only" : "subject"}`;
+    const choices = [["default", `Thread: ${policy}`], ["shared", "Thread: shared with the team"], ["private", "Thread: private to me"]];
+    const select = h("select.select", { "aria-label": "Who sees this thread" },
+      ...choices.map(([value, text]) => h("option", { value, selected: value === sharing.mark }, text)));
+    select.addEventListener("change", () => this.markThread(select.value));
+    return select;
+  }
+
+  async markThread(mark) {
+    try {
+      this.logged.sharing = await api("/api/v1/threads/mark", { method: "POST", body: { interaction_id: this.logged.interaction_id, mark } });
+      toast({ shared: "Thread shared with the team", private: "Thread private to you", default: "Thread follows the team's policy" }[mark]);
+    } catch (error) { this.fail(error); }
+    this.renderFooter();
   }
 
   renderFooter() {
@@ -538,7 +559,7 @@ export class StoryView {
     const footer = this.root.querySelector(".footer");
     const restore = () => (this.nodes ? this.renderFooter() : fill(footer, ...this.footerNode(person).childNodes));
     const cancel = h("button.btn", { type: "button", onclick: restore }, "Cancel");
-    fill(footer, h("p.hint", { role: "alert" }, `Never track ${person.address}? Their new mail will be skipped.`),
+    fill(footer, h("p.hint", { role: "alert" }, `Never track ${person.address}? What Storyline has of them goes, and their new mail is skipped.`),
       h("button.btn.btn-primary", { type: "button", onclick: () => this.suppress(person, restore) }, "Never track"), cancel);
     cancel.focus();
   }

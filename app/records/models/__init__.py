@@ -13,7 +13,14 @@ from .deals import (
     DealStageChange,
     Signal,
 )
-from .ops import AuditEvent, Subscription, Suppression, SyncState
+from .ops import (
+    AuditEvent,
+    ErasedAddress,
+    Subscription,
+    Suppression,
+    SyncState,
+    ThreadMark,
+)
 from .people import Account, AccountDomain, Contact, ContactAddress, ContactMerge
 from .tenancy import FUNCTIONS, Tenant, TenantDomain, User
 
@@ -21,6 +28,7 @@ __all__ = [
     "COMMITMENT_STATUSES", "DEAL_STAGES", "DIRECTIONS", "FUNCTIONS", "OPEN_STAGES", "ROLES",
     "Account", "AccountDomain", "AuditEvent", "Base", "Commitment", "Contact",
     "ContactAddress", "ContactMerge", "Deal", "DealInteraction", "DealStage", "DealStageChange",
+    "ErasedAddress", "ThreadMark",
     "Interaction", "InteractionMailbox", "Participant", "Relationship", "Signal",
     "Subscription", "Suppression", "SyncState", "Tenant", "TenantDomain", "User",
     "new_id", "utcnow",

@@ -36,6 +36,11 @@ class Interaction(TenantScoped, Base):
     from_address: Mapped[str | None] = mapped_column(sa.String(320))
     from_user_id: Mapped[uuid.UUID | None] = mapped_column(sa.Uuid)
     cancelled: Mapped[bool] = mapped_column(sa.Boolean, default=False)
+    # Outlook's sensitivity (normal | personal | private | confidential); ``private`` when it
+    # is not normal or its outside people are free-mail addresses tied to no account: such
+    # an interaction shows only to the sellers whose mailboxes hold it
+    sensitivity: Mapped[str] = mapped_column(sa.String(12), default="normal")
+    private: Mapped[bool] = mapped_column(sa.Boolean, default=False)
     # the Teams meeting's chat thread (19:meeting_...@thread.v2), from the event's join link:
     # how the Teams meeting side panel finds the meeting it is open in
     teams_thread_id: Mapped[str | None] = mapped_column(sa.String(300))

@@ -1,4 +1,4 @@
-"""Sync state, Graph subscriptions, suppressions and the audit trail."""
+"""Sync state, Graph subscriptions, suppressions, erasures, thread marks and the audit trail."""
 
 from __future__ import annotations
 
@@ -68,3 +68,25 @@ class AuditEvent(TenantScoped, Base):
     actor_user_id: Mapped[uuid.UUID | None] = mapped_column(sa.Uuid)
     action: Mapped[str] = mapped_column(sa.String(40))
     details: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
+
+
+class ErasedAddress(TenantScoped, Base):
+    """An erased person's address, kept only as a keyed hash (HMAC-SHA256 with the
+    settings' ``erasure_key``) so that sync never records them again."""
+
+    __tablename__ = "erased_addresses"
+    address_hash: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    erased_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    erased_by: Mapped[uuid.UUID | None] = mapped_column(sa.Uuid)
+
+
+class ThreadMark(TenantScoped, Base):
+    """A seller's choice for one of their threads: ``shared`` with the team (colleagues see
+    it in full) or ``private`` (only the sellers whose mailboxes hold it see it)."""
+
+    __tablename__ = "thread_marks"
+    thread_id: Mapped[str] = mapped_column(sa.String(400), primary_key=True)
+    user_id: Mapped[uuid.UUID] = mapped_column(sa.Uuid, primary_key=True)
+    mark: Mapped[str] = mapped_column(sa.String(10))  # shared | private
+    marked_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    __table_args__ = (tenant_fk("user_id", "users"),)

@@ -18,6 +18,9 @@ class Tenant(Base):
     id: Mapped[uuid.UUID] = mapped_column(sa.Uuid, primary_key=True)
     name: Mapped[str] = mapped_column(sa.String(200))
     contact_policy: Mapped[str] = mapped_column(sa.String(20), default="sent")
+    # what colleagues see of mail they were not on (metadata | subject | full); None: the
+    # STORYLINE_VISIBILITY default
+    visibility: Mapped[str | None] = mapped_column(sa.String(10))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
