@@ -23,10 +23,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from app.extract import evaluate, evaluate_sets, rules
+from app.extract import rules
 from app.extract.io import email_from_json
 from app.extract.pipeline import DEFAULT_MODEL, Extractor, prepare
 from app.extract.types import EmailIn
+from eval import evaluate, evaluate_sets
 
 ROOT = Path(__file__).resolve().parent.parent
 EMAILS = ROOT / "tests" / "extract" / "data" / "emails.jsonl"
@@ -76,16 +77,16 @@ def speed(model: str, reps: int) -> None:
 
     # (b) with every rule pattern tried by Python's re alone, as before the RE2 prefilter
     # (app/extract/prefilter.py): what the prefilter is worth, measured side by side
-    filtered = rules._commitment_set, rules._signal_set
+    filtered = rules.commitment_set, rules.signal_set
     plain_c = rules.PatternSet([p.regex for p in rules.commitment_patterns()], use_re2=False)
     plain_s = rules.PatternSet([p.regex for p in rules.signal_patterns()], use_re2=False)
 
     def candidates_without_prefilter() -> None:
-        rules._commitment_set, rules._signal_set = (lambda: plain_c), (lambda: plain_s)
+        rules.commitment_set, rules.signal_set = (lambda: plain_c), (lambda: plain_s)
         try:
             ours.extract_many(emails, competitors=COMPETITORS)
         finally:
-            rules._commitment_set, rules._signal_set = filtered
+            rules.commitment_set, rules.signal_set = filtered
 
     naive()  # warm up caches and lazy pattern loading once for all three
     runs = {

@@ -29,9 +29,9 @@ from typing import Any
 import numpy as np
 
 from app.extract import Extractor, intent
-from app.extract.evaluate import read_jsonl
-from app.extract.evaluate_sets import INTENT_SENT_AT, intent_half
 from app.extract.io import email_from_json
+from eval.evaluate import read_jsonl
+from eval.evaluate_sets import INTENT_SENT_AT, intent_half
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT.parent / "shared" / "datasets" / "email-intent-train.jsonl"
