@@ -21,7 +21,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from app.extract import Extractor, ExtractionResult
+from app.extract import ExtractionResult, Extractor
 from app.extract.types import SIGNAL_KINDS
 
 from . import data, split
@@ -151,11 +151,38 @@ def report(extractor: Extractor, items: list[data.LabelledEmail]) -> dict[str, A
     return out
 
 
+INTENT_SENT_AT = "2001-06-06T12:00:00+00:00"
+
+
+def intent_report(extractor: Extractor, which: str) -> dict[str, Any]:
+    """Sentence level on the intent set's ``which`` part: a sentence is found when it holds
+    a request or a promise with a due (the set's definition), all and shown."""
+    path = data.DATASETS / "email-intent-train.jsonl"
+    if not path.exists():
+        return {}
+    from app.extract.io import email_from_json
+
+    rows = [r for r in data.read_jsonl(path) if split.part(split.intent_group(r["id"])) == which]
+    results = extractor.extract_many([email_from_json(
+        {"id": r["id"], "body": r["text"], "sent_at": INTENT_SENT_AT}) for r in rows])
+    out: dict[str, Any] = {"sentences": len(rows)}
+    for name, shown_only in (("all", False), ("shown", True)):
+        t = Tally()
+        for r, res in zip(rows, results, strict=True):
+            hit = any((c.kind == "request" or c.due is not None) and (c.shown or not shown_only)
+                      for c in res.commitments)
+            t.tp += int(hit and r["label"] == 1)
+            t.fp += int(hit and r["label"] == 0)
+            t.fn += int(not hit and r["label"] == 1)
+        out[name] = t.figures()
+    return out
+
+
 def parts() -> dict[str, list[data.LabelledEmail]]:
     """The labelled emails by part (``dev``, ``test``)."""
     out: dict[str, list[data.LabelledEmail]] = {"dev": [], "test": []}
     for item in data.load():
-        out[split.part(item.group)].append(item)
+        out["dev" if item.dev_only else split.part(item.group)].append(item)
     return out
 
 
@@ -174,10 +201,12 @@ def main(argv: list[str] | None = None) -> int:
     by_part = parts()
     if args.test:
         print(f"test looks so far: {split.record_look(args.note)}", file=sys.stderr)
-        print(json.dumps({"test": report(extractor, by_part["test"])}, indent=1))
+        print(json.dumps({"test": report(extractor, by_part["test"]),
+                          "intent_test": intent_report(extractor, "test")}, indent=1))
         return 0
     dev = by_part["dev"]
-    print(json.dumps({"dev": report(extractor, dev)}, indent=1))
+    print(json.dumps({"dev": report(extractor, dev),
+                      "intent_dev": intent_report(extractor, "dev")}, indent=1))
     if args.errors:
         _, errors = tally(dev, run(extractor, dev), shown_only=True)
         for e in errors:

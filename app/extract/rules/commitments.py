@@ -49,7 +49,35 @@ def has_commitment_cue(s: str, lead_free: str) -> bool:
     return _cue_in(s) or (lead_free != s and _cue_in(lead_free))
 
 
+# where a sentence starts a second commitment: "..., and I'll book the room", "...; please ..."
+_CLAUSE = re.compile(
+    r"(?:,\s*|\s+)(?:and|then|also|plus)\s+(?=(?:i|we)(?:'ll|\s+will|\s+shall)\b"
+    r"|(?:could|can|would|will)\s+you\b|please\b)|;\s+(?=\w)", re.I)
+
+
+def clauses(sentence: str) -> list[str]:
+    """The parts of a sentence that can each hold a commitment of their own."""
+    parts = [p.strip() for p in _CLAUSE.split(sentence) if p and p.strip()]
+    return parts if len(parts) > 1 and all(len(p.split()) >= 3 for p in parts) else [sentence]
+
+
 def find_commitments(
+    sentence: str, *, imperative: bool | None = None, cued: bool | None = None
+) -> tuple[RawCommitment, ...]:
+    """Returns the promise and request cues of ``sentence``: one of each per clause, so
+    "I'll send the quote and we will book the demo" holds two promises."""
+    parts = clauses(sentence.strip())
+    if len(parts) == 1:
+        return _find_in_clause(sentence, imperative=imperative, cued=cued)
+    found: list[RawCommitment] = []
+    for i, part in enumerate(parts):
+        for raw in _find_in_clause(part, imperative=imperative if i == 0 else None, cued=None):
+            if raw not in found:
+                found.append(raw)
+    return tuple(found)
+
+
+def _find_in_clause(
     sentence: str, *, imperative: bool | None = None, cued: bool | None = None
 ) -> tuple[RawCommitment, ...]:
     """Returns at most one promise and one request cue found in ``sentence``.
