@@ -8,12 +8,13 @@ HOST  ?= 127.0.0.1
 PORT  ?= 5000
 export STORYLINE_INSTANCE_PATH ?= $(CURDIR)/instance
 
-.PHONY: help venv install node system-deps services migrate sample demo serve test test-fast lint bench package lock clean
+.PHONY: help venv install node system-deps services migrate sample demo serve test test-fast lint bench train package lock clean
 
 help:
 	@echo "make demo   - install, migrate, load the sample company through the Graph stand-in, serve on http://$(HOST):$(PORT)"
 	@echo "make test   - the whole test suite (SQLite and PostgreSQL, Redis, the browser)"
 	@echo "make bench  - the benchmarks (numbers in docs/PERFORMANCE.md)"
+	@echo "make train  - train the sentence model of app/extract (dev and frozen-test figures)"
 
 $(VENV)/.installed: pyproject.toml requirements.lock requirements-model.txt
 	@test -x $(PY) || $$(scripts/find-python) -m venv $(VENV)
@@ -64,12 +65,17 @@ test-fast: install
 	$(PY) -m pytest -m "not browser and not slow"
 
 lint: install
-	$(VENV)/bin/ruff check app tests bench
+	$(VENV)/bin/ruff check app tests bench eval
 	$(VENV)/bin/mypy
 	node_modules/.bin/eslint addin
 
 bench: install system-deps services
 	$(PY) -m bench
+
+# The sentence model of app/extract from eval/sentences.cfg and the labelled dev emails; prints
+# the dev and the frozen-test figures (each run is logged in eval/test-looks.jsonl).
+train: install
+	$(PY) -m eval.train
 
 # The zip to upload to Microsoft 365 (unified manifest + icons) and the XML manifest.
 package: install

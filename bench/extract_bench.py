@@ -23,10 +23,14 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from app.extract import evaluate, evaluate_sets, rules
+from app.extract import rules
 from app.extract.io import email_from_json
 from app.extract.pipeline import DEFAULT_MODEL, Extractor, prepare
+from app.extract.prefilter import PatternSet
+from app.extract.rules import commitments as rules_commitments
+from app.extract.rules import signals as rules_signals
 from app.extract.types import EmailIn
+from eval import evaluate, evaluate_sets
 
 ROOT = Path(__file__).resolve().parent.parent
 EMAILS = ROOT / "tests" / "extract" / "data" / "emails.jsonl"
@@ -76,16 +80,18 @@ def speed(model: str, reps: int) -> None:
 
     # (b) with every rule pattern tried by Python's re alone, as before the RE2 prefilter
     # (app/extract/prefilter.py): what the prefilter is worth, measured side by side
-    filtered = rules._commitment_set, rules._signal_set
-    plain_c = rules.PatternSet([p.regex for p in rules.commitment_patterns()], use_re2=False)
-    plain_s = rules.PatternSet([p.regex for p in rules.signal_patterns()], use_re2=False)
+    # (the rules package's modules hold their own references: those are what is swapped)
+    filtered = rules_commitments.commitment_set, rules_signals.signal_set
+    plain_c = PatternSet([p.regex for p in rules.commitment_patterns()], use_re2=False)
+    plain_s = PatternSet([p.regex for p in rules.signal_patterns()], use_re2=False)
 
     def candidates_without_prefilter() -> None:
-        rules._commitment_set, rules._signal_set = (lambda: plain_c), (lambda: plain_s)
+        rules_commitments.commitment_set = lambda: plain_c  # type: ignore[assignment]
+        rules_signals.signal_set = lambda: plain_s  # type: ignore[assignment]
         try:
             ours.extract_many(emails, competitors=COMPETITORS)
         finally:
-            rules._commitment_set, rules._signal_set = filtered
+            rules_commitments.commitment_set, rules_signals.signal_set = filtered
 
     naive()  # warm up caches and lazy pattern loading once for all three
     runs = {

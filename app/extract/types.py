@@ -69,8 +69,9 @@ class Commitment:
     text: str
     start: int
     end: int
-    confidence: float = 0.8
+    confidence: float = 0.8  # calibrated probability that this is right (app/extract/model.py)
     due_text: str | None = None  # the words that state the time ("by EOD Thursday", "soon")
+    shown: bool = False  # seen by default; otherwise a suggestion the seller may confirm
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -83,6 +84,7 @@ class Signal:
     start: int
     end: int
     confidence: float
+    shown: bool = False  # seen by default; otherwise kept in the record as a suggestion
 
 
 @dataclass(frozen=True, kw_only=True)

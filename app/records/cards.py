@@ -90,7 +90,8 @@ def commitment(c: Commitment, subject: str | None, today: date) -> CommitmentIte
         evidence=Span(start=c.evidence_start, end=c.evidence_end), due_on=c.due_on,
         status=c.status, overdue=_overdue(c.due_on, c.status, c.snoozed_until, today),
         snoozed_until=c.snoozed_until, interaction_id=_text(c.interaction_id),
-        source_subject=subject, created_at=c.created_at)
+        source_subject=subject, created_at=c.created_at, confidence=c.confidence,
+        shown=c.shown)
 
 
 def commitment_row(row: Any, today: date) -> CommitmentItem:
@@ -101,7 +102,7 @@ def commitment_row(row: Any, today: date) -> CommitmentItem:
         status=row.status, overdue=_overdue(row.due_on, row.status, row.snoozed_until, today),
         snoozed_until=row.snoozed_until, interaction_id=row.interaction_id or None,
         source_subject=row.subject, created_at=row.created_at,
-        owner_function=row.owner_function)
+        owner_function=row.owner_function, confidence=row.confidence, shown=row.shown)
 
 
 def signal(s: Signal) -> SignalItem:
@@ -109,7 +110,7 @@ def signal(s: Signal) -> SignalItem:
     return SignalItem(
         id=str(s.id), kind=s.kind, value=s.value, text=s.text,
         evidence=Span(start=s.evidence_start, end=s.evidence_end), confidence=s.confidence,
-        occurred_at=s.occurred_at, interaction_id=_text(s.interaction_id))
+        occurred_at=s.occurred_at, interaction_id=_text(s.interaction_id), shown=s.shown)
 
 
 def signal_row(row: Any) -> SignalItem:
@@ -118,7 +119,7 @@ def signal_row(row: Any) -> SignalItem:
         id=row.id, kind=row.kind, value=row.value, text=row.text,
         evidence=Span(start=row.evidence_start, end=row.evidence_end),
         confidence=row.confidence, occurred_at=row.occurred_at,
-        interaction_id=row.interaction_id or None)
+        interaction_id=row.interaction_id or None, shown=row.shown)
 
 
 def deal(d: Deal, now: datetime, two_way: datetime | None, court: str | None,

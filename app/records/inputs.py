@@ -26,6 +26,8 @@ class CommitmentIn:
     text: str
     start: int
     end: int
+    confidence: float = 1.0  # calibrated (app/extract/model.py); a seller's own entry is 1
+    shown: bool = True  # False: kept as a suggestion the seller may confirm or dismiss
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -38,6 +40,7 @@ class SignalIn:
     start: int
     end: int
     confidence: float
+    shown: bool = True  # False: kept in the record, not shown by default
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -328,14 +328,16 @@ def _store_findings(session: Session, interaction: Interaction, item: Interactio
             owner_user_id=owner_user if ours else None,
             contact_id=primary.id if primary else None, account_id=interaction.account_id,
             action=c.action[:300], text=c.text, evidence_start=c.start, evidence_end=c.end,
-            due_on=c.due, status=status, created_at=interaction.occurred_at,
+            due_on=c.due, confidence=c.confidence, shown=c.shown, status=status,
+            created_at=interaction.occurred_at,
         ))
     for s in item.signals:
         session.add(Signal(
             tenant_id=interaction.tenant_id, id=new_id(), interaction_id=interaction.id,
             contact_id=primary.id if primary else None, account_id=interaction.account_id,
             kind=s.kind, value=s.value, text=s.text, evidence_start=s.start,
-            evidence_end=s.end, confidence=s.confidence, occurred_at=interaction.occurred_at,
+            evidence_end=s.end, confidence=s.confidence, shown=s.shown,
+            occurred_at=interaction.occurred_at,
         ))
 
 

@@ -145,6 +145,7 @@ _commitments = sa.select(
     _text(cm.c.id), cm.c.kind, cm.c.side, cm.c.action, cm.c.text, cm.c.evidence_start,
     cm.c.evidence_end, cm.c.due_on, cm.c.status, cm.c.snoozed_until, _text(cm.c.interaction_id),
     cm.c.created_at, it.c.subject, _owner_team.c.function.label("owner_function"),
+    cm.c.confidence, cm.c.shown,
 ).select_from(cm.outerjoin(it, sa.and_(it.c.tenant_id == cm.c.tenant_id,
                                        it.c.id == cm.c.interaction_id))
               .outerjoin(_owner_team, sa.and_(_owner_team.c.tenant_id == cm.c.tenant_id,
@@ -164,7 +165,7 @@ COMMITMENTS = {"family": _open_commitments(cm.c.contact_id.in_(FAMILY)),
                "account": _open_commitments(cm.c.account_id == ACC)}
 _signals = sa.select(
     _text(sg.c.id), sg.c.kind, sg.c.value, sg.c.text, sg.c.evidence_start, sg.c.evidence_end,
-    sg.c.confidence, sg.c.occurred_at, _text(sg.c.interaction_id),
+    sg.c.confidence, sg.c.occurred_at, _text(sg.c.interaction_id), sg.c.shown,
 )
 SIGNALS = {
     scope: _signals.where(sg.c.tenant_id == T, cond).order_by(sg.c.occurred_at.desc()).limit(20)

@@ -115,6 +115,9 @@ class CommitmentItem:
     created_at: datetime
     # a team mailbox's commitment is its function's (nobody's personally)
     owner_function: str | None = None
+    # the extraction's calibrated confidence; shown False: a suggestion, not shown by default
+    confidence: float = 1.0
+    shown: bool = True
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -138,6 +141,7 @@ class SignalItem:
     confidence: float
     occurred_at: datetime
     interaction_id: str | None
+    shown: bool = True  # False: kept as a suggestion, not shown by default
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)

@@ -43,12 +43,13 @@ def findings_fields(result: ExtractionResult | None) -> dict[str, Any]:
         "body_text": result.reply_text,
         "commitments": tuple(
             CommitmentIn(kind=c.kind, owner=c.owner, action=c.action, due=c.due,
-                         text=c.text, start=c.start, end=c.end)
+                         text=c.text, start=c.start, end=c.end, confidence=c.confidence,
+                         shown=c.shown)
             for c in result.commitments
         ),
         "signals": tuple(
             SignalIn(kind=s.kind, value=s.value, text=s.text, start=s.start, end=s.end,
-                     confidence=s.confidence)
+                     confidence=s.confidence, shown=s.shown)
             for s in result.signals
         ),
         "signature": None if sig is None else SignatureIn(

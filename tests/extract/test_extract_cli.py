@@ -56,6 +56,8 @@ def test_one_output_per_input_line_in_order(blank_extractor: object) -> None:
     for c in first["commitments"]:
         assert first["reply_text"][c["start"] : c["end"]] == c["text"]
     assert all(s["kind"] in SIGNAL_KINDS for s in first["signals"])
+    for item in first["commitments"] + first["signals"]:  # issue 15: the seller's view
+        assert isinstance(item["shown"], bool) and 0.0 <= item["confidence"] <= 1.0
     assert out[1]["error"].startswith("invalid JSON")
     assert out[2] == {"id": "no-body", "error": "missing 'body' (a string)"}
     assert "sent_at" in out[4]["error"]

@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 
 from app.extract import Extractor, prefilter, rules
-from app.extract.evaluate import read_jsonl
 from app.extract.io import email_from_json
 from app.extract.pipeline import prepare
 from app.extract.segment import split_sentences
+from eval.evaluate import read_jsonl
 
 EMAILS = Path(__file__).parent / "data" / "emails.jsonl"
 TRICKY = [
@@ -80,14 +80,14 @@ def test_extraction_is_the_same_with_and_without_the_prefilter(
     emails = [email_from_json(row) for row in read_jsonl(EMAILS)]
 
     def run() -> list[dict[str, object]]:
-        rules._commitment_set.cache_clear()
-        rules._signal_set.cache_clear()
+        rules.commitment_set.cache_clear()
+        rules.signal_set.cache_clear()
         return [dataclasses.asdict(r) for r in extractor.extract_many(emails)]
 
     with_it = run()
     monkeypatch.setattr(prefilter, "re2", None)
     without = run()
-    rules._commitment_set.cache_clear()
-    rules._signal_set.cache_clear()
+    rules.commitment_set.cache_clear()
+    rules.signal_set.cache_clear()
     assert with_it == without
     assert sum(len(r["commitments"]) for r in with_it) > 300  # type: ignore[arg-type]

@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from app.extract import Extractor, evaluate, evaluate_sets
+from app.extract import Extractor
+from eval import evaluate, evaluate_sets
 
 DATA = Path(__file__).with_name("data") / "emails.jsonl"
 DATASETS = Path(__file__).resolve().parents[3] / "shared" / "datasets"

@@ -66,6 +66,9 @@ class Commitment(TenantScoped, Base):
     evidence_start: Mapped[int | None] = mapped_column(sa.Integer)
     evidence_end: Mapped[int | None] = mapped_column(sa.Integer)
     due_on: Mapped[date | None] = mapped_column(sa.Date)
+    # calibrated probability the extraction is right; shown: seen by default (else a suggestion)
+    confidence: Mapped[float] = mapped_column(sa.Float, default=1.0, server_default="1")
+    shown: Mapped[bool] = mapped_column(sa.Boolean, default=True, server_default=sa.true())
     status: Mapped[str] = mapped_column(sa.String(10), default="open")
     snoozed_until: Mapped[date | None] = mapped_column(sa.Date)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -91,6 +94,7 @@ class Signal(TenantScoped, Base):
     evidence_start: Mapped[int | None] = mapped_column(sa.Integer)
     evidence_end: Mapped[int | None] = mapped_column(sa.Integer)
     confidence: Mapped[float] = mapped_column(sa.Float, default=0.5)
+    shown: Mapped[bool] = mapped_column(sa.Boolean, default=True, server_default=sa.true())
     occurred_at: Mapped[datetime] = mapped_column(UTCDateTime)
     __table_args__ = (
         tenant_fk("interaction_id", "interactions", ondelete="CASCADE"),

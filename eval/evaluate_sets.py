@@ -11,11 +11,11 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from .evaluate import PRF, _field, _norm
-from .io import email_from_json
-from .pipeline import Extractor
-from .reply import quote_start, split_reply
-from .signature import parse_signature, split_signature
+from app.extract.io import email_from_json
+from app.extract.pipeline import Extractor
+from app.extract.reply import quote_start, split_reply
+from app.extract.signature import parse_signature, split_signature
+from eval.evaluate import PRF, _field, _norm
 
 SIG_FIELDS = {
     "Name": "name",

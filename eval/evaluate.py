@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .io import email_from_json
-from .pipeline import Extractor
-from .types import ExtractionResult
+from app.extract.io import email_from_json
+from app.extract.pipeline import Extractor
+from app.extract.types import ExtractionResult
 
 
 @dataclass
