@@ -5,8 +5,8 @@ what a seller sees by default. The rest stays in the record as suggestions the s
 confirm or dismiss. Existing rows were all shown, and a seller's own entries are certain, so
 the defaults are shown = true and confidence = 1.
 
-Revision ID: 0007_ext_shown
-Revises: 0006_team_mailboxes (main has it now; the lead renumbers)
+Revision ID: 0008_ext_shown
+Revises: 0007_priv_privacy
 Create Date: 2026-12-01 17:00:00
 """
 
@@ -15,8 +15,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0007_ext_shown"
-down_revision = "0006_team_mailboxes"
+revision = "0008_ext_shown"
+down_revision = "0007_priv_privacy"
 branch_labels = None
 depends_on = None
 
