@@ -12,8 +12,11 @@ from flask import Blueprint, Flask
 from . import (
     actions,
     bearer,
+    deals,
     drafts,
+    enrolment,
     errors,
+    exports,
     graph_notifications,
     items,
     ops,
@@ -26,7 +29,7 @@ from . import (
 from .spec import spec
 
 FEATURES = (story, people, actions, drafts, items, prep, graph_notifications, sync_status,
-            team_mailboxes)
+            team_mailboxes, deals, exports, enrolment)
 
 
 def init_app(app: Flask) -> None:
