@@ -8,6 +8,8 @@ flight is fetched again and its items, already known or not, are stored exactly 
 from __future__ import annotations
 
 import logging
+import random
+import time
 import uuid
 from collections import deque
 from collections.abc import Callable, Sequence
@@ -16,7 +18,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from app.db import Database
@@ -58,6 +60,7 @@ class SyncReport:
     duplicates: int = 0
     skipped: int = 0
     removed: int = 0
+    retries: int = 0  # pages written again after a conflict with another worker
     restarted: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     skip_reasons: dict[str, int] = field(default_factory=dict)
@@ -226,21 +229,39 @@ def _consume(session: Session, graph: Graph, tenant_id: uuid.UUID,
     while pending:
         handle(*pending.popleft())
 
+PAGE_ATTEMPTS = 4
+# PostgreSQL's deadlock_detected and serialization_failure: two workers' pages touched the
+# same accounts' and contacts' rows in different orders; one page is rolled back whole and
+# can simply be written again.
+RETRYABLE_STATES = ("40P01", "40001")
+
+
+def _retryable(err: SQLAlchemyError) -> bool:
+    if isinstance(err, IntegrityError):
+        return True
+    state = getattr(getattr(err, "orig", None), "sqlstate", None)
+    return isinstance(err, OperationalError) and state in RETRYABLE_STATES
+
+
 def _page_with_retry(session: Session, tenant_id: uuid.UUID, user_id: uuid.UUID, folder: str,
                      page: Page, found: Started | None, report: SyncReport) -> int | None:
-    # A second try covers another worker storing the same message (seen in two mailboxes)
-    # between our lookup and our insert: on the retry it is a duplicate.
-    for attempt in range(2):
+    # A retry covers another worker storing the same message (seen in two mailboxes), or the
+    # same contact or account, between our lookup and our insert (on the retry it is known),
+    # and a deadlock with another worker's page. Bounded; then the folder waits for its next
+    # round, resuming at this page.
+    for attempt in range(PAGE_ATTEMPTS):
         try:
             return _store_page(session, tenant_id, user_id, folder, page, found, report)
-        except IntegrityError:
-            session.rollback()
-            if attempt:
-                _note_error(session, tenant_id, user_id, folder, "conflicting write; will retry")
         except (SQLAlchemyError, StorylineError, ValueError) as err:
+            session.rollback()
+            if isinstance(err, SQLAlchemyError) and _retryable(err) \
+                    and attempt + 1 < PAGE_ATTEMPTS:
+                report.retries += 1
+                time.sleep(random.uniform(0.05, 0.25) * (attempt + 1))
+                continue
             log.warning("sync %s/%s: page not stored (%s)", user_id, folder, type(err).__name__)
             _note_error(session, tenant_id, user_id, folder,
-                        f"page not stored ({type(err).__name__})")
+                        f"page not stored ({type(err).__name__}); will retry")
             return None
     return None
 
