@@ -88,9 +88,23 @@ def run(messages: int, workers: int, extract: bool, pg_admin: str, redis_url: st
                                          kwargs={"tenant_id": str(TENANT_ID),
                                                  "user_id": user_id})
 
+                requeued = 0
+                last = {"seen": -1, "at": time.monotonic()}
+
                 def current() -> bool:
+                    nonlocal requeued
                     with db.sessionmaker() as s:
                         states = list(s.scalars(sa.select(SyncState)))
+                    seen = sum(st.items_seen or 0 for st in states)
+                    if seen != last["seen"]:
+                        last.update(seen=seen, at=time.monotonic())
+                    elif time.monotonic() - last["at"] > 30:
+                        # a folder stopped at an error: what beat's safety net does, sooner
+                        for uid in {str(st.user_id) for st in states if st.last_error}:
+                            celery_app.send_task("storyline.sync_mailbox", kwargs={
+                                "tenant_id": str(TENANT_ID), "user_id": uid})
+                            requeued += 1
+                        last["at"] = time.monotonic()
                     return len(states) == 3 * len(users) and all(
                         st.delta_link and not st.next_link for st in states)
 
@@ -109,6 +123,7 @@ def run(messages: int, workers: int, extract: bool, pg_admin: str, redis_url: st
                 "messages_per_minute": round(mail / elapsed * 60), "items": int(items),
                 "stored": int(stored), "seconds": round(elapsed, 1), "extract": extract,
                 "worker_rss_mb": [round(r) for r in rss], "db": "postgresql",
+                "requeued_after_error": requeued,
                 "mailboxes": len(users)}
     finally:
         db.dispose()
@@ -121,10 +136,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--messages", type=int, nargs="+", default=[10_000])
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2])
     parser.add_argument("--no-extract", action="store_true")
+    parser.add_argument("--keep", action="store_true", help="keep the workers' logs")
     parser.add_argument("--postgres", default="postgresql://postgres@127.0.0.1:5432/postgres")
     parser.add_argument("--redis", default="redis://127.0.0.1:6379/12")
     args = parser.parse_args(argv)
-    with tempfile.TemporaryDirectory(prefix="storyline-scale-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="storyline-scale-",
+                                     delete=not args.keep) as tmp:
         for n in args.messages:
             for w in args.workers:
                 print(json.dumps(run(n, w, not args.no_extract, args.postgres, args.redis,

@@ -109,6 +109,7 @@ def _store_page(session: Session, tenant_id: uuid.UUID, user_id: uuid.UUID, fold
     """Records one page and moves the folder's resume point past it; returns items handled.
     ``found`` is what :func:`start_page_extraction` started for it."""
     findings = page_findings(found, len(page.items))
+    _tenant_write_lock(session, tenant_id)
     stored = 0
     items: tuple[MailMessage | Meeting, ...] = page.items
     for item, result in zip(items, findings, strict=True):
@@ -144,6 +145,21 @@ def _store_page(session: Session, tenant_id: uuid.UUID, user_id: uuid.UUID, fold
     session.expunge_all()
     report.stored += stored
     return len(page.items) + len(page.removed)
+
+
+def _tenant_write_lock(session: Session, tenant_id: uuid.UUID) -> None:
+    """On PostgreSQL, one page of a tenant is written at a time (until its commit).
+
+    Pages of one tenant share rows: the accounts', contacts' and relationships' counters and
+    new contacts' addresses. Two workers writing them in different orders deadlocked, and
+    read-modify-write counters lost increments. Fetching and extraction still run in
+    parallel; only the record writes of one tenant take turns (tenants do not wait for each
+    other). SQLite has one writer anyway.
+    """
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    key = int.from_bytes(tenant_id.bytes[:8], "big", signed=True)
+    session.execute(sa.text("SELECT pg_advisory_xact_lock(:k)"), {"k": key})
 
 
 def _note_error(session: Session, tenant_id: uuid.UUID, user_id: uuid.UUID, folder: str,
@@ -259,7 +275,9 @@ def _page_with_retry(session: Session, tenant_id: uuid.UUID, user_id: uuid.UUID,
                 report.retries += 1
                 time.sleep(random.uniform(0.05, 0.25) * (attempt + 1))
                 continue
-            log.warning("sync %s/%s: page not stored (%s)", user_id, folder, type(err).__name__)
+            state = getattr(getattr(err, "orig", None), "sqlstate", None)
+            log.warning("sync %s/%s: page not stored (%s %s, attempt %d)", user_id, folder,
+                        type(err).__name__, state or "", attempt + 1)
             _note_error(session, tenant_id, user_id, folder,
                         f"page not stored ({type(err).__name__}); will retry")
             return None
