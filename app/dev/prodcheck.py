@@ -210,7 +210,9 @@ def run(args: argparse.Namespace) -> int:
         # -- the processes of a deployment (they boot while the database is prepared)
         procs.start("web", [str(BIN / "gunicorn"), "-c", str(ROOT / "gunicorn.conf.py"),
                             "--bind", f"127.0.0.1:{port}", "--workers", "2",
-                            "app:create_app()"])
+                            # the default control socket is one path per user: a second
+                            # gunicorn on the machine would take it over
+                            "--no-control-socket", "app:create_app()"])
         for name in ("worker-a", "worker-b"):
             procs.start(name, [str(BIN / "celery"), "-A", "app.jobs.worker", "worker",
                                "--concurrency", "1", "--hostname", f"{name}@prodcheck",
