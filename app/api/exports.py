@@ -4,14 +4,15 @@ and ``GET /contacts/ID/vcard`` (any seller of the tenant)."""
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterator
 from typing import Any
 
-from flask import Blueprint, Response, stream_with_context
+from flask import Blueprint, Response
 
 from app import extensions as ctx
 from app.auth.tokens import ADMIN_ROLE
-from app.errors import Forbidden
-from app.records.exports import export_csv, vcard
+from app.errors import Forbidden, NotFound
+from app.records.exports import EXPORTS, export_csv, vcard
 
 bp = Blueprint("exports", __name__)
 
@@ -21,16 +22,17 @@ def export(what: str) -> Any:
     """The tenant's accounts, contacts, deals or commitments as CSV (admin only)."""
     if not ctx.principal().is_admin:
         raise Forbidden(f"exports take the {ADMIN_ROLE} app role", code="admin_required")
-    session, tenant_id = ctx.db_session(), ctx.tenant_id()
-    chunks = export_csv(session, tenant_id=tenant_id, what=what)
-    first = next(chunks)  # an unknown export fails here, as a JSON error, not mid-stream
-    return Response(stream_with_context(_chain(first, chunks)), mimetype="text/csv",
+    if what not in EXPORTS:  # a JSON error now, not a broken stream later
+        raise NotFound(f"export one of {', '.join(EXPORTS)}")
+    tenant_id, db = ctx.tenant_id(), ctx.database()
+
+    def rows() -> Iterator[str]:
+        # its own session, closed when the last row is sent: the request's is gone by then
+        with db.sessionmaker() as session:
+            yield from export_csv(session, tenant_id=tenant_id, what=what)
+
+    return Response(rows(), mimetype="text/csv",
                     headers={"Content-Disposition": f'attachment; filename="{what}.csv"'})
-
-
-def _chain(first: str, rest: Any) -> Any:
-    yield first
-    yield from rest
 
 
 @bp.get("/contacts/<uuid:contact_id>/vcard")
