@@ -261,7 +261,7 @@ def run(args: argparse.Namespace) -> int:
         out = subprocess.run([str(BIN / "flask"), "--app", "app", "enrol", "--tenant-id",
                               tenant, "--group", SELLERS_GROUP], env=env, cwd=ROOT,
                              capture_output=True, text=True, timeout=120)
-        sellers = len(company.sellers)
+        sellers = _enabled(db)  # the group's members: sellers and team mailboxes
         checks.require("enrol by group", out.returncode == 0 and "queued" in out.stdout,
                      out.stdout.strip().splitlines()[-1] if out.stdout.strip()
                      else out.stderr.strip()[-300:])
@@ -399,6 +399,14 @@ def _states(db: Any) -> list[dict[str, Any]]:
     return [{"email": email, "folder": st.folder, "seen": st.items_seen or 0,
              "current": bool(st.delta_link) and not st.next_link, "error": st.last_error}
             for email, st in rows]
+
+
+def _enabled(db: Any) -> int:
+    from app.records.models import User
+
+    with db.sessionmaker() as s:
+        return int(s.scalar(sa.select(sa.func.count()).select_from(User).where(
+            User.sync_enabled.is_(True))) or 0)
 
 
 def _all_current(db: Any, sellers: int) -> bool:
