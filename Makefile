@@ -8,13 +8,14 @@ HOST  ?= 127.0.0.1
 PORT  ?= 5000
 export STORYLINE_INSTANCE_PATH ?= $(CURDIR)/instance
 
-.PHONY: help venv install node system-deps services migrate sample demo serve test test-fast lint bench train package lock clean
+.PHONY: help venv install node system-deps services migrate sample demo serve test test-fast lint bench train package lock clean prod-check
 
 help:
 	@echo "make demo   - install, migrate, load the sample company through the Graph stand-in, serve on http://$(HOST):$(PORT)"
 	@echo "make test   - the whole test suite (SQLite and PostgreSQL, Redis, the browser)"
 	@echo "make bench  - the benchmarks (numbers in docs/PERFORMANCE.md)"
 	@echo "make train  - train the sentence model of app/extract (dev and frozen-test figures)"
+	@echo "make prod-check - gunicorn, two Celery workers and beat on PostgreSQL and Redis, checked end to end"
 
 $(VENV)/.installed: pyproject.toml requirements.lock requirements-model.txt
 	@test -x $(PY) || $$(scripts/find-python) -m venv $(VENV)
@@ -60,6 +61,12 @@ serve: install
 
 test: install system-deps services
 	$(PY) -m pytest
+
+# The production processes from this repository (gunicorn, two Celery workers, beat) against
+# PostgreSQL and Redis on loopback and the Graph stand-in, checked end to end (docs/deploy.md).
+# Also part of `make test` (tests/test_prod_check.py, marked slow).
+prod-check: install services
+	$(PY) -m app.dev.prodcheck
 
 test-fast: install
 	$(PY) -m pytest -m "not browser and not slow"

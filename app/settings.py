@@ -86,6 +86,10 @@ class Settings:
     visibility: str = "subject"
     retention_days: int = 0
     erasure_key: Secret = Secret("")
+    # Sync: how far back a mailbox's first round reaches (months), and how long a worker's
+    # hold on a mailbox lasts without a heartbeat (a worker killed mid-round frees it then).
+    backfill_months: int = 6
+    sync_lock_seconds: int = 60
 
     @property
     def uses_entra(self) -> bool:
@@ -165,6 +169,12 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
     if not 1 <= settings.prep_lead_minutes <= 24 * 60:
         raise ValueError("STORYLINE_PREP_LEAD_MINUTES must be between 1 and 1440, "
                          f"not {settings.prep_lead_minutes}")
+    if not 1 <= settings.backfill_months <= 120:
+        raise ValueError("STORYLINE_BACKFILL_MONTHS must be between 1 and 120, "
+                         f"not {settings.backfill_months}")
+    if settings.sync_lock_seconds < 5:
+        raise ValueError("STORYLINE_SYNC_LOCK_SECONDS must be at least 5, "
+                         f"not {settings.sync_lock_seconds}")
     if settings.prep_digest_at != "off":
         digest_time(settings.prep_digest_at)  # raises with the variable's name
     return settings

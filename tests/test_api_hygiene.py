@@ -35,7 +35,9 @@ def test_bad_requests_get_a_clear_error(client, auth, path, params, status, code
 
 @pytest.mark.parametrize("method, path, body, status", [
     ("patch", "/api/v1/deals/{deal}", {"stage": "won-ish"}, 400),
-    ("patch", "/api/v1/deals/{deal}", {"stage": "won", "amount": 5}, 400),
+    ("patch", "/api/v1/deals/{deal}", {"stage": "won", "colour": 5}, 400),
+    ("patch", "/api/v1/deals/{deal}", {"amount": -5}, 400),
+    ("post", "/api/v1/deals/{deal}/close", {"outcome": "maybe"}, 400),
     ("patch", "/api/v1/deals/0190aaaa-0000-7000-8000-000000000000", {"stage": "won"}, 404),
     ("patch", "/api/v1/commitments/0190aaaa-0000-7000-8000-000000000000", {"status": "done"}, 404),
     ("post", "/api/v1/suppressions", {"value": "not a domain"}, 400),

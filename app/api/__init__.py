@@ -12,8 +12,11 @@ from flask import Blueprint, Flask
 from . import (
     actions,
     bearer,
+    deals,
     drafts,
+    enrolment,
     errors,
+    exports,
     graph_notifications,
     items,
     ops,
@@ -27,7 +30,7 @@ from . import (
 from .spec import spec
 
 FEATURES = (story, people, actions, drafts, items, prep, graph_notifications, sync_status,
-            team_mailboxes, privacy)
+            team_mailboxes, privacy, deals, exports, enrolment)
 
 
 def init_app(app: Flask) -> None:

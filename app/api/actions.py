@@ -9,8 +9,8 @@ from flask import Blueprint
 
 from app import extensions as ctx
 from app.auth.tokens import ADMIN_ROLE
-from app.errors import Forbidden
-from app.records import actions, cards
+from app.errors import BadRequest, Forbidden
+from app.records import actions, cards, deals
 from app.records.models import utcnow
 from app.records.suppressions import block
 
@@ -20,7 +20,7 @@ from .schemas import (
     CommitmentPatch,
     DealLinkIn,
     DealOut,
-    DealStageIn,
+    DealPatch,
     SuppressionIn,
 )
 from .spec import Documented, spec
@@ -29,12 +29,21 @@ bp = Blueprint("actions", __name__)
 
 
 @bp.patch("/deals/<uuid:deal_id>")
-@spec.validate(json=DealStageIn, resp=Documented(HTTP_200=DealOut), tags=["deals"])
-def deal_stage(deal_id: uuid.UUID, json: DealStageIn) -> Any:
-    """Moves a deal to another stage (recorded in its history)."""
+@spec.validate(json=DealPatch, resp=Documented(HTTP_200=DealOut), tags=["deals"])
+def deal_stage(deal_id: uuid.UUID, json: DealPatch) -> Any:
+    """Moves a deal to another stage (recorded in its history; any seller), or changes its
+    terms (name, amount, currency, close date, owner: its owner or an admin)."""
     session = ctx.db_session()
-    deal = actions.set_deal_stage(session, tenant_id=ctx.tenant_id(), deal_id=deal_id,
-                                  stage=json.stage, actor=ctx.user_id())
+    changes = json.model_dump(exclude_none=True)
+    if set(changes) - {"stage"}:
+        deal = deals.update_deal(session, tenant_id=ctx.tenant_id(), deal_id=deal_id,
+                                 terms=deals.terms_from_json(changes), actor=ctx.user_id(),
+                                 is_admin=ctx.principal().is_admin)
+    elif json.stage is not None:
+        deal = actions.set_deal_stage(session, tenant_id=ctx.tenant_id(), deal_id=deal_id,
+                                      stage=json.stage, actor=ctx.user_id())
+    else:
+        raise BadRequest("give a stage or the terms to change", code="invalid_request")
     session.commit()
     return json_response(cards.deal(deal, utcnow(), None, None, [], None))
 

@@ -73,9 +73,10 @@ def _resolve_user(principal: Principal) -> uuid.UUID:
         if user is not None and user.oid is None:
             user.oid = principal.oid
     if user is None:
+        # signing in does not enrol: an admin does (app/records/enrolment.py)
         user = User(tenant_id=principal.tenant_id, oid=principal.oid,
                     email=principal.username or f"{principal.oid}@unknown",
-                    display_name=principal.name)
+                    display_name=principal.name, sync_enabled=False)
         session.add(user)
     if session.new or session.dirty:
         session.commit()

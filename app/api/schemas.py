@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import date
+from decimal import Decimal
 
 from pydantic import BaseModel, ConfigDict, Field, RootModel
 
@@ -141,3 +142,50 @@ class ThreadMarkIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     interaction_id: uuid.UUID
     mark: str = Field(..., pattern="^(shared|private|default)$")
+class DealIn(BaseModel):
+    """A new deal: the account by domain, its name, and optionally stage, value, close date
+    and owner (default: the caller; another owner takes the admin role)."""
+
+    model_config = ConfigDict(extra="forbid")
+    account_domain: str = Field(..., min_length=3, max_length=253)
+    name: str = Field(..., min_length=1, max_length=200)
+    stage: str | None = Field(None, max_length=20)
+    amount: Decimal | None = Field(None, ge=0, lt=Decimal("1e12"))
+    currency: str | None = Field(None, min_length=3, max_length=3)
+    close_date: date | None = None
+    owner_email: str | None = Field(None, max_length=320)
+
+
+class DealPatch(BaseModel):
+    """A change of stage (any seller), or of terms (the owner or an admin)."""
+
+    model_config = ConfigDict(extra="forbid")
+    stage: str | None = Field(None, max_length=20)
+    name: str | None = Field(None, min_length=1, max_length=200)
+    amount: Decimal | None = Field(None, ge=0, lt=Decimal("1e12"))
+    currency: str | None = Field(None, min_length=3, max_length=3)
+    close_date: date | None = None
+    owner_email: str | None = Field(None, max_length=320)
+
+
+class DealClose(BaseModel):
+    """Close a deal as won or lost (dated today unless ``on`` is given)."""
+
+    model_config = ConfigDict(extra="forbid")
+    outcome: str = Field(..., pattern="^(won|lost)$")
+    on: date | None = None
+
+
+class EnrolIn(BaseModel):
+    """Sellers to enrol: addresses, and/or an Entra group id."""
+
+    model_config = ConfigDict(extra="forbid")
+    addresses: list[str] = Field(default_factory=list, max_length=1000)
+    group: str | None = Field(None, max_length=100)
+
+
+class PauseIn(BaseModel):
+    """Pause (true) or resume (false) the sync of my mailbox."""
+
+    model_config = ConfigDict(extra="forbid")
+    paused: bool

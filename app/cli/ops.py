@@ -15,6 +15,7 @@ from app.auth.tokens import ADMIN_ROLE
 from app.records.identity import normalize_address
 from app.records.models import Tenant, User
 from app.records.tenants import ensure_tenant
+from app.settings import CONTACT_POLICIES
 
 
 @click.command("db-upgrade")
@@ -30,12 +31,17 @@ def db_upgrade() -> None:
 @click.option("--tenant-id", required=True, type=click.UUID, help="The Entra directory id.")
 @click.option("--name", required=True)
 @click.option("--domain", "domains", multiple=True, required=True, help="An internal domain.")
-@click.option("--contact-policy", type=click.Choice(["sent", "sent_and_received", "none"]),
-              default="sent", show_default=True)
+@click.option("--contact-policy", type=click.Choice(CONTACT_POLICIES), default=None,
+              help="Which mail creates contacts (default: STORYLINE_CONTACT_POLICY, 'sent').")
 def tenant_add(tenant_id: uuid.UUID, name: str, domains: tuple[str, ...],
-               contact_policy: str) -> None:
-    """Onboards a tenant (or updates its domains and contact policy)."""
+               contact_policy: str | None) -> None:
+    """Onboards a tenant (or updates its domains and contact policy). The tenant's policy is
+    the one that applies; the setting is only the default for new tenants."""
     with context.database().session() as session:
+        if contact_policy is None:
+            existing = session.get(Tenant, tenant_id)
+            contact_policy = (existing.contact_policy if existing is not None
+                              else context.settings().contact_policy)
         ensure_tenant(session, tenant_id=tenant_id, name=name, domains=domains,
                       contact_policy=contact_policy)
     click.echo(f"tenant {tenant_id} ready")

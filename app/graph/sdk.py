@@ -22,6 +22,10 @@ _BUILDERS = (
     "users.item.calendar_view.delta.delta_request_builder",
     "subscriptions.subscriptions_request_builder",
     "subscriptions.item.subscription_item_request_builder",
+    "groups.groups_request_builder",
+    "groups.item.group_item_request_builder",
+    "groups.item.transitive_members.transitive_members_request_builder",
+    "groups.item.transitive_members.graph_user.graph_user_request_builder",
 )
 
 with warnings.catch_warnings():
@@ -30,6 +34,9 @@ with warnings.catch_warnings():
     for _name in _BUILDERS:
         importlib.import_module(f"msgraph.generated.{_name}")
     from msgraph import GraphRequestAdapter, GraphServiceClient
+    from msgraph.generated.groups.item.transitive_members.graph_user.graph_user_request_builder import (  # noqa: E501
+        GraphUserRequestBuilder as GroupUsersBuilder,
+    )
     from msgraph.generated.models.o_data_errors.o_data_error import ODataError
     from msgraph.generated.users.item.calendar_view.delta.delta_request_builder import (
         DeltaRequestBuilder as EventDeltaBuilder,
@@ -38,5 +45,5 @@ with warnings.catch_warnings():
         DeltaRequestBuilder as MessageDeltaBuilder,
     )
 
-__all__ = ["EventDeltaBuilder", "GraphRequestAdapter", "GraphServiceClient",
+__all__ = ["EventDeltaBuilder", "GraphRequestAdapter", "GraphServiceClient", "GroupUsersBuilder",
            "MessageDeltaBuilder", "ODataError"]

@@ -12,6 +12,7 @@ from app.settings import Settings
 from . import subscriptions as subs
 from .client import TokenSource, TransportFactory
 from .config import GraphConfig
+from .directory import DirectoryUser, group_members
 from .pager import PagerEvent, Stream, iter_pages
 from .types import SubscriptionInfo
 
@@ -59,3 +60,8 @@ class Graph:
         """Deletes a subscription."""
         subs.delete_subscription(self.config, self.tokens(tenant),
                                  subscription_id=subscription_id, transport=self.transport)
+
+    def group_members(self, tenant: str, group_id: str) -> list[DirectoryUser]:
+        """The members of an Entra group who have a mailbox (enrolment by group)."""
+        return group_members(self.config, self.tokens(tenant), group_id,
+                             transport=self.transport)

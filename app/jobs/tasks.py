@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import logging
 import secrets
+import threading
 import uuid
-from collections.abc import Callable
-from dataclasses import asdict
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -16,14 +18,40 @@ import sqlalchemy as sa
 from app.graph.errors import GraphError
 from app.graph.subscriptions import mailbox_resources
 from app.records.models import Subscription, User
+from app.settings import Settings
 from app.sync.rounds import FOLDERS, SyncOptions, mailbox_id
 from app.sync.rounds import sync_mailbox as run_sync
 
 from .context import JobContext
+from .locks import MailboxLocks
 
 log = logging.getLogger(__name__)
-SYNC_LOCK_TTL = 2 * 3600
 MAX_EXTRA_ROUNDS = 3
+
+
+@contextmanager
+def _held(locks: MailboxLocks, key: str, ttl: int) -> Iterator[None]:
+    """Renews the hold on ``key`` every third of ``ttl`` while the body runs, so a long
+    backfill keeps its mailbox and a worker killed with -9 frees it within ``ttl``."""
+    stop = threading.Event()
+
+    def beat() -> None:
+        while not stop.wait(ttl / 3):
+            try:
+                if not locks.extend(key, ttl):
+                    log.warning("sync lock %s was lost (a stall longer than %s s)", key, ttl)
+                    return
+            except Exception as err:  # noqa: BLE001 - broker hiccup: try again next beat
+                log.warning("sync lock %s not renewed (%s)", key, type(err).__name__)
+
+    thread = threading.Thread(target=beat, name=f"lock-{key}", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join(timeout=5)
+        locks.release(key)
 
 
 def sync_mailbox(ctx: JobContext, *, tenant_id: str, user_id: str,
@@ -31,15 +59,18 @@ def sync_mailbox(ctx: JobContext, *, tenant_id: str, user_id: str,
     """One delta round for a mailbox; if one is already running, it is asked to go round
     once more instead (a redelivered notification changes nothing)."""
     key = f"{tenant_id}:{user_id}"
-    if not ctx.locks.acquire(key, SYNC_LOCK_TTL):
+    ttl = ctx.settings.sync_lock_seconds
+    if not ctx.locks.acquire(key, ttl):
         ctx.locks.mark_dirty(key)
         return {"status": "coalesced"}
+    window = backfill_window(ctx.settings)
     options = SyncOptions(
         folders=tuple(folders) if folders else FOLDERS,
-        since=datetime.fromisoformat(since) if since else None,
+        since=datetime.fromisoformat(since) if since else datetime.now(UTC) - window,
+        calendar_past=window,
     )
     totals: dict[str, Any] = {}
-    try:
+    with _held(ctx.locks, key, ttl):
         for _round in range(1 + MAX_EXTRA_ROUNDS):
             report = run_sync(ctx.db, ctx.graph, tenant_id=uuid.UUID(tenant_id),
                               user_id=uuid.UUID(user_id), options=options, extract=ctx.extract)
@@ -53,10 +84,13 @@ def sync_mailbox(ctx: JobContext, *, tenant_id: str, user_id: str,
             if not ctx.locks.take_dirty(key):
                 break
             # a request for any folder arrived meanwhile: the next round covers them all
-            options = SyncOptions(folders=FOLDERS)
-    finally:
-        ctx.locks.release(key)
+            options = replace(options, folders=FOLDERS)
     return {"status": "done", **totals}
+
+
+def backfill_window(settings: Settings) -> timedelta:
+    """How far back a mailbox's first round reaches (``STORYLINE_BACKFILL_MONTHS``)."""
+    return timedelta(days=round(settings.backfill_months * 30.44))
 
 
 def _enabled_users(ctx: JobContext, tenant_id: uuid.UUID | None = None) -> list[User]:
@@ -181,6 +215,41 @@ def handle_notification(ctx: JobContext, *, tenant_id: str, subscription_id: str
     return {"status": "synced", "sync": result}
 
 
+def enrol_mailbox(ctx: JobContext, *, tenant_id: str, user_id: str) -> dict[str, Any]:
+    """Starts syncing a newly enrolled (or resumed) mailbox: its subscriptions, when a public
+    URL is set, then its backfill (queued when there is a queue)."""
+    created: int | str = "no public URL: notifications off, the safety net syncs"
+    if ctx.notification_url:
+        created = ensure_subscriptions(ctx, tenant_id=tenant_id, user_id=user_id)["created"]
+    if ctx.enqueue is not None:
+        ctx.enqueue("sync_mailbox", tenant_id=tenant_id, user_id=user_id)
+        return {"subscriptions": created, "sync": "queued"}
+    return {"subscriptions": created, "sync": sync_mailbox(ctx, tenant_id=tenant_id,
+                                                           user_id=user_id)}
+
+
+def pause_mailbox(ctx: JobContext, *, tenant_id: str, user_id: str) -> dict[str, Any]:
+    """Deletes the subscriptions of a paused mailbox (Graph stops telling us about it)."""
+    tid, uid = uuid.UUID(tenant_id), uuid.UUID(user_id)
+    with ctx.db.sessionmaker() as s:
+        ids = list(s.scalars(sa.select(Subscription.id).where(
+            Subscription.tenant_id == tid, Subscription.user_id == uid,
+            Subscription.status == "active")))
+    removed = 0
+    for sub_id in ids:
+        try:
+            ctx.graph.unsubscribe(tenant_id, sub_id)
+        except GraphError as err:
+            if err.http_status != 404:
+                raise
+        with ctx.db.session() as s:
+            row = s.get(Subscription, (tid, sub_id))
+            if row is not None:
+                row.status = "removed"
+        removed += 1
+    return {"removed": removed}
+
+
 def prep_round(ctx: JobContext) -> dict[str, Any]:
     """Sends the meeting-prep cards that are due, cancellation notices and morning digests
     (each at most once: deliveries are claimed in the database before Graph is called)."""
@@ -220,4 +289,6 @@ JOBS: dict[str, Callable[..., dict[str, Any]]] = {
     "prep_round": prep_round,
     "handoff_round": handoff_round,
     "drop_old_text": drop_old_text,
+    "enrol_mailbox": enrol_mailbox,
+    "pause_mailbox": pause_mailbox,
 }

@@ -8,6 +8,8 @@ flight is fetched again and its items, already known or not, are stored exactly 
 from __future__ import annotations
 
 import logging
+import random
+import time
 import uuid
 from collections import deque
 from collections.abc import Callable, Sequence
@@ -16,7 +18,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from app.db import Database
@@ -58,6 +60,7 @@ class SyncReport:
     duplicates: int = 0
     skipped: int = 0
     removed: int = 0
+    retries: int = 0  # pages written again after a conflict with another worker
     restarted: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     skip_reasons: dict[str, int] = field(default_factory=dict)
@@ -106,6 +109,7 @@ def _store_page(session: Session, tenant_id: uuid.UUID, user_id: uuid.UUID, fold
     """Records one page and moves the folder's resume point past it; returns items handled.
     ``found`` is what :func:`start_page_extraction` started for it."""
     findings = page_findings(found, len(page.items))
+    _tenant_write_lock(session, tenant_id)
     stored = 0
     items: tuple[MailMessage | Meeting, ...] = page.items
     for item, result in zip(items, findings, strict=True):
@@ -141,6 +145,21 @@ def _store_page(session: Session, tenant_id: uuid.UUID, user_id: uuid.UUID, fold
     session.expunge_all()
     report.stored += stored
     return len(page.items) + len(page.removed)
+
+
+def _tenant_write_lock(session: Session, tenant_id: uuid.UUID) -> None:
+    """On PostgreSQL, one page of a tenant is written at a time (until its commit).
+
+    Pages of one tenant share rows: the accounts', contacts' and relationships' counters and
+    new contacts' addresses. Two workers writing them in different orders deadlocked, and
+    read-modify-write counters lost increments. Fetching and extraction still run in
+    parallel; only the record writes of one tenant take turns (tenants do not wait for each
+    other). SQLite has one writer anyway.
+    """
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    key = int.from_bytes(tenant_id.bytes[:8], "big", signed=True)
+    session.execute(sa.text("SELECT pg_advisory_xact_lock(:k)"), {"k": key})
 
 
 def _note_error(session: Session, tenant_id: uuid.UUID, user_id: uuid.UUID, folder: str,
@@ -226,21 +245,41 @@ def _consume(session: Session, graph: Graph, tenant_id: uuid.UUID,
     while pending:
         handle(*pending.popleft())
 
+PAGE_ATTEMPTS = 4
+# PostgreSQL's deadlock_detected and serialization_failure: two workers' pages touched the
+# same accounts' and contacts' rows in different orders; one page is rolled back whole and
+# can simply be written again.
+RETRYABLE_STATES = ("40P01", "40001")
+
+
+def _retryable(err: SQLAlchemyError) -> bool:
+    if isinstance(err, IntegrityError):
+        return True
+    state = getattr(getattr(err, "orig", None), "sqlstate", None)
+    return isinstance(err, OperationalError) and state in RETRYABLE_STATES
+
+
 def _page_with_retry(session: Session, tenant_id: uuid.UUID, user_id: uuid.UUID, folder: str,
                      page: Page, found: Started | None, report: SyncReport) -> int | None:
-    # A second try covers another worker storing the same message (seen in two mailboxes)
-    # between our lookup and our insert: on the retry it is a duplicate.
-    for attempt in range(2):
+    # A retry covers another worker storing the same message (seen in two mailboxes), or the
+    # same contact or account, between our lookup and our insert (on the retry it is known),
+    # and a deadlock with another worker's page. Bounded; then the folder waits for its next
+    # round, resuming at this page.
+    for attempt in range(PAGE_ATTEMPTS):
         try:
             return _store_page(session, tenant_id, user_id, folder, page, found, report)
-        except IntegrityError:
-            session.rollback()
-            if attempt:
-                _note_error(session, tenant_id, user_id, folder, "conflicting write; will retry")
         except (SQLAlchemyError, StorylineError, ValueError) as err:
-            log.warning("sync %s/%s: page not stored (%s)", user_id, folder, type(err).__name__)
+            session.rollback()
+            if isinstance(err, SQLAlchemyError) and _retryable(err) \
+                    and attempt + 1 < PAGE_ATTEMPTS:
+                report.retries += 1
+                time.sleep(random.uniform(0.05, 0.25) * (attempt + 1))
+                continue
+            state = getattr(getattr(err, "orig", None), "sqlstate", None)
+            log.warning("sync %s/%s: page not stored (%s %s, attempt %d)", user_id, folder,
+                        type(err).__name__, state or "", attempt + 1)
             _note_error(session, tenant_id, user_id, folder,
-                        f"page not stored ({type(err).__name__})")
+                        f"page not stored ({type(err).__name__}); will retry")
             return None
     return None
 

@@ -115,3 +115,15 @@ def test_the_package_holds_the_unified_manifest_and_its_icons(tmp_path: Path) ->
         assert json.loads(zf.read("manifest.json"))["staticTabs"][0]["contentUrl"] == (
             "https://crm.example.org/teams/tab")
     assert "https://crm.example.org/" in (tmp_path / "manifest.xml").read_text()
+
+
+@pytest.mark.parametrize("client_id, warned", [(None, True),
+                                               ("3f2c1a9e-0000-4000-8000-000000000001", False)])
+def test_packaging_without_a_client_id_warns_that_teams_sign_in_will_not_work(
+        tmp_path: Path, client_id: str | None, warned: bool) -> None:
+    args = [sys.executable, "scripts/package-addin", "--origin", "https://crm.example.org",
+            "--out", str(tmp_path)] + (["--client-id", client_id] if client_id else [])
+    done = subprocess.run(args, cwd=ROOT, capture_output=True, text=True, timeout=60,
+                          check=False)
+    assert done.returncode == 0, done.stderr
+    assert ("Teams sign-in" in done.stderr and "will not work" in done.stderr) is warned

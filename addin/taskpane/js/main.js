@@ -4,6 +4,7 @@ import { forget } from "./auth.js";
 import { ComposeView } from "./compose.js";
 import { applyTheme, currentItem, me, onItemChanged, onThemeChanged } from "./host.js";
 import { StoryView } from "./story.js";
+import { SyncBanner } from "./syncbanner.js";
 import { fill, h, icon } from "./ui.js";
 
 const root = document.getElementById("pane");
@@ -109,5 +110,6 @@ if (typeof window.Office === "undefined") {
     onThemeChanged(() => { applyTheme(); story.prep.rerender(); });
     onItemChanged(() => refresh());
     refresh();
+    new SyncBanner(root.parentNode, root).refresh();
   });
 }

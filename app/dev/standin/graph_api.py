@@ -22,6 +22,10 @@ from app.dev.standin.store import Mailbox
 TENANT_KEY = "(tenant)"  # concurrency bucket for calls that are not about one mailbox
 
 
+# The stand-in's one Entra group: every mailbox it serves (enrolment by group).
+SELLERS_GROUP = "5e11e500-0000-4000-8000-000000000001"
+
+
 def _state() -> Any:
     return current_app.extensions["standin"]
 
@@ -202,6 +206,17 @@ def blueprint() -> Blueprint:
     @bp.delete("/subscriptions/<sub_id>")
     def delete_subscription(sub_id: str) -> Response:
         return _guarded(None, lambda _b, _c: _state().subscriptions.delete(sub_id))
+
+    @bp.get("/groups/<group_id>/transitiveMembers/microsoft.graph.user")
+    @bp.get("/groups/<group_id>/transitiveMembers/graph.user")
+    def group_members(group_id: str) -> Response:
+        def produce(_b: Mailbox | None, _c: dict[str, Any]) -> dict[str, Any]:
+            if group_id != SELLERS_GROUP:
+                raise GraphError(404, "Request_ResourceNotFound",
+                                 f"Resource '{group_id}' does not exist.")
+            return {"value": [{"id": b.oid, "mail": b.address, "displayName": b.display_name}
+                              for b in _state().store.mailboxes.values()]}
+        return _guarded(None, produce)
 
     @bp.post("/chats")
     @bp.post("/users/<user>/chats")

@@ -22,7 +22,7 @@ from jwt.algorithms import RSAAlgorithm
 GRAPH_RESOURCE = "https://graph.microsoft.com"
 GRAPH_APP_ID = "00000003-0000-0000-c000-000000000000"
 APP_ROLES = ("Mail.Read", "Calendars.Read", "Chat.Create", "ChatMessage.Send",
-             "TeamsActivity.Send", "User.Read.All")
+             "TeamsActivity.Send", "User.Read.All", "GroupMember.Read.All")
 OIDC_SCOPES = {"openid", "profile", "offline_access", "email"}
 
 
