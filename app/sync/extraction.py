@@ -3,6 +3,7 @@ in this process (``batch_extractor``) or in a worker process (``ExtractionPool``
 
 from __future__ import annotations
 
+import logging
 import uuid
 from collections.abc import Callable
 from concurrent.futures import Future
@@ -16,7 +17,10 @@ from app.graph.types import DeltaPage, EmailAddress, MailMessage
 from app.records.identity import is_automated
 from app.records.models import Interaction
 
+from .mapping import safe_key
+
 Extract = Callable[[list[Any]], list[Any]]  # messages -> results; may also have .submit
+log = logging.getLogger(__name__)
 
 
 def _addr(a: EmailAddress | None) -> Address | None:
@@ -53,20 +57,38 @@ def start_page_extraction(session: Session, tenant_id: uuid.UUID, extract: Extra
     Gives (indexes into the page, results or a future of them), or None."""
     if extract is None or folder == "calendar" or not page.items:
         return None
-    keys = {m.internet_message_id.strip() for m in page.items if m.internet_message_id}
+    keys = {safe_key(m.internet_message_id) for m in page.items if m.internet_message_id}
     known = set(session.scalars(sa.select(Interaction.external_key).where(
         Interaction.tenant_id == tenant_id, Interaction.kind == "email",
         Interaction.external_key.in_(keys)))) if keys else set()
     chosen = [
         i for i, m in enumerate(page.items)
-        if m.internet_message_id and m.internet_message_id.strip() not in known
+        if m.internet_message_id and safe_key(m.internet_message_id) not in known
         and not m.is_draft and not _automated(m)
     ]
     if not chosen:
         return None
     messages = [page.items[i] for i in chosen]
     submit = getattr(extract, "submit", None)
-    return chosen, (submit(messages) if submit else extract(messages))
+    try:
+        results = submit(messages) if submit else extract(messages)
+    except Exception as err:  # noqa: BLE001 - one message must not cost the page its findings
+        log.warning("extraction of a page failed (%s); message by message", type(err).__name__)
+        results = _one_by_one(extract, messages)
+    return chosen, results, messages, extract
+
+
+def _one_by_one(extract: Extract, messages: list[Any]) -> list[Any]:
+    """Findings message by message, None for one that fails (it is stored without them)."""
+    out: list[Any] = []
+    for message in messages:
+        try:
+            out.append(extract([message])[0])
+        except Exception as err:  # noqa: BLE001 - recorded without findings, never dropped
+            log.warning("extraction failed for message %s (%s)", message.id,
+                        type(err).__name__)
+            out.append(None)
+    return out
 
 
 def _automated(msg: Any) -> bool:
@@ -79,8 +101,14 @@ def page_findings(found: Any, size: int) -> list[Any]:
     :func:`start_page_extraction` gave; waits for a worker's result if needed."""
     findings: list[Any] = [None] * size
     if found is not None:
-        indexes, results = found
-        results = results.result() if isinstance(results, Future) else results
+        indexes, results, messages, extract = found
+        if isinstance(results, Future):
+            try:
+                results = results.result()
+            except Exception as err:  # noqa: BLE001 - see _one_by_one
+                log.warning("extraction of a page failed (%s); message by message",
+                            type(err).__name__)
+                results = _one_by_one(extract, messages)
         for i, result in zip(indexes, results, strict=True):
             findings[i] = result
     return findings

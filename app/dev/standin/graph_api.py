@@ -4,6 +4,7 @@ subscriptions, and the Teams calls meeting prep makes (recorded, not delivered).
 from __future__ import annotations
 
 import json
+import re
 import socket
 import time
 import uuid
@@ -160,6 +161,30 @@ def blueprint() -> Blueprint:
             return _page(box.folders["calendar"], user, "calendarView/delta", window)
         return _guarded(user, produce, pageable=True)
 
+    @bp.get("/users/<user>/messages")
+    def list_messages(user: str) -> Response:
+        """Messages of every mail folder; ``$filter=internetMessageId eq '...'`` only."""
+
+        def produce(box: Mailbox | None, claims: dict[str, Any]) -> dict[str, Any]:
+            assert box is not None
+            wanted = _message_id_filter(request.args.get("$filter", ""))
+            select = [s for s in request.args.get("$select", "").split(",") if s]
+            value = []
+            with _state().store.lock:
+                for folder in box.folders.values():
+                    if folder.name == "calendar":
+                        continue
+                    for found in folder.items.values():
+                        if found.deleted is not None:
+                            continue
+                        if found.resource().get("internetMessageId") == wanted:
+                            value.append(delta.render(found, select=select, body_type=None,
+                                                      removed=False,
+                                                      odata_type="#microsoft.graph.message"))
+            return {"@odata.context": f"{_state().graph_url}/$metadata#Collection(message)",
+                    "value": value}
+        return _guarded(user, produce)
+
     @bp.get("/users/<user>/messages/<item>")
     @bp.get("/users/<user>/events/<item>")
     def get_item(user: str, item: str) -> Response:
@@ -238,6 +263,19 @@ def _teams(kind: str, body: dict[str, Any], result: dict[str, Any] | None,
                            "mailbox": box.address if box else None, "result": result,
                            "at": _now()})
     return result
+
+
+_MESSAGE_ID = re.compile(r"^\s*internetMessageId\s+eq\s+'((?:[^']|'')*)'\s*$", re.I)
+
+
+def _message_id_filter(raw: str) -> str:
+    """The id of ``internetMessageId eq '...'``; any other filter is refused as Graph would
+    refuse one it cannot run."""
+    match = _MESSAGE_ID.match(raw)
+    if not match:
+        raise GraphError(400, "ErrorInvalidUrlQueryFilter", "The query filter contains one "
+                         "or more invalid nodes.")
+    return match.group(1).replace("''", "'")
 
 
 def _page(folder: Any, user: str, tail: str, window: tuple[str, str] | None) -> dict[str, Any]:
