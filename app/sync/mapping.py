@@ -29,6 +29,9 @@ KEPT_HEADERS = ("list-unsubscribe", "list-id", "precedence", "auto-submitted",
                 "x-auto-response-suppress")
 MAX_BODY = 20_000
 MAX_KEY = 400  # interactions.external_key
+# Recipients kept per message: past this a message is a mailing, and contacts for all of its
+# 600 (or 6,000) recipients would cost seconds per message and say nothing about a customer.
+MAX_RECIPIENTS = 100
 # What no database column should hold: NUL and the other C0 controls, DEL, lone surrogates
 # (PostgreSQL refuses NUL; neither driver can encode a surrogate) and the two non-characters.
 _UNSAFE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
@@ -66,7 +69,7 @@ def _person(addr: EmailAddress | None) -> PersonIn | None:
 
 
 def _people(addrs: tuple[EmailAddress, ...]) -> tuple[PersonIn, ...]:
-    return tuple(p for p in (_person(a) for a in addrs) if p is not None)
+    return tuple(p for p in (_person(a) for a in addrs[:MAX_RECIPIENTS]) if p is not None)
 
 
 def _headers(pairs: tuple[tuple[str, str], ...]) -> Mapping[str, str]:
@@ -153,7 +156,7 @@ def meeting_to_interaction(meeting: Meeting, *, mailbox_user_id: uuid.UUID
                             MAX_BODY),
         sender=_person(meeting.organizer),
         attendees=tuple(PersonIn(address=safe_line(a.address, 320), name=safe_line(a.name, 200))
-                        for a in meeting.attendees if a.type != "resource"),
+                        for a in meeting.attendees[:MAX_RECIPIENTS] if a.type != "resource"),
         cancelled=meeting.is_cancelled,
         mailbox_user_id=mailbox_user_id,
         folder="calendar",

@@ -60,7 +60,7 @@ def _dropped(body: bytes) -> Iterator[bytes]:
 
 
 def _guarded(user: str | None, produce: Callable[[Mailbox | None, dict[str, Any]], Any],
-             *, status: int = 200, pageable: bool = False) -> Response:
+             *, status: int = 200, pageable: bool = False, folder: str = "") -> Response:
     """Runs a Graph call through auth, the mailbox's limits and the injected faults."""
     state = _state()
     try:
@@ -70,7 +70,7 @@ def _guarded(user: str | None, produce: Callable[[Mailbox | None, dict[str, Any]
         return err.response()
     key = box.address if box else TENANT_KEY
     g.standin_mailbox = key
-    fault = state.faults.enter(key)
+    fault = state.faults.enter(key, folder)
     if fault == "concurrency":
         return graph_error(429, "ApplicationThrottled", "Application is over its "
                            "MailboxConcurrency limit.", {"Retry-After": "1"})
@@ -137,7 +137,7 @@ def blueprint() -> Blueprint:
             if found is None or found.name == "calendar":
                 raise GraphError(404, "ErrorInvalidIdMalformed", "Id is malformed.")
             return _page(found, user, f"mailFolders/{folder}/messages/delta", None)
-        return _guarded(user, produce, pageable=True)
+        return _guarded(user, produce, pageable=True, folder=folder)
 
     @bp.get("/me/mailFolders/<folder>/messages/delta")
     @bp.get("/me/mailFolders/<folder>/messages/delta()")
@@ -159,7 +159,7 @@ def blueprint() -> Blueprint:
                                      "StartDateTime and EndDateTime.")
                 window = (start.replace("Z", "")[:19], end.replace("Z", "")[:19])
             return _page(box.folders["calendar"], user, "calendarView/delta", window)
-        return _guarded(user, produce, pageable=True)
+        return _guarded(user, produce, pageable=True, folder="calendar")
 
     @bp.get("/users/<user>/messages")
     def list_messages(user: str) -> Response:
