@@ -78,6 +78,8 @@ class Settings:
     prep_lead_minutes: int = 60
     prep_digest_at: str = "07:30"
     teams_app_id: str = ""
+    # The local preview signs visitors in to this tenant only (empty: the sample company's).
+    preview_tenant: str = ""
 
     @property
     def uses_entra(self) -> bool:
