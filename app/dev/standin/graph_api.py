@@ -29,7 +29,7 @@ def _state() -> Any:
 
 def _claims() -> dict[str, Any]:
     if not _state().require_auth:
-        return {"idtyp": "app", "oid": "", "azp": "standin"}
+        return {"idtyp": "app", "oid": "", "azp": "standin", "tid": _state().store.tenant_id}
     header = request.headers.get("Authorization", "")
     if not header.lower().startswith("bearer "):
         raise GraphError(401, "InvalidAuthenticationToken", "Access token is empty.")
@@ -46,6 +46,11 @@ def _mailbox(user: str, claims: dict[str, Any]) -> Mailbox:
     box = _state().store.mailbox(user)
     if box is None:
         raise GraphError(404, "ErrorInvalidUser", f"The requested user '{user}' is invalid.")
+    # like Graph: a token serves its own tenant's mailboxes only (an app token of another
+    # tenant, even one this stand-in signed, is refused)
+    if str(claims.get("tid", "")).lower() != _state().store.tenant_id.lower():
+        raise GraphError(403, "ErrorAccessDenied", "Access is denied. Check credentials and "
+                         "try again.")
     if claims.get("idtyp") == "user" and claims.get("oid") != box.oid:
         raise GraphError(403, "ErrorAccessDenied", "Access is denied. Check credentials and "
                          "try again.")
@@ -53,10 +58,16 @@ def _mailbox(user: str, claims: dict[str, Any]) -> Mailbox:
 
 
 def _dropped(body: bytes) -> Iterator[bytes]:
-    yield body[: len(body) // 2]
+    """Half the body, then the connection cut under the server's feet (as a proxy or a
+    network does). The socket is taken now: the body is sent after the request context."""
     sock = request.environ.get("werkzeug.socket")
-    if sock is not None:
-        sock.shutdown(socket.SHUT_RDWR)
+
+    def produce() -> Iterator[bytes]:
+        yield body[: len(body) // 2]
+        if sock is not None:
+            sock.shutdown(socket.SHUT_RDWR)
+
+    return produce()
 
 
 def _guarded(user: str | None, produce: Callable[[Mailbox | None, dict[str, Any]], Any],
