@@ -6,7 +6,7 @@ aside with its reason (shown in the sync status) instead of stopping its folder.
 links it does not meet again were deleted while the delta link was gone.
 
 Revision ID: 0006_rel_sync_safety
-Revises: 0005_teams_thread
+Revises: 0006_team_mailboxes
 Create Date: 2026-12-01 17:00:00
 """
 
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0006_rel_sync_safety"
-down_revision = "0005_teams_thread"
+down_revision = "0006_team_mailboxes"
 branch_labels = None
 depends_on = None
 
