@@ -5,7 +5,7 @@ aside with its reason (shown in the sync status) instead of stopping its folder.
 ``interaction_mailboxes.resync_pending``: after a 410 the folder is read again from scratch;
 links it does not meet again were deleted while the delta link was gone.
 
-Revision ID: 0006_rel_sync_safety
+Revision ID: 0007_rel_sync_safety
 Revises: 0006_team_mailboxes
 Create Date: 2026-12-01 17:00:00
 """
@@ -15,7 +15,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0006_rel_sync_safety"
+revision = "0007_rel_sync_safety"
 down_revision = "0006_team_mailboxes"
 branch_labels = None
 depends_on = None
