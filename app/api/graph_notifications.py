@@ -22,12 +22,15 @@ from app.errors import BadRequest, Forbidden, PayloadTooLarge
 from app.graph.notifications import parse_notifications
 from app.records.models import Subscription
 
+from .spec import Documented, spec
+
 log = logging.getLogger(__name__)
 bp = Blueprint("graph_notifications", __name__, url_prefix="/graph")
 MAX_BODY = 1_000_000
 
 
 @bp.post("/notifications")
+@spec.validate(resp=Documented(HTTP_200=None, HTTP_202=None), tags=["graph"])
 def receive() -> Any:
     """Validation handshake, or a batch of notifications to check and queue."""
     token = request.args.get("validationToken")

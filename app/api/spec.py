@@ -44,6 +44,8 @@ ERRORS = {
     "405": "that method is not allowed here",
     "409": "the request contradicts the current state",
     "413": "the body is larger than the endpoint takes",
+    "414": "the request line is longer than the server takes (gunicorn, 4,094 bytes)",
+    "431": "too many or too large request headers (gunicorn)",
     "500": "something went wrong on our side (logged, never shown)",
     "503": "a dependency (database, identity provider) cannot be reached",
 }

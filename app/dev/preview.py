@@ -17,8 +17,9 @@ from flask import Blueprint, request
 from pydantic import BaseModel, ConfigDict, Field
 
 from app import extensions as ctx
+from app.api.answers import PreviewInboxOut, PreviewTokenOut, SellersOut
 from app.api.bearer import authenticate
-from app.api.spec import spec
+from app.api.spec import Documented, spec
 from app.errors import BadRequest, Forbidden, NotFound
 from app.records.identity import normalize_address
 from app.records.models import Interaction, InteractionMailbox, Participant, Tenant, User
@@ -85,6 +86,7 @@ def _sellers_query() -> sa.Select:
 
 
 @bp.get("/sellers")
+@spec.validate(resp=Documented(HTTP_200=SellersOut), tags=["preview"], security={})
 def sellers() -> Any:
     """The sellers the preview can sign in as (name and address)."""
     users = ctx.db_session().scalars(_sellers_query().limit(50)).all()
@@ -92,7 +94,8 @@ def sellers() -> Any:
 
 
 @bp.post("/token")
-@spec.validate(json=TokenIn, tags=["preview"], security={})
+@spec.validate(json=TokenIn, resp=Documented(HTTP_200=PreviewTokenOut), tags=["preview"],
+               security={})
 def token(json: TokenIn) -> Any:
     """A short-lived token for a sample seller, signed by the local key (never in a URL)."""
     signer = ctx.signer()
@@ -122,6 +125,7 @@ def _people(rows: list[Participant]) -> dict[str, list[dict[str, str]]]:
 
 
 @bp.get("/inbox")
+@spec.validate(resp=Documented(HTTP_200=PreviewInboxOut), tags=["preview"])
 def inbox() -> Any:
     """The signed-in seller's mail and meetings from the record, newest first."""
     session, tenant, user = ctx.db_session(), ctx.tenant_id(), ctx.user_id()
