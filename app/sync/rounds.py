@@ -188,7 +188,7 @@ def _apply_removals(session: Session, where: _Where, graph_ids: Sequence[str],
                 InteractionMailbox.user_id == where.user_id,
                 InteractionMailbox.graph_id == graph_id))
             if link is not None:
-                link.graph_id, link.folder, link.resync_pending = found[0][:400], "moved", False
+                link.graph_id, link.folder, link.resync_pending = safe_key(found[0]), "moved", False
                 report.moved += 1
             continue
         if remove_from_mailbox(session, tenant_id=where.tenant_id, user_id=where.user_id,
