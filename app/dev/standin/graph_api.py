@@ -48,7 +48,8 @@ def _mailbox(user: str, claims: dict[str, Any]) -> Mailbox:
         raise GraphError(404, "ErrorInvalidUser", f"The requested user '{user}' is invalid.")
     # like Graph: a token serves its own tenant's mailboxes only (an app token of another
     # tenant, even one this stand-in signed, is refused)
-    if str(claims.get("tid", "")).lower() != _state().store.tenant_id.lower():
+    expected = (box.tenant_id or _state().store.tenant_id).lower()
+    if expected and str(claims.get("tid", "")).lower() != expected:
         raise GraphError(403, "ErrorAccessDenied", "Access is denied. Check credentials and "
                          "try again.")
     if claims.get("idtyp") == "user" and claims.get("oid") != box.oid:
