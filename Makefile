@@ -8,7 +8,7 @@ HOST  ?= 127.0.0.1
 PORT  ?= 5000
 export STORYLINE_INSTANCE_PATH ?= $(CURDIR)/instance
 
-.PHONY: help venv install node system-deps services migrate sample demo serve test test-fast lint bench train package lock clean prod-check
+.PHONY: help venv install node system-deps services migrate sample demo serve test test-fast lint bench train fuzz package lock clean prod-check
 
 help:
 	@echo "make demo   - install, migrate, load the sample company through the Graph stand-in, serve on http://$(HOST):$(PORT)"
@@ -83,6 +83,10 @@ bench: install system-deps services
 # the dev and the frozen-test figures (each run is logged in eval/test-looks.jsonl).
 train: install
 	$(PY) -m eval.train
+# A bounded schemathesis run (about 4 minutes) over /api/v1/openapi.json against gunicorn:
+# 0 server errors and every answer as documented (docs/RELIABILITY.md).
+fuzz: install
+	VENV=$(VENV) scripts/fuzz
 
 # The zip to upload to Microsoft 365 (unified manifest + icons) and the XML manifest.
 package: install

@@ -8,6 +8,10 @@ pipeline (~160 MB).
 
 import multiprocessing
 
+from app.serving import install_json_errors
+
+install_json_errors()  # gunicorn's own 400/414/431 answers in the one JSON error shape
+
 bind = "127.0.0.1:5000"
 workers = 2 * multiprocessing.cpu_count() + 1
 worker_class = "sync"

@@ -52,6 +52,13 @@ class Conflict(StorylineError):
     code = "conflict"
 
 
+class PayloadTooLarge(StorylineError):
+    """The request body is larger than the endpoint takes."""
+
+    status = 413
+    code = "too_large"
+
+
 class ServiceUnavailable(StorylineError):
     """A dependency (database, identity provider) cannot be reached."""
 

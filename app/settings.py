@@ -90,6 +90,8 @@ class Settings:
     # hold on a mailbox lasts without a heartbeat (a worker killed mid-round frees it then).
     backfill_months: int = 6
     sync_lock_seconds: int = 60
+    # The local preview signs visitors in to this tenant only (empty: the sample company's).
+    preview_tenant: str = ""
 
     @property
     def uses_entra(self) -> bool:

@@ -21,6 +21,7 @@ from app.db import make_engine
 from app.dev import create_app
 from app.migrate import upgrade
 from app.records.models import Base
+from tests.world import TENANT_A
 
 pytest_plugins = ["tests.skips"]
 PG_ADMIN = os.environ.get("STORYLINE_TEST_POSTGRES_URL", "postgresql://127.0.0.1:5432/test")
@@ -83,7 +84,8 @@ def _empty(engine: sa.Engine) -> None:
 @pytest.fixture
 def app(db_url: str, tmp_path: Path) -> Iterator[Flask]:
     """The app on the backend under test, with empty tables and its own signing key."""
-    flask_app = create_app({"database_url": db_url, "instance_path": tmp_path})
+    flask_app = create_app({"database_url": db_url, "instance_path": tmp_path,
+                            "preview_tenant": str(TENANT_A)})  # the preview shows the world
     flask_app.config["TESTING"] = True
     _empty(context.database(flask_app).engine)
     yield flask_app

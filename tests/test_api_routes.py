@@ -50,7 +50,10 @@ def test_every_api_route_is_in_the_api_blueprint_but_the_api_document(app: Flask
     outside = [r.rule for r in rules
                if not r.endpoint.startswith("api.") and not r.rule.startswith(DOCUMENT_PREFIXES)]
     assert outside == []
-    assert app.before_request_funcs["api"] == [bearer.authenticate]
+    # authentication runs first, once; then the one check of request bodies
+    hooks = app.before_request_funcs["api"]
+    assert hooks[0] is bearer.authenticate and hooks.count(bearer.authenticate) == 1
+    assert [h.__name__ for h in hooks[1:]] == ["check_json_body"]
     assert bearer.PUBLIC_ENDPOINTS == {WEBHOOK}
 
 

@@ -12,6 +12,7 @@ from flask import Blueprint, Flask
 from . import (
     actions,
     bearer,
+    body,
     deals,
     drafts,
     enrolment,
@@ -36,8 +37,10 @@ FEATURES = (story, people, actions, drafts, items, prep, graph_notifications, sy
 def init_app(app: Flask) -> None:
     """Wires error handling, the authenticated API blueprint, health and the OpenAPI document."""
     errors.init_app(app)
+    body.init_app(app)
     api = Blueprint("api", __name__, url_prefix="/api/v1")
     api.before_request(bearer.authenticate)
+    api.before_request(body.check_json_body)
     for module in FEATURES:
         api.register_blueprint(module.bp)
     app.register_blueprint(api)

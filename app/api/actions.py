@@ -14,6 +14,7 @@ from app.records import actions, cards, deals
 from app.records.models import utcnow
 from app.records.suppressions import block
 
+from .answers import DealLinkOut, SuppressionOut
 from .encode import json_response
 from .schemas import (
     CommitmentOut,
@@ -49,7 +50,7 @@ def deal_stage(deal_id: uuid.UUID, json: DealPatch) -> Any:
 
 
 @bp.post("/deals/<uuid:deal_id>/interactions")
-@spec.validate(json=DealLinkIn, tags=["deals"])
+@spec.validate(json=DealLinkIn, resp=Documented(HTTP_201=DealLinkOut), tags=["deals"])
 def deal_link(deal_id: uuid.UUID, json: DealLinkIn) -> Any:
     """Links this email thread or meeting to the deal."""
     session = ctx.db_session()
@@ -73,7 +74,8 @@ def commitment(commitment_id: uuid.UUID, json: CommitmentPatch) -> Any:
 
 
 @bp.post("/suppressions")
-@spec.validate(json=SuppressionIn, tags=["suppressions"])
+@spec.validate(json=SuppressionIn, resp=Documented(HTTP_201=SuppressionOut),
+               tags=["suppressions"])
 def suppress(json: SuppressionIn) -> Any:
     """Never track this address or domain again (for me, or, for a Storyline admin, for the
     whole tenant), and purge what was already recorded for it."""

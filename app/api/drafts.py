@@ -18,7 +18,8 @@ from flask import Blueprint
 from pydantic import BaseModel, ConfigDict, Field
 
 from app import extensions as ctx
-from app.api.spec import spec
+from app.api.answers import DraftAnalysisOut, DraftChoiceOut
+from app.api.spec import Documented, spec
 from app.extensions import extractor
 from app.records import actions
 
@@ -63,7 +64,7 @@ def analyze(draft: DraftIn) -> dict[str, Any]:
 
 
 @bp.post("/drafts/analyze")
-@spec.validate(json=DraftIn, tags=["drafts"])
+@spec.validate(json=DraftIn, resp=Documented(HTTP_200=DraftAnalysisOut), tags=["drafts"])
 def analyze_draft(json: DraftIn) -> Any:
     """The promises you are about to make in this draft, with due dates and evidence."""
     return analyze(json)
@@ -79,7 +80,8 @@ class DraftChoiceIn(BaseModel):
 
 
 @bp.post("/drafts/choices")
-@spec.validate(json=DraftChoiceIn, tags=["drafts"])
+@spec.validate(json=DraftChoiceIn, resp=Documented(HTTP_200=DraftChoiceOut,
+               HTTP_201=DraftChoiceOut), tags=["drafts"])
 def choose_in_draft(json: DraftChoiceIn) -> Any:
     """Keeps "Track it" or "Not a promise" for a promise in the draft (a later choice for the
     same sentence replaces the earlier one); when the mail is sent, sync records an ignored

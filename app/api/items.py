@@ -16,7 +16,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from app import extensions as ctx
 from app.address import Address
-from app.api.spec import spec
+from app.api.answers import ItemFoundOut, ItemLoggedOut
+from app.api.spec import Documented, spec
 from app.errors import BadRequest, NotFound
 from app.extensions import extractor
 from app.records.inputs import InteractionIn
@@ -66,7 +67,7 @@ def _found(session: Any, interaction: Interaction) -> dict[str, Any]:
 
 
 @bp.get("/items/lookup")
-@spec.validate(query=ItemQuery, tags=["items"])
+@spec.validate(query=ItemQuery, resp=Documented(HTTP_200=ItemFoundOut), tags=["items"])
 def lookup(query: ItemQuery) -> Any:
     """Whether this email or meeting is in the record, with its id and linked deals."""
     session = ctx.db_session()
@@ -79,7 +80,7 @@ def lookup(query: ItemQuery) -> Any:
 
 
 @bp.post("/items/log")
-@spec.validate(json=ItemIn, tags=["items"])
+@spec.validate(json=ItemIn, resp=Documented(HTTP_201=ItemLoggedOut), tags=["items"])
 def log_item(json: ItemIn) -> Any:
     """Logs this email to the record now (with its promises and signals)."""
     from app.extract import EmailIn

@@ -17,7 +17,8 @@ from flask import Blueprint, request
 from pydantic import BaseModel, ConfigDict, Field
 
 from app import extensions as ctx
-from app.api.spec import spec
+from app.api.answers import PrepOut, UpcomingOut
+from app.api.spec import Documented, spec
 from app.errors import BadRequest, NotFound
 from app.graph.joinurl import THREAD
 from app.prep.cards import prep_card
@@ -102,7 +103,7 @@ def _by_chat(chat_id: str, now: datetime) -> uuid.UUID:
 
 
 @bp.get("/prep")
-@spec.validate(query=PrepQuery, tags=["prep"])
+@spec.validate(query=PrepQuery, resp=Documented(HTTP_200=PrepOut), tags=["prep"])
 def prep(query: PrepQuery) -> Any:
     """The prep card of one meeting for the signed-in seller.
 
@@ -145,6 +146,7 @@ def prep(query: PrepQuery) -> Any:
 
 
 @bp.get("/prep/upcoming")
+@spec.validate(resp=Documented(HTTP_200=UpcomingOut), tags=["prep"])
 def upcoming() -> Any:
     """The caller's customer meetings of the next week (the tab's home list)."""
     session, now = ctx.db_session(), utcnow()

@@ -11,10 +11,14 @@ from app import extensions as ctx
 from app.errors import BadRequest, Forbidden
 from app.sync.status import sync_status
 
+from .answers import SyncStatusOut
+from .spec import Documented, spec
+
 bp = Blueprint("sync_status", __name__)
 
 
 @bp.get("/sync/status")
+@spec.validate(resp=Documented(HTTP_200=SyncStatusOut), tags=["sync"])
 def status() -> Any:
     """Sync health of the caller's mailbox, or of all the tenant's mailboxes."""
     scope = request.args.get("scope", "me")

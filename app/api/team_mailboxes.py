@@ -15,8 +15,9 @@ from app.auth.tokens import ADMIN_ROLE
 from app.errors import Forbidden
 from app.records import team_mailboxes as tm
 
+from .answers import TeamMailboxesOut
 from .encode import json_response
-from .spec import spec
+from .spec import Documented, spec
 
 bp = Blueprint("team_mailboxes", __name__)
 
@@ -63,7 +64,7 @@ def _first_sync(user_id: uuid.UUID) -> None:
 
 
 @bp.get("/team-mailboxes")
-@spec.validate(tags=["team mailboxes"])
+@spec.validate(resp=Documented(HTTP_200=TeamMailboxesOut), tags=["team mailboxes"])
 def list_team_mailboxes() -> Any:
     """The tenant's team mailboxes with their functions."""
     _admin()
@@ -72,7 +73,8 @@ def list_team_mailboxes() -> Any:
 
 
 @bp.post("/team-mailboxes")
-@spec.validate(json=TeamMailboxIn, tags=["team mailboxes"])
+@spec.validate(json=TeamMailboxIn, resp=Documented(HTTP_201=TeamMailboxesOut),
+               tags=["team mailboxes"])
 def enrol(json: TeamMailboxIn) -> Any:
     """Enrols a shared mailbox as a team mailbox of a function (support, finance, ...)."""
     _admin()
@@ -86,7 +88,8 @@ def enrol(json: TeamMailboxIn) -> Any:
 
 
 @bp.patch("/team-mailboxes/<uuid:mailbox_id>")
-@spec.validate(json=TeamMailboxPatch, tags=["team mailboxes"])
+@spec.validate(json=TeamMailboxPatch, resp=Documented(HTTP_200=TeamMailboxesOut),
+               tags=["team mailboxes"])
 def change(mailbox_id: uuid.UUID, json: TeamMailboxPatch) -> Any:
     """Changes a team mailbox's function or restriction, or pauses its sync."""
     _admin()
@@ -99,7 +102,8 @@ def change(mailbox_id: uuid.UUID, json: TeamMailboxPatch) -> Any:
 
 
 @bp.put("/users/<uuid:user_id>/function")
-@spec.validate(json=FunctionIn, tags=["team mailboxes"])
+@spec.validate(json=FunctionIn, resp=Documented(HTTP_200=TeamMailboxesOut),
+               tags=["team mailboxes"])
 def seller_function(user_id: uuid.UUID, json: FunctionIn) -> Any:
     """Puts a seller in a function (who may read a function-only team mailbox)."""
     _admin()

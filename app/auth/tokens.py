@@ -59,6 +59,8 @@ class JwksUrlKeys:
             raise ServiceUnavailable("cannot reach the identity provider's keys") from exc
         except jwt.PyJWKClientError as exc:
             raise Unauthorized(f"unknown signing key: {exc}", code="invalid_token") from None
+        except jwt.PyJWTError as exc:  # a header PyJWT refuses: crit, a kid that is no string
+            raise Unauthorized(f"malformed token: {exc}", code="invalid_token") from None
 
 
 class StaticKeys:
@@ -70,9 +72,9 @@ class StaticKeys:
     def key_for(self, token: str) -> Any:
         try:
             kid = jwt.get_unverified_header(token).get("kid")
-        except jwt.DecodeError:
+        except jwt.PyJWTError:  # DecodeError, and headers PyJWT refuses (crit, odd kid)
             raise Unauthorized("malformed token", code="invalid_token") from None
-        if kid not in self._keys:
+        if not isinstance(kid, str) or kid not in self._keys:
             raise Unauthorized("token signed by an unknown key", code="invalid_token")
         return self._keys[kid]
 

@@ -17,9 +17,10 @@ from flask import Blueprint, request
 from pydantic import BaseModel, ConfigDict, Field
 
 from app import extensions as ctx
+from app.api.answers import PreviewInboxOut, PreviewTokenOut, SellersOut
 from app.api.bearer import authenticate
-from app.api.spec import spec
-from app.errors import Forbidden, NotFound
+from app.api.spec import Documented, spec
+from app.errors import BadRequest, Forbidden, NotFound
 from app.records.identity import normalize_address
 from app.records.models import Interaction, InteractionMailbox, Participant, Tenant, User
 
@@ -28,12 +29,29 @@ TOKEN_TTL = 3600
 INBOX_LIMIT = 80
 BODY_LIMIT = 6000
 OPEN_ENDPOINTS = {"preview.token", "preview.sellers"}
+LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "[::1]"})
+
+
+def preview_tenant() -> uuid.UUID:
+    """The demo tenant (the sample company's, or ``STORYLINE_PREVIEW_TENANT``): the only one
+    the preview hands tokens for."""
+    from app.dev.sample.cast import TENANT_ID
+
+    configured = ctx.settings().preview_tenant
+    return uuid.UUID(configured) if configured else TENANT_ID
 
 
 def local_only() -> None:
-    """Refuses unless the preview is on (no Entra app) and the caller is on this machine."""
+    """Refuses unless the preview is on (no Entra app), the caller is on this machine and it
+    asked for this machine by name: a page elsewhere that points its own host name at
+    127.0.0.1 (DNS rebinding), or a proxy on this host, gets nothing."""
     if ctx.settings().uses_entra:
         raise Forbidden("the preview is off: Entra ID is configured", code="preview_disabled")
+    host = (request.host or "").rsplit(":", 1)[0] if not (request.host or "").startswith("[") \
+        else (request.host or "").split("]")[0] + "]"
+    if host.lower() not in LOCAL_HOSTS:
+        raise Forbidden("the preview answers to localhost or 127.0.0.1 only",
+                        code="preview_local_only")
     try:
         loopback = ipaddress.ip_address(request.remote_addr or "").is_loopback
     except ValueError:
@@ -45,12 +63,17 @@ def local_only() -> None:
 @bp.before_request
 def _guard() -> None:
     local_only()
+    if request.method == "POST" and request.mimetype != "application/json":
+        raise BadRequest("send the body as JSON (Content-Type: application/json)",
+                         code="unsupported_body")
     if request.endpoint not in OPEN_ENDPOINTS:
         authenticate()
+        if ctx.tenant_id() != preview_tenant():
+            raise Forbidden("the preview shows the demo company only", code="preview_demo_only")
 
 
 class TokenIn(BaseModel):
-    """The seller to sign in as (default: the first seller of the first tenant)."""
+    """The seller to sign in as (default: the demo company's first seller)."""
 
     model_config = ConfigDict(extra="forbid")
     user: str | None = Field(None, max_length=320)
@@ -58,10 +81,12 @@ class TokenIn(BaseModel):
 
 def _sellers_query() -> sa.Select:
     return (sa.select(User).join(Tenant, Tenant.id == User.tenant_id)
+            .where(Tenant.id == preview_tenant())
             .order_by(Tenant.created_at, User.created_at, User.email))
 
 
 @bp.get("/sellers")
+@spec.validate(resp=Documented(HTTP_200=SellersOut), tags=["preview"], security={})
 def sellers() -> Any:
     """The sellers the preview can sign in as (name and address)."""
     users = ctx.db_session().scalars(_sellers_query().limit(50)).all()
@@ -69,7 +94,8 @@ def sellers() -> Any:
 
 
 @bp.post("/token")
-@spec.validate(json=TokenIn, tags=["preview"], security={})
+@spec.validate(json=TokenIn, resp=Documented(HTTP_200=PreviewTokenOut), tags=["preview"],
+               security={})
 def token(json: TokenIn) -> Any:
     """A short-lived token for a sample seller, signed by the local key (never in a URL)."""
     signer = ctx.signer()
@@ -99,6 +125,7 @@ def _people(rows: list[Participant]) -> dict[str, list[dict[str, str]]]:
 
 
 @bp.get("/inbox")
+@spec.validate(resp=Documented(HTTP_200=PreviewInboxOut), tags=["preview"])
 def inbox() -> Any:
     """The signed-in seller's mail and meetings from the record, newest first."""
     session, tenant, user = ctx.db_session(), ctx.tenant_id(), ctx.user_id()

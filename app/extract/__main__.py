@@ -32,11 +32,28 @@ def _decode(line: str) -> EmailIn | dict[str, Any]:
         obj = json.loads(line)
     except json.JSONDecodeError as exc:
         return {"id": None, "error": f"invalid JSON: {exc.msg} at column {exc.colno}"}
+    except RecursionError:
+        return {"id": None, "error": "invalid JSON: nested too deep"}
     try:
         return email_from_json(obj)
     except BadEmail as exc:
         ident = obj.get("id") if isinstance(obj, dict) else None
         return {"id": ident if isinstance(ident, str | int) else None, "error": str(exc)}
+
+
+def _extract_each(extractor: Extractor, emails: list[EmailIn]) -> list[Any]:
+    """Results for a batch; when the batch fails, one by one, a failing email giving its
+    ``{"id", "error"}`` so the lines after it still get theirs."""
+    try:
+        return list(extractor.extract_many(emails))
+    except Exception:  # noqa: BLE001 - find the one email that fails, keep the others
+        out: list[Any] = []
+        for email in emails:
+            try:
+                out.extend(extractor.extract_many([email]))
+            except Exception as exc:  # noqa: BLE001 - reported on its own line
+                out.append({"id": email.id, "error": f"not analysed ({type(exc).__name__})"})
+        return out
 
 
 def run(extractor: Extractor, src: IO[bytes], dst: IO[str], err: IO[str]) -> dict[str, int]:
@@ -46,13 +63,13 @@ def run(extractor: Extractor, src: IO[bytes], dst: IO[str], err: IO[str]) -> dic
 
     def flush() -> None:
         emails = [b for b in batch if isinstance(b, EmailIn)]
-        results = iter(extractor.extract_many(emails))
+        results = iter(_extract_each(extractor, emails))
         for item in batch:
-            if isinstance(item, dict):
+            res: Any = item if isinstance(item, dict) else next(results)
+            if isinstance(res, dict):
                 counts["errors"] += 1
-                out = item
+                out = res
             else:
-                res = next(results)
                 counts["commitments"] += len(res.commitments)
                 counts["signals"] += len(res.signals)
                 counts["truncated"] += int(res.truncated)

@@ -76,6 +76,8 @@ def local_day(sent_at: datetime | None, time_zone: str | None) -> date | None:
             sent_at = sent_at.astimezone(ZoneInfo(time_zone))
         except (KeyError, ValueError):  # unknown zone name: keep the offset the mail carries
             pass
+        except OverflowError:  # 9999-12-31 ahead of UTC, 0001-01-01 behind: no such day
+            pass
     return sent_at.date()
 
 
@@ -121,46 +123,84 @@ def _add_business_days(ref: date, n: int) -> date:
     return d
 
 
+_MISS = object()  # a step's answer when the phrase is not of its kind
+_LEADS = r"^(by|before|on|until|till|no later than|for|at|due|around) "
+_EOD = r"(end of (the )?(business )?day|close of business|eod|cob|eob)"
+_SAME_DAY = ("asap", "as soon as possible", "right away", "shortly", "later today", "noon",
+             "midday", "first thing", "first thing in the morning")
+
+
 def resolve(phrase: str, ref: date) -> date | None:
-    """Returns the due day a phrase like "by EOD Thursday" names, counted from ``ref``."""
+    """Returns the due day a phrase like "by EOD Thursday" names, counted from ``ref``.
+
+    None when the phrase names no day, or one outside the calendar (a mail "sent" on
+    31 December 9999 has no tomorrow)."""
+    p = _normalise(phrase)
+    try:
+        for step in _STEPS:
+            found = step(p, ref)
+            if found is not _MISS:
+                return found if isinstance(found, date) else None
+    except (OverflowError, ValueError):  # a day before 0001-01-01 or after 9999-12-31
+        return None
+    return None
+
+
+def _normalise(phrase: str) -> str:
+    """Lower case, single spaces, no leading "by"/"the"/"first thing (on)"."""
     p = re.sub(r"\s+", " ", phrase.lower().strip())
-    p = re.sub(r"^(by|before|on|until|till|no later than|for|at|due|around) ", "", p)
-    p = re.sub(r"^the ", "", p)
-    if p == "first thing in the morning":
-        return ref + timedelta(days=1)
-    if p.startswith("first thing "):
+    p = re.sub(r"^the ", "", re.sub(_LEADS, "", p))
+    if p != "first thing in the morning" and p.startswith("first thing "):
         p = re.sub(r"^first thing (on )?", "", p)
-    monday = ref - timedelta(days=ref.weekday())
-    if m := re.search(rf"\b({_WD})(?!\w)", p):
-        wd = _weekday(m.group(1))
-        if wd is not None and not re.search(rf"{_MON}|\d", p):
-            if p.startswith("next "):
-                return monday + timedelta(days=7 + wd)
-            if p.startswith("this ") and wd >= ref.weekday():
-                return monday + timedelta(days=wd)
-            ahead = (wd - ref.weekday()) % 7 or 7
-            return ref + timedelta(days=ahead)
-        if wd is not None:  # "Thursday, the 19th", "Fri Nov 20": the date part decides
-            return resolve(re.sub(r"^[,\s]+", "", p[m.end() :]), ref)
-    if re.match(r"(end of (the )?(business )?day|close of business|eod|cob|eob)\b", p):
-        rest = re.sub(r"^(end of (the )?(business )?day|close of business|eod|cob|eob)\s*", "", p)
-        return resolve(rest, ref) if rest and rest != "today" else ref
+    return p
+
+
+def _monday(ref: date) -> date:
+    return ref - timedelta(days=ref.weekday())
+
+
+def _first_thing(p: str, ref: date) -> object:
+    return ref + timedelta(days=1) if p == "first thing in the morning" else _MISS
+
+
+def _named_weekday(p: str, ref: date) -> object:
+    """"Friday", "next Friday", "this Monday"; with a date part ("Thursday, the 19th") the
+    date part decides."""
+    m = re.search(rf"\b({_WD})(?!\w)", p)
+    wd = _weekday(m.group(1)) if m else None
+    if m is None or wd is None:
+        return _MISS
+    if re.search(rf"{_MON}|\d", p):
+        return resolve(re.sub(r"^[,\s]+", "", p[m.end() :]), ref)
+    if p.startswith("next "):
+        return _monday(ref) + timedelta(days=7 + wd)
+    if p.startswith("this ") and wd >= ref.weekday():
+        return _monday(ref) + timedelta(days=wd)
+    return ref + timedelta(days=(wd - ref.weekday()) % 7 or 7)
+
+
+def _end_of_day(p: str, ref: date) -> object:
+    """"EOD", "COB tomorrow": the sent day unless a day follows."""
+    if not re.match(rf"{_EOD}\b", p):
+        return _MISS
+    rest = re.sub(rf"^{_EOD}\s*", "", p)
+    return resolve(rest, ref) if rest and rest != "today" else ref
+
+
+def _same_day(p: str, ref: date) -> object:
+    """"today", "this afternoon", "ASAP", "3pm", "in the next few hours": the sent day."""
     if p.startswith(("today", "tonight", "this morning", "this afternoon", "this evening")):
         return ref
-    if p in (
-        "asap",
-        "as soon as possible",
-        "right away",
-        "shortly",
-        "later today",
-        "noon",
-        "midday",
-        "first thing",
-        "first thing in the morning",
-    ) or re.fullmatch(
+    if p in _SAME_DAY or re.fullmatch(
         r"\d{1,2}(?::\d{2})?\s?(?:am|pm|a\.m\.|p\.m\.)|in the next .*(?:hours|minutes)", p
     ):
-        return ref  # the same working day
+        return ref
+    return _MISS
+
+
+def _days_and_weeks(p: str, ref: date) -> object:
+    """The weekend, tomorrow, this week and next week."""
+    monday = _monday(ref)
     if p in ("this weekend", "over the weekend", "weekend"):
         return ref + timedelta(days=(6 - ref.weekday()) or 7)
     if p.startswith("tomorrow"):
@@ -169,25 +209,18 @@ def resolve(phrase: str, ref: date) -> date | None:
         return monday + timedelta(days=4 if ref.weekday() <= 4 else 11)
     if p in ("this week", "mid this week", "early this week"):
         return monday + timedelta(days=4 if p == "this week" else 2)
-    if p in (
-        "next week",
-        "the coming week",
-        "end of next week",
-        "late next week",
-        "later next week",
-    ):
+    if p in ("next week", "the coming week", "end of next week", "late next week",
+             "later next week"):
         return monday + timedelta(days=11)
     if p in ("early next week", "mid next week"):
         return monday + timedelta(days=8 if p.startswith("early") else 9)
-    if p in (
-        "eom",
-        "end of month",
-        "end of the month",
-        "end of this month",
-        "this month",
-        "late this month",
-        "later this month",
-    ):
+    return _MISS
+
+
+def _months_and_quarters(p: str, ref: date) -> object:
+    """End of this or next month, of the year, of a quarter."""
+    if p in ("eom", "end of month", "end of the month", "end of this month", "this month",
+             "late this month", "later this month"):
         return _month_end(ref.year, ref.month)
     if p in ("next month", "end of next month", "early next month", "the coming month"):
         y, mth = (ref.year + 1, 1) if ref.month == 12 else (ref.year, ref.month + 1)
@@ -199,6 +232,11 @@ def resolve(phrase: str, ref: date) -> date | None:
         return end if end >= ref else _month_end(ref.year + 1, int(q.group(1)) * 3)
     if p in ("eoq", "end of quarter", "end of the quarter", "end of this quarter", "this quarter"):
         return _month_end(ref.year, ((ref.month - 1) // 3 + 1) * 3)
+    return _MISS
+
+
+def _calendar_date(p: str, ref: date) -> object:
+    """"2026-11-30", "11/30", "Nov 30", "30 November", "the 15th"."""
     if m := re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", p):
         return _future(ref, int(m.group(2)), int(m.group(3)), int(m.group(1)))
     if m := re.fullmatch(r"(\d{1,2})/(\d{1,2})(?:/(\d{2,4}))?", p):
@@ -217,16 +255,28 @@ def resolve(phrase: str, ref: date) -> date | None:
             else ((ref.year + 1, 1) if ref.month == 12 else (ref.year, ref.month + 1))
         )
         return _future(ref, mth, day, y)
-    if m := re.fullmatch(
+    return _MISS
+
+
+def _in_so_many(p: str, ref: date) -> object:
+    """"in 3 days", "within 2 weeks", "in five business days"."""
+    m = re.fullmatch(
         rf"(?:in|within) (?:the next )?({_N}) (business |working )?(days?|weeks?|hours?)", p
-    ):
-        n = int(m.group(1)) if m.group(1).isdigit() else _NUM.get(m.group(1), 1)
-        if m.group(3).startswith("hour"):
-            return ref
-        if m.group(3).startswith("week"):
-            return ref + timedelta(weeks=n)
-        return _add_business_days(ref, n) if m.group(2) else ref + timedelta(days=n)
-    return None
+    )
+    if m is None:
+        return _MISS
+    n = int(m.group(1)) if m.group(1).isdigit() else _NUM.get(m.group(1), 1)
+    if m.group(3).startswith("hour"):
+        return ref
+    if m.group(3).startswith("week"):
+        return ref + timedelta(weeks=n)
+    return _add_business_days(ref, n) if m.group(2) else ref + timedelta(days=n)
+
+
+# In this order: a weekday phrase with a date part, "EOD Thursday" and the rest each hand
+# what follows back to :func:`resolve`.
+_STEPS = (_first_thing, _named_weekday, _end_of_day, _same_day, _days_and_weeks,
+          _months_and_quarters, _calendar_date, _in_so_many)
 
 
 def _month_day(ref: date, month_word: str, day: int, year: str | None) -> date | None:

@@ -41,6 +41,15 @@ class Graph:
         return iter_pages(self.config, self.tokens(tenant), streams, buffer=buffer,
                           transport=self.transport)
 
+    def find_message(self, tenant: str, mailbox: str, internet_message_id: str
+                     ) -> tuple[str, str] | None:
+        """Where the mailbox holds this message now (id, folder id), or None (see
+        :mod:`app.graph.lookup`)."""
+        from .lookup import find_message
+
+        return find_message(self.config, self.tokens(tenant), mailbox=mailbox,
+                            internet_message_id=internet_message_id, transport=self.transport)
+
     def subscribe(self, tenant: str, *, resource: str, notification_url: str,
                   client_state: str, lifecycle_url: str | None = None) -> SubscriptionInfo:
         """Creates a change-notification subscription."""

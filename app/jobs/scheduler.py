@@ -10,13 +10,20 @@ process's job runner, so they share its one job thread with the notification job
 still pending is not queued twice. Running a round twice is harmless anyway: prep
 deliveries are claimed in the database before Graph is called.
 
+When each job is next due is kept in ``<instance>/scheduler-state.json`` (wall-clock times),
+so a new leader (gunicorn recycles its workers every few thousand requests) carries on the
+schedule instead of starting it again: under steady traffic a 15-minute job would otherwise
+never come due.
+
 Several hosts without a broker would each have a leader; run Celery beat there instead.
 """
 
 from __future__ import annotations
 
 import fcntl
+import json
 import logging
+import os
 import threading
 import time
 from collections.abc import Callable, Mapping
@@ -34,8 +41,9 @@ class InlineScheduler:
 
     def __init__(self, runner: Runner, *, lock_path: Path, tick: float = 60.0,
                  periodic: Mapping[str, Periodic] = PERIODIC,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+                 clock: Callable[[], float] = time.time) -> None:
         self.runner, self.lock_path, self.tick = runner, Path(lock_path), tick
+        self.state_path = self.lock_path.with_name("scheduler-state.json")
         self.periodic, self.clock = dict(periodic), clock
         self._due: dict[str, float] = {}
         self._lock_file: IO[bytes] | None = None
@@ -58,9 +66,15 @@ class InlineScheduler:
             handle.close()
             return False
         self._lock_file = handle
-        now = self.clock()  # a new leader starts the clock: first runs come "first_after" on
-        self._due = {name: now + p.first_after.total_seconds()
-                     for name, p in self.periodic.items()}
+        # a new leader carries on the schedule the last one kept; a job never scheduled yet
+        # comes "first_after" on (a stored time far ahead means the clock went back: cap it)
+        now, stored = self.clock(), self._load_due()
+        self._due = {}
+        for name, p in self.periodic.items():
+            first = now + p.first_after.total_seconds()
+            due = stored.get(name, first)
+            self._due[name] = min(due, now + max(p.every, p.first_after).total_seconds())
+        self._save_due()
         log.info("inline scheduler leading (%s)", ", ".join(sorted(self.periodic)))
         return True
 
@@ -78,7 +92,28 @@ class InlineScheduler:
                     log.exception("could not queue %s", p.job)
                 self._due[name] = now + p.every.total_seconds()
                 queued.append(name)
+        if queued:
+            self._save_due()
         return queued
+
+    def _load_due(self) -> dict[str, float]:
+        try:
+            raw = json.loads(self.state_path.read_text())
+        except (OSError, ValueError):
+            return {}  # none yet (or unreadable): every job starts afresh
+        if not isinstance(raw, dict):
+            return {}
+        return {k: float(v) for k, v in raw.items()
+                if isinstance(v, int | float) and k in self.periodic}
+
+    def _save_due(self) -> None:
+        """Writes the due times atomically (a reader never sees half a file)."""
+        tmp = self.state_path.with_suffix(f".{os.getpid()}.tmp")
+        try:
+            tmp.write_text(json.dumps(self._due))
+            os.replace(tmp, self.state_path)
+        except OSError:
+            log.warning("could not keep the schedule in %s", self.state_path)
 
     def seconds_to_next(self) -> float:
         """How long the loop may sleep: the next due job, the tick at most."""

@@ -26,6 +26,7 @@ from .context import JobContext
 from .locks import MailboxLocks
 
 log = logging.getLogger(__name__)
+SUBSCRIBE_LOCK_TTL = 300
 MAX_EXTRA_ROUNDS = 3
 
 
@@ -130,28 +131,47 @@ def _notification_url(ctx: JobContext) -> str:
 
 def ensure_subscriptions(ctx: JobContext, *, tenant_id: str,
                          user_id: str | None = None) -> dict[str, Any]:
-    """Creates the missing subscriptions (inbox, sent items, calendar) of each synced mailbox."""
+    """Creates the missing subscriptions (inbox, sent items, calendar) of each synced mailbox.
+
+    One run per mailbox at a time: two lifecycle events arriving together (Graph sends them
+    in bursts) would each find the subscription missing and both create it. A second run
+    asks the first to look once more instead."""
     tid = uuid.UUID(tenant_id)
     created = 0
     url = _notification_url(ctx)
     users = [u for u in _enabled_users(ctx, tid) if user_id is None or str(u.id) == user_id]
     for user in users:
-        with ctx.db.session() as s:
-            active = {sub.resource.lower() for sub in s.scalars(sa.select(Subscription).where(
-                Subscription.tenant_id == tid, Subscription.user_id == user.id,
-                Subscription.status == "active"))}
-        for _folder, resource in mailbox_resources(mailbox_id(user)).items():
-            if resource.lower() in active:
-                continue
-            state = secrets.token_urlsafe(32)
-            info = ctx.graph.subscribe(tenant_id, resource=resource, notification_url=url,
-                                       client_state=state, lifecycle_url=url)
-            with ctx.db.session() as s:
-                s.add(Subscription(tenant_id=tid, id=info.id, user_id=user.id,
-                                   resource=resource, client_state=state, status="active",
-                                   expires_at=info.expires_at or datetime.now(UTC)))
-            created += 1
+        key = f"subscriptions:{tenant_id}:{user.id}"
+        if not ctx.locks.acquire(key, SUBSCRIBE_LOCK_TTL):
+            ctx.locks.mark_dirty(key)
+            continue
+        try:
+            created += _subscribe_missing(ctx, tid, user, url)
+            while ctx.locks.take_dirty(key):
+                created += _subscribe_missing(ctx, tid, user, url)
+        finally:
+            ctx.locks.release(key)
     return {"created": created}
+
+
+def _subscribe_missing(ctx: JobContext, tid: uuid.UUID, user: User, url: str) -> int:
+    created = 0
+    with ctx.db.session() as s:
+        active = {sub.resource.lower() for sub in s.scalars(sa.select(Subscription).where(
+            Subscription.tenant_id == tid, Subscription.user_id == user.id,
+            Subscription.status == "active"))}
+    for _folder, resource in mailbox_resources(mailbox_id(user)).items():
+        if resource.lower() in active:
+            continue
+        state = secrets.token_urlsafe(32)
+        info = ctx.graph.subscribe(str(tid), resource=resource, notification_url=url,
+                                   client_state=state, lifecycle_url=url)
+        with ctx.db.session() as s:
+            s.add(Subscription(tenant_id=tid, id=info.id, user_id=user.id,
+                               resource=resource, client_state=state, status="active",
+                               expires_at=info.expires_at or datetime.now(UTC)))
+        created += 1
+    return created
 
 
 def renew_subscriptions(ctx: JobContext, *, within_hours: float = 24) -> dict[str, Any]:

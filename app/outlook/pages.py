@@ -20,6 +20,7 @@ from flask import (
 )
 
 from app import extensions as ctx
+from app.errors import NotFound
 
 from .manifest import ManifestConfig, manifest_xml
 from .security import pane_policy
@@ -87,8 +88,16 @@ def pane_asset(filename: str) -> Response:
 
 @bp.get("/addin/manifest.xml")
 def manifest() -> Response:
-    """The add-in only manifest generated for the origin this server is reached at."""
-    origin = request.host_url.rstrip("/")
+    """The add-in only manifest for this server's public origin (``STORYLINE_PUBLIC_BASE_URL``),
+    or, without one, for localhost: never for whatever a Host header names, or anyone could
+    have us serve a manifest that points Outlook at their server."""
     settings = ctx.settings()
+    origin = settings.public_base_url.rstrip("/")
+    if not origin:
+        host = (request.host or "").rsplit(":", 1)[0].lower()
+        if host not in ("localhost", "127.0.0.1", "[::1]"):
+            raise NotFound("set STORYLINE_PUBLIC_BASE_URL to serve the manifest on this host",
+                           code="no_public_origin")
+        origin = request.host_url.rstrip("/")
     xml = manifest_xml(ManifestConfig(origin=origin, client_id=settings.entra_client_id or None))
     return Response(xml, mimetype="application/xml")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 from datetime import date
 
@@ -26,6 +27,8 @@ from .models import (
 )
 from .models.deals import DraftChoice, normalise_promise, promise_text_key
 
+_LABEL = r"(?!-)[a-z0-9-]{1,63}(?<!-)"
+_DOMAIN = re.compile(rf"{_LABEL}(?:\.{_LABEL})+")
 
 def set_deal_stage(session: Session, *, tenant_id: uuid.UUID, deal_id: uuid.UUID, stage: str,
                    actor: uuid.UUID | None) -> Deal:
@@ -86,7 +89,10 @@ def add_suppression(session: Session, *, tenant_id: uuid.UUID, value: str,
     if "@" in raw:
         kind, norm = "address", normalize_address(raw)
     else:
-        if not raw or "." not in raw or " " in raw or len(raw) > 253:
+        # a domain that could never match a sender ("...", ".co.uk", a bare public suffix)
+        # would be accepted and silently do nothing: refuse it
+        if not _DOMAIN.fullmatch(raw) or len(raw) > 253 or \
+                registrable_domain(f"x.{raw}") == f"x.{raw}":
             raise BadRequest("give an email address or a domain such as example.com",
                              code="invalid_suppression")
         kind, norm = "domain", registrable_domain(raw)

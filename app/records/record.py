@@ -310,8 +310,11 @@ def _link_mailbox(session: Session, tenant_id: uuid.UUID, interaction_id: uuid.U
             tenant_id=tenant_id, interaction_id=interaction_id, user_id=item.mailbox_user_id,
             graph_id=item.graph_id, folder=item.folder,
         ))
-    elif item.graph_id:
-        link.graph_id, link.folder = item.graph_id, item.folder
+    else:
+        if item.graph_id:
+            link.graph_id, link.folder = item.graph_id, item.folder
+        if link.resync_pending:  # met again in a folder read anew after a 410
+            link.resync_pending = False
 
 
 def _store_findings(session: Session, interaction: Interaction, item: InteractionIn,

@@ -3,6 +3,7 @@ in this process (``batch_extractor``) or in a worker process (``ExtractionPool``
 
 from __future__ import annotations
 
+import logging
 import uuid
 from concurrent.futures import Future
 from typing import TYPE_CHECKING, Protocol
@@ -15,6 +16,8 @@ from app.graph.types import DeltaPage, MailMessage, Meeting
 from app.records.identity import is_automated
 from app.records.models import Interaction
 
+from .mapping import safe_key
+
 if TYPE_CHECKING:  # the pipeline loads spaCy; only its type is needed here
     from app.extract.pipeline import Extractor
 
@@ -25,17 +28,21 @@ class Extract(Protocol):
     def __call__(self, messages: list[MailMessage], /) -> list[ExtractionResult]: ...
 
 
-Results = list[ExtractionResult] | Future[list[ExtractionResult]]
+log = logging.getLogger(__name__)
+MAX_EXTRACT_CHARS = 200_000
+Results = list[ExtractionResult | None] | Future[list[ExtractionResult]]
 # What start_page_extraction gives: the indexes into the page that were sent to extraction,
-# and their results (or, from a worker process, a future of them).
-Started = tuple[list[int], Results]
+# their results (or, from a worker process, a future of them), and the messages and the
+# extraction, to go message by message when a whole page fails.
+Started = tuple[list[int], Results, list[MailMessage], Extract]
 
 
 def email_in(msg: MailMessage) -> EmailIn:
-    """The extraction input for one message."""
+    """The extraction input for one message: its first :data:`MAX_EXTRACT_CHARS` characters,
+    as ``POST /api/v1/items/log`` takes (a 10 MB body costs seconds of analysis past them)."""
     return EmailIn(
         id=msg.id,
-        body=msg.body,
+        body=msg.body[:MAX_EXTRACT_CHARS],
         subject=msg.subject,
         body_type="html" if msg.body_type == "html" else "text",
         from_=msg.from_ or msg.sender,
@@ -63,21 +70,40 @@ def start_page_extraction(session: Session, tenant_id: uuid.UUID, extract: Extra
     if extract is None or folder == "calendar" or not page.items:
         return None
     mail = [m for m in page.items if isinstance(m, MailMessage)]
-    keys = {m.internet_message_id.strip() for m in mail if m.internet_message_id}
+    keys = {safe_key(m.internet_message_id) for m in mail if m.internet_message_id}
     known = set(session.scalars(sa.select(Interaction.external_key).where(
         Interaction.tenant_id == tenant_id, Interaction.kind == "email",
         Interaction.external_key.in_(keys)))) if keys else set()
     chosen = [
         (i, m) for i, m in enumerate(page.items)
         if isinstance(m, MailMessage) and m.internet_message_id
-        and m.internet_message_id.strip() not in known and not m.is_draft and not _automated(m)
+        and safe_key(m.internet_message_id) not in known and not m.is_draft
+        and not _automated(m)
     ]
     if not chosen:
         return None
     indexes, messages = [i for i, _ in chosen], [m for _, m in chosen]
-    if isinstance(extract, ExtractionPool):
-        return indexes, extract.submit(messages)
-    return indexes, extract(messages)
+    results: Results
+    try:
+        results = extract.submit(messages) if isinstance(extract, ExtractionPool) \
+            else list(extract(messages))
+    except Exception as err:  # noqa: BLE001 - one message must not cost the page its findings
+        log.warning("extraction of a page failed (%s); message by message", type(err).__name__)
+        results = _one_by_one(extract, messages)
+    return indexes, results, messages, extract
+
+
+def _one_by_one(extract: Extract, messages: list[MailMessage]) -> list[ExtractionResult | None]:
+    """Findings message by message, None for one that fails (it is stored without them)."""
+    out: list[ExtractionResult | None] = []
+    for message in messages:
+        try:
+            out.append(extract([message])[0])
+        except Exception as err:  # noqa: BLE001 - recorded without findings, never dropped
+            log.warning("extraction failed for message %s (%s)", message.id,
+                        type(err).__name__)
+            out.append(None)
+    return out
 
 
 def _automated(msg: MailMessage) -> bool:
@@ -90,8 +116,17 @@ def page_findings(found: Started | None, size: int) -> list[ExtractionResult | N
     :func:`start_page_extraction` gave; waits for a worker's result if needed."""
     findings: list[ExtractionResult | None] = [None] * size
     if found is not None:
-        indexes, started = found
-        results = started.result() if isinstance(started, Future) else started
+        indexes, started, messages, extract = found
+        results: list[ExtractionResult | None]
+        if isinstance(started, Future):
+            try:
+                results = list(started.result())
+            except Exception as err:  # noqa: BLE001 - see _one_by_one
+                log.warning("extraction of a page failed (%s); message by message",
+                            type(err).__name__)
+                results = _one_by_one(extract, messages)
+        else:
+            results = started
         for i, result in zip(indexes, results, strict=True):
             findings[i] = result
     return findings

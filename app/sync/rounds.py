@@ -23,18 +23,18 @@ from sqlalchemy.orm import Session
 
 from app.db import Database
 from app.errors import StorylineError
+from app.graph.errors import GraphError
 from app.graph.pager import CALENDAR, PagerEvent, Stream
 from app.graph.service import Graph
-from app.graph.types import DeltaPage, MailMessage, Meeting
-from app.records.models import SyncState, User
+from app.graph.types import DeltaPage
+from app.records.models import Interaction, InteractionMailbox, SyncState, User
 from app.records.record import record_interaction, remove_from_mailbox
 
-from .extraction import Extract, Started, page_findings, start_page_extraction
-from .mapping import email_to_interaction, meeting_to_interaction
+from .extraction import Extract, page_findings, start_page_extraction
+from .mapping import email_to_interaction, meeting_to_interaction, safe_key
 
 log = logging.getLogger(__name__)
 FOLDERS = ("inbox", "sentitems", CALENDAR)
-Page = DeltaPage[MailMessage] | DeltaPage[Meeting]
 PHASES = ("sentitems", CALENDAR, "inbox")
 
 
@@ -61,6 +61,9 @@ class SyncReport:
     skipped: int = 0
     removed: int = 0
     retries: int = 0  # pages written again after a conflict with another worker
+    moved: int = 0  # @removed for a message the mailbox still holds elsewhere (kept)
+    set_aside: int = 0  # messages that could not be stored (reason in the sync status)
+    deferred: list[str] = field(default_factory=list)  # folders left for the next round
     restarted: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     skip_reasons: dict[str, int] = field(default_factory=dict)
@@ -104,34 +107,120 @@ def _streams(session: Session, tenant_id: uuid.UUID, users: Sequence[User],
     return out
 
 
-def _store_page(session: Session, tenant_id: uuid.UUID, user_id: uuid.UUID, folder: str,
-                page: Page, found: Started | None, report: SyncReport) -> int:
-    """Records one page and moves the folder's resume point past it; returns items handled.
-    ``found`` is what :func:`start_page_extraction` started for it."""
-    findings = page_findings(found, len(page.items))
-    _tenant_write_lock(session, tenant_id)
-    stored = 0
-    items: tuple[MailMessage | Meeting, ...] = page.items
-    for item, result in zip(items, findings, strict=True):
-        if isinstance(item, Meeting):  # the calendar folder's items
-            record = meeting_to_interaction(item, mailbox_user_id=user_id)
-        else:
-            record = email_to_interaction(item, mailbox_user_id=user_id, folder=folder,
-                                          findings=result)
-        if record is None:
-            report.skip("not recordable (draft, no id or date)")
+@dataclass(frozen=True)
+class _Where:
+    """The mailbox a page belongs to, and Graph to ask where a removed message went."""
+
+    tenant_id: uuid.UUID
+    user_id: uuid.UUID
+    folder: str
+    mailbox: str
+    graph: Graph | None = None
+
+
+def _record_item(session: Session, where: _Where, item: Any, result: Any,
+                 report: SyncReport) -> bool:
+    """Records one page item; True when it became a new interaction."""
+    if where.folder == CALENDAR:
+        record = meeting_to_interaction(item, mailbox_user_id=where.user_id)
+    else:
+        record = email_to_interaction(item, mailbox_user_id=where.user_id, folder=where.folder,
+                                      findings=result)
+    if record is None:
+        report.skip("not recordable (draft, no id or date)")
+        return False
+    outcome = record_interaction(session, tenant_id=where.tenant_id, item=record)
+    if outcome.status == "duplicate":
+        report.duplicates += 1
+    elif outcome.status != "stored":
+        report.skip(outcome.reason or "skipped")
+    return outcome.status == "stored"
+
+
+def _set_aside(state: SyncState, item: Any, err: BaseException, report: SyncReport) -> None:
+    reason = f"message {safe_key(getattr(item, 'id', '') or '?')[:200]} set aside: " \
+             f"{type(err).__name__}"
+    log.warning("sync %s/%s: %s", state.user_id, state.folder, reason)
+    state.items_set_aside = (state.items_set_aside or 0) + 1
+    state.last_set_aside = f"{datetime.now(UTC).isoformat()} {reason}"
+    report.set_aside += 1
+
+
+def _where_now(session: Session, where: _Where, graph_ids: Sequence[str]
+               ) -> dict[str, tuple[str, str] | None]:
+    """For each removed id whose interaction no other mailbox holds: where this mailbox holds
+    the message now (a move or Archive), or None (deleted). Read before anything is written,
+    so no database lock is held while Graph answers."""
+    if where.graph is None or where.folder == CALENDAR or not graph_ids:
+        return {}
+    rows = session.execute(
+        sa.select(InteractionMailbox.graph_id, InteractionMailbox.interaction_id,
+                  Interaction.external_key)
+        .join(Interaction, sa.and_(Interaction.tenant_id == InteractionMailbox.tenant_id,
+                                   Interaction.id == InteractionMailbox.interaction_id))
+        .where(InteractionMailbox.tenant_id == where.tenant_id,
+               InteractionMailbox.user_id == where.user_id,
+               InteractionMailbox.graph_id.in_(list(graph_ids)))).all()
+    out: dict[str, tuple[str, str] | None] = {}
+    for graph_id, interaction_id, key in rows:
+        if graph_id is None:
             continue
-        outcome = record_interaction(session, tenant_id=tenant_id, item=record)
-        if outcome.status == "stored":
-            stored += 1
-        elif outcome.status == "duplicate":
-            report.duplicates += 1
-        else:
-            report.skip(outcome.reason or "skipped")
-    for graph_id in page.removed:
-        if remove_from_mailbox(session, tenant_id=tenant_id, user_id=user_id, graph_id=graph_id):
+        others = session.scalar(sa.select(sa.func.count()).select_from(InteractionMailbox).where(
+            InteractionMailbox.tenant_id == where.tenant_id,
+            InteractionMailbox.interaction_id == interaction_id,
+            InteractionMailbox.user_id != where.user_id))
+        if others:
+            continue  # another mailbox keeps it on the timeline whatever happened here
+        try:
+            out[graph_id] = where.graph.find_message(str(where.tenant_id), where.mailbox, key)
+        except GraphError as err:
+            # cannot tell a move from a delete now: keep the history (it is never erased on
+            # a guess) and leave the link for the next removal or resync to settle
+            log.warning("sync %s/%s: where did %s go? %s", where.user_id, where.folder,
+                        graph_id, err.message)
+            out[graph_id] = (graph_id, "unknown")
+    return out
+
+
+def _apply_removals(session: Session, where: _Where, graph_ids: Sequence[str],
+                    held: dict[str, tuple[str, str] | None], report: SyncReport) -> None:
+    for graph_id in graph_ids:
+        found = held.get(graph_id)
+        if found is not None:
+            link = session.scalar(sa.select(InteractionMailbox).where(
+                InteractionMailbox.tenant_id == where.tenant_id,
+                InteractionMailbox.user_id == where.user_id,
+                InteractionMailbox.graph_id == graph_id))
+            if link is not None:
+                link.graph_id, link.folder, link.resync_pending = safe_key(found[0]), "moved", False
+                report.moved += 1
+            continue
+        if remove_from_mailbox(session, tenant_id=where.tenant_id, user_id=where.user_id,
+                               graph_id=graph_id):
             report.removed += 1
-    state = _state(session, tenant_id, user_id, folder)
+
+
+def _store_page(session: Session, where: _Where, page: DeltaPage[Any], found: Any,
+                report: SyncReport, *, isolate: bool = False) -> int:
+    """Records one page and moves the folder's resume point past it; returns items handled.
+    ``found`` is what :func:`start_page_extraction` started for it. With ``isolate`` each
+    item is written in its own savepoint and one that fails is set aside with its reason."""
+    findings = page_findings(found, len(page.items))
+    _tenant_write_lock(session, where.tenant_id)
+    removed = [safe_key(r) for r in page.removed if r]
+    held = _where_now(session, where, removed)
+    state = _state(session, where.tenant_id, where.user_id, where.folder)
+    stored = 0
+    for item, result in zip(page.items, findings, strict=True):
+        if not isolate:
+            stored += _record_item(session, where, item, result, report)
+            continue
+        try:
+            with session.begin_nested():
+                stored += _record_item(session, where, item, result, report)
+        except Exception as err:  # noqa: BLE001 - set aside with its reason, never a stall
+            _set_aside(state, item, err, report)
+    _apply_removals(session, where, removed, held, report)
     state.items_seen = (state.items_seen or 0) + len(page.items)
     state.items_stored = (state.items_stored or 0) + stored
     if page.next_link:
@@ -144,6 +233,8 @@ def _store_page(session: Session, tenant_id: uuid.UUID, user_id: uuid.UUID, fold
     # memory flat however long the backfill.
     session.expunge_all()
     report.stored += stored
+    if not page.next_link:
+        _reconcile_resync(session, where, report)
     return len(page.items) + len(page.removed)
 
 
@@ -160,6 +251,43 @@ def _tenant_write_lock(session: Session, tenant_id: uuid.UUID) -> None:
         return
     key = int.from_bytes(tenant_id.bytes[:8], "big", signed=True)
     session.execute(sa.text("SELECT pg_advisory_xact_lock(:k)"), {"k": key})
+
+
+def _mark_resync(session: Session, where: _Where, stream: Stream) -> None:
+    """The folder is read again from scratch (its delta link expired): its links inside the
+    window read are pending until met again; those never met were deleted meanwhile."""
+    scope = sa.select(Interaction.id).where(Interaction.tenant_id == where.tenant_id)
+    if stream.since is not None:
+        scope = scope.where(Interaction.occurred_at >= stream.since)
+    if stream.until is not None:
+        scope = scope.where(Interaction.occurred_at < stream.until)
+    session.execute(sa.update(InteractionMailbox).where(
+        InteractionMailbox.tenant_id == where.tenant_id,
+        InteractionMailbox.user_id == where.user_id,
+        InteractionMailbox.folder == where.folder,
+        InteractionMailbox.interaction_id.in_(scope)).values(resync_pending=True))
+
+
+def _reconcile_resync(session: Session, where: _Where, report: SyncReport) -> None:
+    """After a round that read the folder anew: the links it did not meet are removals."""
+    gone = list(session.scalars(sa.select(InteractionMailbox.graph_id).where(
+        InteractionMailbox.tenant_id == where.tenant_id,
+        InteractionMailbox.user_id == where.user_id,
+        InteractionMailbox.folder == where.folder,
+        InteractionMailbox.resync_pending.is_(True),
+        InteractionMailbox.graph_id.is_not(None))))
+    if not gone:
+        return
+    ids = [g for g in gone if g]
+    held = _where_now(session, where, ids)
+    _apply_removals(session, where, ids, held, report)
+    session.execute(sa.update(InteractionMailbox).where(
+        InteractionMailbox.tenant_id == where.tenant_id,
+        InteractionMailbox.user_id == where.user_id,
+        InteractionMailbox.resync_pending.is_(True),
+        InteractionMailbox.folder == where.folder).values(resync_pending=False))
+    session.commit()
+    session.expunge_all()
 
 
 def _note_error(session: Session, tenant_id: uuid.UUID, user_id: uuid.UUID, folder: str,
@@ -190,41 +318,51 @@ def sync_mailboxes(
         # creates decide whether the next one's items count (contact policy), so the outcome
         # must not depend on which folder's pages happen to arrive first. Within a phase,
         # mailboxes run concurrently.
+        # A mailbox whose phase fails goes no further this round: its later phases would
+        # judge their items without the contacts the failed one brings, skip them and move
+        # their delta links past them for good. They run next round, after it.
         others = sorted({st.folder for st in streams} - set(PHASES))
+        stopped: set[str] = set()
         for folder in (*PHASES, *others):
             phase = [st for st in streams if st.folder == folder]
+            for st in [st for st in phase if st.mailbox in stopped]:
+                report.deferred.append(f"{streams[st][0]}/{folder}")
+            phase = [st for st in phase if st.mailbox not in stopped]
             if phase:
-                _consume(session, graph, tenant_id, streams, phase, options, extract,
-                         progress, report)
+                stopped |= _consume(session, graph, tenant_id, streams, phase, options,
+                                    extract, progress, report)
     return report
 
 
 def _consume(session: Session, graph: Graph, tenant_id: uuid.UUID,
              streams: dict[Stream, tuple[uuid.UUID, str]], phase: list[Stream],
              options: SyncOptions, extract: Extract | None,
-             progress: Callable[[int], None] | None, report: SyncReport) -> None:
+             progress: Callable[[int], None] | None, report: SyncReport) -> set[str]:
+    """Runs one phase; gives the mailboxes whose stream in it failed."""
     failed: set[Stream] = set()
     # One page of lookahead: its extraction runs (in a worker process when ``extract`` has
     # ``submit``) while the page before it is written to the record.
-    pending: deque[tuple[PagerEvent, Started | None]] = deque()
+    pending: deque[tuple[PagerEvent, Any]] = deque()
 
-    def handle(event: PagerEvent, found: Started | None) -> None:
+    def handle(event: PagerEvent, found: Any) -> None:
         user_id, folder = streams[event.stream]
+        where = _Where(tenant_id, user_id, folder, event.stream.mailbox, graph)
         if event.stream in failed:
             return
         if event.restarted:
             state = _state(session, tenant_id, user_id, folder)
             state.next_link = state.delta_link = None
+            _mark_resync(session, where, event.stream)
             session.commit()
             report.restarted.append(f"{user_id}/{folder}")
             return
         if event.error is not None:
+            failed.add(event.stream)
             _note_error(session, tenant_id, user_id, folder, event.error.message)
             report.errors.append(f"{user_id}/{folder}: {event.error.message}")
             return
         assert event.page is not None
-        handled = _page_with_retry(session, tenant_id, user_id, folder, event.page,
-                                   found, report)
+        handled = _page_with_retry(session, where, event.page, found, report)
         if handled is None:
             failed.add(event.stream)
             report.errors.append(f"{user_id}/{folder}: page not stored")
@@ -234,16 +372,26 @@ def _consume(session: Session, graph: Graph, tenant_id: uuid.UUID,
         if progress is not None:
             progress(handled)
 
-    for event in graph.pages(str(tenant_id), phase, buffer=options.buffer):
-        found: Started | None = None
-        if event.page is not None and event.stream not in failed:
-            found = start_page_extraction(session, tenant_id, extract,
-                                          streams[event.stream][1], event.page)
-        pending.append((event, found))
-        if len(pending) > 1:
+    try:
+        for event in graph.pages(str(tenant_id), phase, buffer=options.buffer):
+            found = None
+            if event.page is not None and event.stream not in failed:
+                found = start_page_extraction(session, tenant_id, extract,
+                                              streams[event.stream][1], event.page)
+            pending.append((event, found))
+            if len(pending) > 1:
+                handle(*pending.popleft())
+        while pending:
             handle(*pending.popleft())
-    while pending:
-        handle(*pending.popleft())
+    except GraphError as err:  # the pager itself stopped: every stream of the phase waits
+        for st in phase:
+            if st not in failed:
+                failed.add(st)
+                user_id, folder = streams[st]
+                _note_error(session, tenant_id, user_id, folder, err.message)
+                report.errors.append(f"{user_id}/{folder}: {err.message}")
+    return {st.mailbox for st in failed}
+
 
 PAGE_ATTEMPTS = 4
 # PostgreSQL's deadlock_detected and serialization_failure: two workers' pages touched the
@@ -259,29 +407,36 @@ def _retryable(err: SQLAlchemyError) -> bool:
     return isinstance(err, OperationalError) and state in RETRYABLE_STATES
 
 
-def _page_with_retry(session: Session, tenant_id: uuid.UUID, user_id: uuid.UUID, folder: str,
-                     page: Page, found: Started | None, report: SyncReport) -> int | None:
-    # A retry covers another worker storing the same message (seen in two mailboxes), or the
-    # same contact or account, between our lookup and our insert (on the retry it is known),
-    # and a deadlock with another worker's page. Bounded; then the folder waits for its next
-    # round, resuming at this page.
+def _page_with_retry(session: Session, where: _Where, page: DeltaPage[Any], found: Any,
+                     report: SyncReport) -> int | None:
+    """Stores a page; after a conflict with another worker (the same message, contact or
+    account written meanwhile, or a deadlock) it is written again, a bounded number of times;
+    on any other failure, item by item with the failing ones set aside, so one message never
+    stops the folder. None: not stored."""
     for attempt in range(PAGE_ATTEMPTS):
         try:
-            return _store_page(session, tenant_id, user_id, folder, page, found, report)
-        except (SQLAlchemyError, StorylineError, ValueError) as err:
+            return _store_page(session, where, page, found, report)
+        except SQLAlchemyError as err:
             session.rollback()
-            if isinstance(err, SQLAlchemyError) and _retryable(err) \
-                    and attempt + 1 < PAGE_ATTEMPTS:
+            if _retryable(err) and attempt + 1 < PAGE_ATTEMPTS:
                 report.retries += 1
                 time.sleep(random.uniform(0.05, 0.25) * (attempt + 1))
                 continue
-            state = getattr(getattr(err, "orig", None), "sqlstate", None)
-            log.warning("sync %s/%s: page not stored (%s %s, attempt %d)", user_id, folder,
-                        type(err).__name__, state or "", attempt + 1)
-            _note_error(session, tenant_id, user_id, folder,
-                        f"page not stored ({type(err).__name__}); will retry")
-            return None
-    return None
+            log.warning("sync %s/%s: page failed (%s); item by item", where.user_id,
+                        where.folder, type(err).__name__)
+        except Exception as err:  # noqa: BLE001 - a poison item: isolate it below
+            log.warning("sync %s/%s: page failed (%s); item by item", where.user_id,
+                        where.folder, type(err).__name__)
+            session.rollback()
+        break
+    try:
+        return _store_page(session, where, page, found, report, isolate=True)
+    except (SQLAlchemyError, StorylineError, GraphError, ValueError) as err:
+        log.warning("sync %s/%s: page not stored (%s)", where.user_id, where.folder,
+                    type(err).__name__)
+        _note_error(session, where.tenant_id, where.user_id, where.folder,
+                    f"page not stored ({type(err).__name__})")
+        return None
 
 
 def sync_mailbox(db: Database, graph: Graph, *, tenant_id: uuid.UUID, user_id: uuid.UUID,

@@ -51,11 +51,22 @@ def _folder(state: SyncState) -> dict[str, Any]:
 
     return {
         "folder": state.folder,
-        "state": "backfilling" if state.next_link else ("current" if state.delta_link
-                                                        else "not_started"),
+        "state": folder_state(state),
         "last_success_at": iso(state.last_success_at),
         "last_error": state.last_error,
         "last_error_at": iso(state.last_error_at),
         "items_seen": state.items_seen or 0,
         "items_stored": state.items_stored or 0,
+        "items_set_aside": state.items_set_aside or 0,
+        "last_set_aside": state.last_set_aside,
     }
+
+
+def folder_state(state: SyncState) -> str:
+    """``failing`` while the last round stopped on an error (a later complete round clears
+    it), else ``backfilling`` mid-round, ``current`` or ``not_started``."""
+    if state.last_error:
+        return "failing"
+    if state.next_link:
+        return "backfilling"
+    return "current" if state.delta_link else "not_started"

@@ -89,3 +89,24 @@ def test_python_dash_m_app_extract_on_stdin() -> None:
     out = [json.loads(line) for line in proc.stdout.splitlines()]
     assert [o["id"] for o in out] == ["a", None, "no-body", "7", "bad-date"]
     assert "5 lines, 3 errors" in proc.stderr
+
+
+def test_a_deep_line_or_a_year_9999_date_gets_its_error_and_the_run_goes_on(
+        blank_extractor: object) -> None:
+    lines = [
+        "[" * 100_000 + "]" * 100_000,
+        json.dumps({"id": "late", "body": "I'll send it tomorrow.",
+                    "sent_at": "9999-12-31T23:59:59Z"}),
+        json.dumps({"id": "early", "body": "Could you send it by Friday?",
+                    "sent_at": "0001-01-01T00:00:00Z"}),
+        json.dumps({"id": "after", "body": "I'll send the quote by Friday.",
+                    "sent_at": "2026-11-18T10:00:00Z"}),
+    ]
+    out, src = io.StringIO(), io.BytesIO(("\n".join(lines) + "\n").encode())
+    counts = run(blank_extractor, src, out, io.StringIO())  # type: ignore[arg-type]
+    rows = [json.loads(line) for line in out.getvalue().splitlines()]
+    assert len(rows) == 4 and counts["emails"] == 4
+    assert rows[0]["id"] is None and "deep" in rows[0]["error"]
+    assert [r["id"] for r in rows[1:]] == ["late", "early", "after"]
+    assert all("error" not in r for r in rows[1:])
+    assert rows[3]["commitments"][0]["due"] == "2026-11-20"

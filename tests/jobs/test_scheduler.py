@@ -105,8 +105,26 @@ def test_one_process_leads_and_another_takes_over_when_it_stops(make: Any) -> No
     leader.stop()  # a worker exiting (or dying: the lock goes with the process)
     standby.run_pending()
     assert standby.leading
-    clock.advance(5)
-    assert standby.run_pending() == ["prep"]
+    clock.advance(5)  # the new leader carries on the schedule: prep ran 5 s ago
+    assert standby.run_pending() == []
+    clock.advance(5 * 60)
+    assert standby.run_pending() == ["prep", "renew"]
+
+
+def test_a_recycled_leader_keeps_the_schedule_so_a_long_period_still_comes_due(
+        tmp_path: Path) -> None:
+    # gunicorn recycles a worker every few thousand requests: under steady traffic each
+    # leader lives 10 minutes, less than the 15 before the safety-net sync first comes due
+    clock, runs = Clock(), Recorder()
+    net = {"net": Periodic("safety_net", timedelta(minutes=15), timedelta(minutes=15))}
+    for _worker in range(4):
+        leader = InlineScheduler(runs, lock_path=tmp_path / "scheduler.lock", periodic=net,
+                                 clock=clock, tick=1.0)
+        for _minute in range(10):
+            leader.run_pending()
+            clock.advance(60)
+        leader.stop()
+    assert runs.jobs == ["safety_net", "safety_net"]  # at 15 and 30 minutes of the 40
 
 
 def test_a_queue_that_fails_does_not_stop_the_schedule(make: Any,

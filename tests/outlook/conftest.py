@@ -19,6 +19,7 @@ from app.db import make_engine
 from app.dev import create_app
 from app.extensions import extractor
 from app.migrate import upgrade
+from tests.world import TENANT_A
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -54,7 +55,8 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
     engine = make_engine(url)
     upgrade(engine)
     engine.dispose()
-    flask_app = create_app({"database_url": url, "instance_path": folder})
+    flask_app = create_app({"database_url": url, "instance_path": folder,
+                            "preview_tenant": str(TENANT_A)})  # the preview shows the world
     # compose mode loads spaCy on its first draft: load it now, so no test's wait for the
     # pane (10 s) includes the model load, whichever browser test happens to run first
     with extractor(flask_app).use():

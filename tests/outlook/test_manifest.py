@@ -97,10 +97,21 @@ def test_office_addin_manifest_validates_the_unified_manifest_offline() -> None:
     assert done.returncode == 0, done.stdout + done.stderr
 
 
-def test_the_served_manifest_is_for_the_origin_it_is_reached_at(client) -> None:
-    resp = client.get("/addin/manifest.xml", base_url="https://crm.example.org")
+def test_the_served_manifest_is_for_the_public_origin_not_the_host_header(app, client) -> None:
+    app.config["STORYLINE"] = app.config["STORYLINE"].with_overrides(
+        public_base_url="https://crm.example.org")
+    resp = client.get("/addin/manifest.xml", base_url="https://attacker.example")
     assert resp.status_code == 200
     assert b"https://crm.example.org/taskpane/taskpane.html" in resp.data
+    assert b"attacker" not in resp.data
+
+
+def test_without_a_public_origin_only_localhost_gets_a_manifest(client) -> None:
+    resp = client.get("/addin/manifest.xml", base_url="https://attacker.example")
+    assert resp.status_code == 404
+    assert resp.get_json()["error"]["code"] == "no_public_origin"
+    local = client.get("/addin/manifest.xml", base_url="http://localhost:5000")
+    assert local.status_code == 200 and b"http://localhost:5000/taskpane/" in local.data
 
 
 def test_the_package_holds_the_unified_manifest_and_its_icons(tmp_path: Path) -> None:

@@ -58,3 +58,36 @@ def test_the_inbox_lists_the_sellers_own_mail_newest_first(client, auth, world) 
 def test_the_sellers_list_names_the_sample_sellers(client, world) -> None:
     sellers = client.get("/preview/sellers").get_json()["sellers"]
     assert {"email": "maya@brightloop.io", "name": "Maya Okafor"} in sellers
+
+
+@pytest.mark.parametrize("host", ["evil.example", "storyline.attacker.test:5000",
+                                  "127.0.0.1.nip.io"])
+def test_the_preview_refuses_a_host_name_that_is_not_this_machine(client, world, host) -> None:
+    # DNS rebinding: a page on evil.example resolves its own name to 127.0.0.1
+    for resp in (client.post("/preview/token", json={}, headers={"Host": host}),
+                 client.get("/preview/sellers", headers={"Host": host}),
+                 client.get("/prep", headers={"Host": host})):
+        assert resp.status_code == 403
+        assert resp.get_json()["error"]["code"] == "preview_local_only"
+
+
+def test_the_preview_signs_in_to_the_demo_tenant_only(client, world) -> None:
+    sellers = {s["email"] for s in client.get("/preview/sellers").get_json()["sellers"]}
+    assert "lea@corvane.com" not in sellers  # the other tenant's seller
+    resp = client.post("/preview/token", json={"user": "lea@corvane.com"})
+    assert resp.status_code == 404
+
+
+@pytest.mark.parametrize("data, content_type", [
+    ("user=tom%40brightloop.io", "application/x-www-form-urlencoded"),
+    ('{"user": "tom@brightloop.io"}', "text/plain"),
+])
+def test_the_preview_token_takes_json_only(client, world, data, content_type) -> None:
+    resp = client.post("/preview/token", data=data, content_type=content_type)
+    assert resp.status_code == 400 and resp.get_json()["error"]["code"] == "unsupported_body"
+
+
+def test_a_token_of_another_tenant_cannot_read_the_preview_inbox(client, auth) -> None:
+    resp = client.get("/preview/inbox", headers=auth("lea@corvane.com"))
+    assert resp.status_code == 403
+    assert resp.get_json()["error"]["code"] == "preview_demo_only"

@@ -47,3 +47,19 @@ def test_data_and_the_preview_page_are_never_framed_and_data_is_not_cached(clien
     assert data.headers["Cache-Control"] == "no-store"
     assert data.headers["X-Frame-Options"] == "DENY"
     assert data.headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_the_swagger_ui_has_a_content_security_policy(client) -> None:
+    import base64
+    import hashlib
+    import re
+
+    resp = client.get("/api/v1/docs/swagger/")
+    assert resp.status_code == 200
+    policy = resp.headers["Content-Security-Policy"]
+    assert "default-src 'none'" in policy and "frame-ancestors 'none'" in policy
+    assert "'unsafe-inline'" not in policy.split("script-src")[1].split(";")[0]
+    inline = re.search(r"<script>(.*?)</script>", resp.get_data(as_text=True), re.S)
+    assert inline is not None
+    digest = base64.b64encode(hashlib.sha256(inline.group(1).encode()).digest()).decode()
+    assert f"'sha256-{digest}'" in policy

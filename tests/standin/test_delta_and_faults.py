@@ -95,3 +95,36 @@ def test_a_moved_message_leaves_the_inbox_round_as_removed(standin, graph):
     assert graph("GET", f"/users/{MAYA}/messages/{moved['id']}").status_code == 200
     missing = graph("GET", f"/users/{MAYA}/messages/{victim}")
     assert missing.status_code == 404 and missing.json()["error"]["code"] == "ErrorItemNotFound"
+
+
+def test_a_dropped_connection_really_drops_mid_body(standin, app_token):
+    import socket
+    import ssl
+
+    control(standin, "POST", "/faults", json={"drop": {"count": 1}})
+    host, port = standin.graph_url.split("//")[1].split("/")[0].split(":")
+    tls = ssl.create_default_context(cafile=str(standin.ca_path))
+    with tls.wrap_socket(socket.create_connection((host, int(port)), timeout=10),
+                         server_hostname=host) as sock:
+        sock.sendall(f"GET /v1.0{INBOX} HTTP/1.1\r\nHost: {host}\r\nAuthorization: Bearer "
+                     f"{app_token}\r\nPrefer: odata.maxpagesize=50\r\n\r\n".encode())
+        got = b""
+        while part := sock.recv(65536):  # ends: the server cut the connection
+            got += part
+    head, _, body = got.partition(b"\r\n\r\n")
+    declared = int(next(line.split(b":")[1] for line in head.split(b"\r\n")
+                        if line.lower().startswith(b"content-length")))
+    assert 0 < len(body) < declared  # half a page, then nothing
+    assert control(standin, "GET", "/calls")["counters"]["dropped"] == 1
+
+
+def test_a_mailbox_is_served_only_to_its_own_tenants_app_token(standin, http, graph):
+    other = "0f0f0f0f-1111-4222-8333-444455556666"
+    answer = http.post(f"{standin.base_url}/{other}/oauth2/v2.0/token", timeout=10, data={
+        "grant_type": "client_credentials", "client_id": "storyline-sync",
+        "client_secret": "s3cret", "scope": "https://graph.microsoft.com/.default"})
+    token = answer.json()["access_token"]
+    refused = graph("GET", INBOX, headers={"Authorization": f"Bearer {token}"})
+    assert refused.status_code == 403
+    assert refused.json()["error"]["code"] == "ErrorAccessDenied"
+    assert graph("GET", INBOX).status_code == 200  # the sample tenant's own token

@@ -11,6 +11,7 @@ import base64
 import html
 import json
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
@@ -147,3 +148,33 @@ def page(store: Store, folder: Folder, *, token: dict[str, Any] | None, args: di
             encode(dict(state, k="next", o=0)))
     out["value"] = value
     return out
+
+
+_MESSAGE_ID = re.compile(r"^\s*internetMessageId\s+eq\s+'((?:[^']|'')*)'\s*$", re.I)
+
+
+def message_id_filter(raw: str) -> str:
+    """The id of ``internetMessageId eq '...'``; any other filter is refused as Graph would
+    refuse one it cannot run."""
+    match = _MESSAGE_ID.match(raw)
+    if not match:
+        raise GraphError(400, "ErrorInvalidUrlQueryFilter", "The query filter contains one "
+                         "or more invalid nodes.")
+    return match.group(1).replace("''", "'")
+
+
+def messages_with_id(store: Store, box: Any, args: Mapping[str, str]) -> list[dict[str, Any]]:
+    """``GET /users/{id}/messages?$filter=internetMessageId eq '...'``: the mailbox's live
+    messages with that id, in any mail folder (where a moved or archived message went)."""
+    wanted = message_id_filter(args.get("$filter", ""))
+    select = [s for s in args.get("$select", "").split(",") if s]
+    value = []
+    with store.lock:
+        for folder in box.folders.values():
+            if folder.name == "calendar":
+                continue
+            for found in folder.items.values():
+                if found.deleted is None and found.resource().get("internetMessageId") == wanted:
+                    value.append(render(found, select=select, body_type=None, removed=False,
+                                        odata_type="#microsoft.graph.message"))
+    return value

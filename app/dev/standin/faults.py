@@ -12,16 +12,20 @@ from typing import Any
 
 @dataclass
 class Fault:
-    """The next ``count`` matching requests misbehave (``mailbox`` empty: any mailbox)."""
+    """The next ``count`` matching requests misbehave (``mailbox`` empty: any mailbox;
+    ``folder`` empty: any folder, else only that mail folder's delta, e.g. ``sentitems``)."""
 
     count: int = 0
     retry_after: str = "1"
     seconds: float = 0.0
     mailbox: str = ""
+    folder: str = ""
 
-    def take(self, mailbox: str) -> bool:
-        """Consumes one occurrence if this fault applies to ``mailbox``."""
+    def take(self, mailbox: str, folder: str = "") -> bool:
+        """Consumes one occurrence if this fault applies to ``mailbox`` (and ``folder``)."""
         if self.count <= 0 or (self.mailbox and self.mailbox.lower() != mailbox.lower()):
+            return False
+        if self.folder and self.folder.lower() != folder.lower():
             return False
         self.count -= 1
         return True
@@ -52,7 +56,8 @@ class Faults:
                         count=int(raw.get("count", 1 if name != "slow" else 1_000_000)),
                         retry_after=str(raw.get("retry_after", "1")),
                         seconds=float(raw.get("seconds", 0.0)),
-                        mailbox=str(raw.get("mailbox", ""))))
+                        mailbox=str(raw.get("mailbox", "")),
+                        folder=str(raw.get("folder", ""))))
             if "concurrency" in spec:
                 self.concurrency = int(spec["concurrency"])
 
@@ -63,8 +68,9 @@ class Faults:
             self.slow, self.drop = Fault(), Fault()
             self.concurrency = 4
 
-    def enter(self, mailbox: str) -> str | None:
-        """Admits a request for ``mailbox``; gives the fault to answer with, if any."""
+    def enter(self, mailbox: str, folder: str = "") -> str | None:
+        """Admits a request for ``mailbox`` (about ``folder``, when it is a folder's delta);
+        gives the fault to answer with, if any."""
         with self.lock:
             self.counters["requests"] += 1
             if self.concurrency and self.in_flight[mailbox] >= self.concurrency:
@@ -74,7 +80,7 @@ class Faults:
             self.max_in_flight[mailbox] = max(self.max_in_flight[mailbox],
                                               self.in_flight[mailbox])
             for name in ("throttle", "unavailable"):
-                if getattr(self, name).take(mailbox):
+                if getattr(self, name).take(mailbox, folder):
                     self.counters[name] += 1
                     return name
             return None

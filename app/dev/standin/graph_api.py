@@ -32,7 +32,7 @@ def _state() -> Any:
 
 def _claims() -> dict[str, Any]:
     if not _state().require_auth:
-        return {"idtyp": "app", "oid": "", "azp": "standin"}
+        return {"idtyp": "app", "oid": "", "azp": "standin", "tid": _state().store.tenant_id}
     header = request.headers.get("Authorization", "")
     if not header.lower().startswith("bearer "):
         raise GraphError(401, "InvalidAuthenticationToken", "Access token is empty.")
@@ -49,6 +49,12 @@ def _mailbox(user: str, claims: dict[str, Any]) -> Mailbox:
     box = _state().store.mailbox(user)
     if box is None:
         raise GraphError(404, "ErrorInvalidUser", f"The requested user '{user}' is invalid.")
+    # like Graph: a token serves its own tenant's mailboxes only (an app token of another
+    # tenant, even one this stand-in signed, is refused)
+    expected = (box.tenant_id or _state().store.tenant_id).lower()
+    if expected and str(claims.get("tid", "")).lower() != expected:
+        raise GraphError(403, "ErrorAccessDenied", "Access is denied. Check credentials and "
+                         "try again.")
     if claims.get("idtyp") == "user" and claims.get("oid") != box.oid:
         raise GraphError(403, "ErrorAccessDenied", "Access is denied. Check credentials and "
                          "try again.")
@@ -56,14 +62,20 @@ def _mailbox(user: str, claims: dict[str, Any]) -> Mailbox:
 
 
 def _dropped(body: bytes) -> Iterator[bytes]:
-    yield body[: len(body) // 2]
+    """Half the body, then the connection cut under the server's feet (as a proxy or a
+    network does). The socket is taken now: the body is sent after the request context."""
     sock = request.environ.get("werkzeug.socket")
-    if sock is not None:
-        sock.shutdown(socket.SHUT_RDWR)
+
+    def produce() -> Iterator[bytes]:
+        yield body[: len(body) // 2]
+        if sock is not None:
+            sock.shutdown(socket.SHUT_RDWR)
+
+    return produce()
 
 
 def _guarded(user: str | None, produce: Callable[[Mailbox | None, dict[str, Any]], Any],
-             *, status: int = 200, pageable: bool = False) -> Response:
+             *, status: int = 200, pageable: bool = False, folder: str = "") -> Response:
     """Runs a Graph call through auth, the mailbox's limits and the injected faults."""
     state = _state()
     try:
@@ -73,7 +85,7 @@ def _guarded(user: str | None, produce: Callable[[Mailbox | None, dict[str, Any]
         return err.response()
     key = box.address if box else TENANT_KEY
     g.standin_mailbox = key
-    fault = state.faults.enter(key)
+    fault = state.faults.enter(key, folder)
     if fault == "concurrency":
         return graph_error(429, "ApplicationThrottled", "Application is over its "
                            "MailboxConcurrency limit.", {"Retry-After": "1"})
@@ -140,7 +152,7 @@ def blueprint() -> Blueprint:
             if found is None or found.name == "calendar":
                 raise GraphError(404, "ErrorInvalidIdMalformed", "Id is malformed.")
             return _page(found, user, f"mailFolders/{folder}/messages/delta", None)
-        return _guarded(user, produce, pageable=True)
+        return _guarded(user, produce, pageable=True, folder=folder)
 
     @bp.get("/me/mailFolders/<folder>/messages/delta")
     @bp.get("/me/mailFolders/<folder>/messages/delta()")
@@ -162,7 +174,18 @@ def blueprint() -> Blueprint:
                                      "StartDateTime and EndDateTime.")
                 window = (start.replace("Z", "")[:19], end.replace("Z", "")[:19])
             return _page(box.folders["calendar"], user, "calendarView/delta", window)
-        return _guarded(user, produce, pageable=True)
+        return _guarded(user, produce, pageable=True, folder="calendar")
+
+    @bp.get("/users/<user>/messages")
+    def list_messages(user: str) -> Response:
+        """Messages of every mail folder; ``$filter=internetMessageId eq '...'`` only."""
+
+        def produce(box: Mailbox | None, claims: dict[str, Any]) -> dict[str, Any]:
+            assert box is not None
+            value = delta.messages_with_id(_state().store, box, request.args)
+            return {"@odata.context": f"{_state().graph_url}/$metadata#Collection(message)",
+                    "value": value}
+        return _guarded(user, produce)
 
     @bp.get("/users/<user>/messages/<item>")
     @bp.get("/users/<user>/events/<item>")

@@ -57,6 +57,7 @@ class Mailbox:
     oid: str
     display_name: str
     folders: dict[str, Folder] = field(default_factory=dict)
+    tenant_id: str = ""  # the tenant whose tokens it serves (empty: the store's, if any)
 
 
 def _keys(resource: dict[str, Any]) -> tuple[str, str]:

@@ -87,6 +87,9 @@ class InteractionMailbox(TenantScoped, Base):
     user_id: Mapped[uuid.UUID] = mapped_column(sa.Uuid, primary_key=True)
     graph_id: Mapped[str | None] = mapped_column(sa.String(400))
     folder: Mapped[str | None] = mapped_column(sa.String(40))
+    # set for a folder's links when it is read again after a 410; cleared as each is met
+    resync_pending: Mapped[bool] = mapped_column(sa.Boolean, default=False,
+                                                 server_default=sa.false())
     __table_args__ = (
         tenant_fk("interaction_id", "interactions"),
         sa.Index("ix_interaction_mailboxes_graph", "tenant_id", "user_id", "graph_id"),

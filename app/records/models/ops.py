@@ -25,6 +25,9 @@ class SyncState(TenantScoped, Base):
     last_error_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     items_seen: Mapped[int] = mapped_column(sa.Integer, default=0)
     items_stored: Mapped[int] = mapped_column(sa.Integer, default=0)
+    # messages that could not be stored, each set aside so the folder goes on past it
+    items_set_aside: Mapped[int | None] = mapped_column(sa.Integer, default=0)
+    last_set_aside: Mapped[str | None] = mapped_column(sa.Text)
     __table_args__ = (tenant_fk("user_id", "users"),)
 
 
