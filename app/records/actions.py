@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from app.errors import BadRequest, Conflict, NotFound
 
-from .identity import normalize_address, registrable_domain
+from .identity import is_public_suffix, normalize_address, registrable_domain
 from .models import (
     COMMITMENT_STATUSES,
     DEAL_STAGES,
@@ -91,8 +91,7 @@ def add_suppression(session: Session, *, tenant_id: uuid.UUID, value: str,
     else:
         # a domain that could never match a sender ("...", ".co.uk", a bare public suffix)
         # would be accepted and silently do nothing: refuse it
-        if not _DOMAIN.fullmatch(raw) or len(raw) > 253 or \
-                registrable_domain(f"x.{raw}") == f"x.{raw}":
+        if not _DOMAIN.fullmatch(raw) or len(raw) > 253 or is_public_suffix(raw):
             raise BadRequest("give an email address or a domain such as example.com",
                              code="invalid_suppression")
         kind, norm = "domain", registrable_domain(raw)

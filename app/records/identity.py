@@ -80,6 +80,12 @@ def domain_of(address: str) -> str:
     return address.rsplit("@", 1)[1]
 
 
+def is_public_suffix(domain: str) -> bool:
+    """True for a bare public suffix (``com``, ``co.uk``): no sender's domain is ever one."""
+    parts = _extractor()(f"x.{domain}")
+    return bool(parts.suffix) and parts.suffix == domain and parts.domain == "x"
+
+
 def registrable_domain(domain: str) -> str:
     """The registrable domain (public-suffix aware): ``mail.foo.co.uk`` -> ``foo.co.uk``."""
     parts = _extractor()(domain)
