@@ -95,9 +95,10 @@ def _claim(db: Database, due: DueCard | DueDigest, kind: str, card: dict[str, An
         return None
 
 
-def _send(db: Database, graph: Graph, tenant_id: uuid.UUID, delivery_id: uuid.UUID,
-          notice: teams.ActivityNotice, done_status: str = "sent") -> bool:
-    """Sends, then records the outcome on the claimed row. True when Graph accepted it."""
+def send_notice(db: Database, graph: Graph, tenant_id: uuid.UUID, delivery_id: uuid.UUID,
+                notice: teams.ActivityNotice, done_status: str = "sent") -> bool:
+    """Sends, then records the outcome on the claimed delivery row (prep cards, digests and
+    handoffs share the log). True when Graph accepted it."""
     error: str | None = None
     try:
         teams.send_activity(graph.config, graph.tokens(str(tenant_id)), notice,
@@ -143,7 +144,7 @@ def _deliver_card(db: Database, graph: Graph, due: DueCard, now: datetime,
         preview=clip(f"{moved}{prep.title} at {prep.starts_at:%H:%M}: {', '.join(facts)}", 150),
         chain_id=due.chain_id,
         parameters={"meeting": clip(prep.title, 80), "time": when(prep.starts_at)})
-    return "sent" if _send(db, graph, due.tenant_id, delivery_id, notice) else "failed"
+    return "sent" if send_notice(db, graph, due.tenant_id, delivery_id, notice) else "failed"
 
 
 def send_due_cards(db: Database, graph: Graph, now: datetime | None = None, *,
@@ -180,7 +181,7 @@ def send_due_cards(db: Database, graph: Graph, now: datetime | None = None, *,
                               options.links.story(c.meeting_id)),
                 preview=clip(f"Cancelled: {title.removeprefix('Prep for ')}", 150),
                 chain_id=c.chain_id, parameters={"meeting": clip(title, 80)})
-            if _send(db, graph, tenant_id, c.delivery_id, notice, done_status="cancelled"):
+            if send_notice(db, graph, tenant_id, c.delivery_id, notice, done_status="cancelled"):
                 report.cancelled += 1
     return report
 
@@ -265,7 +266,7 @@ def send_due_digests(db: Database, graph: Graph, now: datetime | None = None, *,
                 preview=clip(f"{count} customer meeting{'s' if count > 1 else ''} today, first "
                              f"at {first.starts_at:%H:%M}: {first.title}", 150),
                 chain_id=due.chain_id, parameters={"count": str(count)})
-            ok = _send(db, graph, tenant_id, delivery_id, notice)
+            ok = send_notice(db, graph, tenant_id, delivery_id, notice)
             report.sent, report.failed = report.sent + ok, report.failed + (not ok)
     return report
 

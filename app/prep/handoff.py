@@ -20,7 +20,7 @@ from app.records.handoffs import TeamAlert, team_alerts
 from app.records.models import User, utcnow
 
 from .cards import SCHEMA, VERSION
-from .deliver import DeliveryReport, _send
+from .deliver import DeliveryReport, send_notice
 from .models import PrepDelivery
 from .schedule import PrepOptions, tenant_ids
 from .text import clip, md
@@ -98,6 +98,6 @@ def send_handoffs(db: Database, graph: Graph, now: datetime | None = None, *,
                 chain_id=zlib.crc32(f"handoff:{alert.interaction_id}".encode()),
                 parameters={"function": alert.function.capitalize(),
                             "what": WHAT[alert.kind], "account": clip(alert.account_name, 80)})
-            sent = _send(db, graph, tenant_id, delivery_id, notice)
+            sent = send_notice(db, graph, tenant_id, delivery_id, notice)
             report = report.add(DeliveryReport(sent=1) if sent else DeliveryReport(failed=1))
     return report

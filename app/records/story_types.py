@@ -285,8 +285,3 @@ def _fields(value: Any) -> dict[str, Any]:
 def to_json(value: Any) -> bytes:
     """The value (a story, a card, a list of them) as JSON, with each field under its key."""
     return orjson.dumps(value, default=_fields, option=orjson.OPT_PASSTHROUGH_DATACLASS)
-
-
-def to_dict(value: Any) -> Any:
-    """The value as plain JSON data (dicts, lists, strings): for callers that hand it on."""
-    return orjson.loads(to_json(value))

@@ -11,10 +11,12 @@ from pathlib import Path
 import pytest
 
 from app.db import Database
+from app.dev.standin.testing import RunningStandIn, control, running_standin
 from app.graph.config import GraphConfig
 from app.graph.service import Graph
 from app.records.models import Base, Tenant, TenantDomain, User
 from tests.graph.fakegraph import BASE, FakeGraph
+from tests.sync.standin_world import NOW
 
 TENANT = uuid.UUID("11111111-2222-4333-8444-555555555555")
 
@@ -59,3 +61,19 @@ def graph(fake: FakeGraph) -> Graph:
     """Graph access over the fake, with quick bounded retries."""
     config = GraphConfig(base_url=BASE, page_size=10, max_retries=5, max_retry_after=0.05)
     return Graph(config=config, tokens=lambda tenant: (lambda: "token"), transport=fake.transport)
+
+
+@pytest.fixture(scope="module")
+def standin() -> Iterator[RunningStandIn]:
+    """The stand-in with the sample company, for one test module."""
+    with running_standin(now=NOW) as running:
+        yield running
+
+
+@pytest.fixture
+def fresh(standin: RunningStandIn) -> RunningStandIn:
+    """The stand-in with its sample reloaded and no faults."""
+    control(standin, "DELETE", "/faults")
+    standin.state.faults.max_in_flight.clear()
+    standin.state.load_sample(now=NOW)
+    return standin

@@ -6,6 +6,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 import sqlalchemy as sa
 
@@ -21,6 +22,7 @@ from app.settings import Secret
 from tests.conftest import _empty
 
 MAILBOXES = (SELLERS[0].email, SELLERS[1].email)
+NOW = datetime(2026, 11, 22, 15, 0, tzinfo=UTC)  # the moment the stand-in's sample is built at
 
 
 def graph_for(standin: RunningStandIn, **overrides: object) -> Graph:

@@ -10,8 +10,6 @@ import subprocess
 import sys
 import time
 import uuid
-from collections.abc import Iterator
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -20,7 +18,7 @@ import sqlalchemy as sa
 from app.db import Database
 from app.dev.sample.cast import INTERNAL_DOMAIN, SELLERS, TENANT_ID, TENANT_NAME
 from app.dev.standin.server import RunningStandIn
-from app.dev.standin.testing import control, running_standin
+from app.dev.standin.testing import control
 from app.graph.config import GraphConfig
 from app.graph.credentials import GraphAuth
 from app.graph.service import Graph
@@ -28,27 +26,12 @@ from app.records.models import Base, Interaction, SyncState, User
 from app.records.tenants import ensure_tenant, ensure_user
 from app.settings import Secret
 from app.sync.rounds import SyncOptions, sync_mailboxes
+from tests.sync.standin_world import NOW
 
-NOW = datetime(2026, 11, 22, 15, 0, tzinfo=UTC)
 ROOT = Path(__file__).resolve().parents[2]
 NO_EXTRACT = SyncOptions()
 MAILBOXES = (SELLERS[0].email, SELLERS[1].email)
 
-
-@pytest.fixture(scope="module")
-def standin() -> Iterator[RunningStandIn]:
-    """The stand-in with the sample company, for this module."""
-    with running_standin(now=NOW) as running:
-        yield running
-
-
-@pytest.fixture
-def fresh(standin: RunningStandIn) -> RunningStandIn:
-    """The stand-in with its sample reloaded and no faults."""
-    control(standin, "DELETE", "/faults")
-    standin.state.faults.max_in_flight.clear()
-    standin.state.load_sample(now=NOW)
-    return standin
 
 
 def graph_for(standin: RunningStandIn, **overrides: object) -> Graph:

@@ -10,7 +10,6 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -19,11 +18,12 @@ import sqlalchemy as sa
 from app.db import Database
 from app.dev.sample.cast import SELLERS, TENANT_ID
 from app.dev.standin.server import RunningStandIn
-from app.dev.standin.testing import control, running_standin
+from app.dev.standin.testing import control
 from app.records.models import Interaction, InteractionMailbox, SyncState
 from app.sync.rounds import sync_mailboxes
 from app.sync.status import sync_status
 from tests.sync.standin_world import (
+    NOW,
     Counts,
     counts,
     fresh_record,
@@ -32,24 +32,9 @@ from tests.sync.standin_world import (
     user_ids,
 )
 
-NOW = datetime(2026, 11, 22, 15, 0, tzinfo=UTC)
 ROOT = Path(__file__).resolve().parents[2]
 MAYA = SELLERS[0].email
 
-
-@pytest.fixture(scope="module")
-def standin() -> Iterator[RunningStandIn]:
-    """The stand-in with the sample company, for this module."""
-    with running_standin(now=NOW) as running:
-        yield running
-
-
-@pytest.fixture
-def fresh(standin: RunningStandIn) -> RunningStandIn:
-    """The stand-in with its sample reloaded and no faults."""
-    control(standin, "DELETE", "/faults")
-    standin.state.load_sample(now=NOW)
-    return standin
 
 
 @pytest.fixture(scope="module")
