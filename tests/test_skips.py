@@ -3,6 +3,7 @@ only a test of the labelled datasets, which cannot ship, may skip."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -26,10 +27,12 @@ def test_runs():
 def _run(tmp_path: Path, *args: str) -> str:
     (tmp_path / "test_sample.py").write_text(TESTS)
     (tmp_path / "pytest.ini").write_text("[pytest]\n")
+    # CI exports PYTEST_ADDOPTS=--no-skip; the inner run must see only the options given here.
+    env = {k: v for k, v in os.environ.items() if k != "PYTEST_ADDOPTS"}
     done = subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "tests.skips",
          "-c", str(tmp_path / "pytest.ini"), "--rootdir", str(tmp_path), *args, str(tmp_path)],
-        cwd=ROOT, capture_output=True, text=True, timeout=120, check=False)
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120, check=False)
     return done.stdout.strip().splitlines()[-1]
 
 
