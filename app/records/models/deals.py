@@ -73,8 +73,19 @@ class Commitment(TenantScoped, Base):
     snoozed_until: Mapped[date | None] = mapped_column(sa.Date)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Auto-close: the later mail (or meeting) that delivered it, and the words or attachment
+    # that show it; closed_how is "auto" (Storyline closed it) or "seller" (PATCH). A seller
+    # who reopens it sets reopened_at: only mail after that may close it again.
+    closed_by_interaction_id: Mapped[uuid.UUID | None] = mapped_column(sa.Uuid)
+    closed_evidence: Mapped[str | None] = mapped_column(sa.String(300))
+    closed_how: Mapped[str | None] = mapped_column(sa.String(10))
+    reopened_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # the seller set due_on by hand: later extraction never overwrites it
+    due_set_by_seller: Mapped[bool] = mapped_column(sa.Boolean, default=False,
+                                                    server_default=sa.false())
     __table_args__ = (
         tenant_fk("interaction_id", "interactions", ondelete="CASCADE"),
+        sa.Index("ix_commitments_owner", "tenant_id", "owner_user_id", "status"),
         sa.Index("ix_commitments_contact", "tenant_id", "contact_id", "status"),
         sa.Index("ix_commitments_account", "tenant_id", "account_id", "status"),
     )

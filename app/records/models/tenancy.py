@@ -21,6 +21,9 @@ class Tenant(Base):
     # what colleagues see of mail they were not on (metadata | subject | full); None: the
     # STORYLINE_VISIBILITY default
     visibility: Mapped[str | None] = mapped_column(sa.String(10))
+    # a promise without a due date is stale (off the overdue list) after this many days;
+    # None: the STORYLINE_STALE_PROMISE_DAYS default (14)
+    stale_promise_days: Mapped[int | None] = mapped_column(sa.Integer)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
