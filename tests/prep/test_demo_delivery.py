@@ -115,7 +115,37 @@ def test_make_demo_sends_the_next_meetings_prep_card_and_shows_it(
     assert [f["function"] for f in story["team_threads"]][:1] == ["support"]
     assert story["team_threads"][0]["waiting_on_us"] >= 1
     assert "support" in {i["function"] for i in story["timeline"]["items"]}
+    # the demo's mailboxes are subscribed: mail put into the stand-in with notify reaches
+    # the story within seconds, without waiting for the safety net
     log = log_path.read_text()
+    assert re.search(r"change notifications: \d+ subscriptions", log), log[-3000:]
+    standin_base = re.search(r"Graph stand-in: (https://\S+)/v1\.0", log).group(1)  # type: ignore[union-attr]
+    control = requests.Session()
+    control.trust_env, control.verify = False, str(log_path.parent / "standin" / "standin-ca.pem")
+    subject = "Invented rollout question from the depot"
+    message = {"subject": subject, "isDraft": False, "hasAttachments": False,
+               "receivedDateTime": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+               "sentDateTime": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+               "internetMessageId": f"<demo-notify-{time.time_ns()}@example.org>",
+               "conversationId": f"demo-notify-{time.time_ns()}",
+               "from": {"emailAddress": {"address": customer, "name": "A customer"}},
+               "toRecipients": [{"emailAddress": {"address": mailbox, "name": ""}}],
+               "body": {"contentType": "text", "content": "Could you check the rollout "
+                        "plan for the depot before Friday? Thanks."},
+               "bodyPreview": "Could you check the rollout plan for the depot before Friday?"}
+    added = control.post(f"{standin_base}/_standin/mailboxes/{mailbox}/items",
+                         json={"folder": "inbox", "resource": message, "notify": True},
+                         timeout=10)
+    assert added.status_code == 201 and added.json()["notifications"], added.text
+    subjects: set[str] = set()
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and subject not in subjects:
+        time.sleep(1)
+        story = http.get(f"{base}/api/v1/story", params={"email": customer}, timeout=10,
+                         headers={"Authorization": f"Bearer {token}"}).json()
+        subjects = {i["subject"] for i in story["timeline"]["items"]}
+    assert subject in subjects, "notified mail did not reach the story: " + log[-2000:]
+
     assert log.count("inline scheduler leading") == 1  # two workers, one schedule
 
     proc.send_signal(signal.SIGINT)
