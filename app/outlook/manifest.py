@@ -2,9 +2,10 @@
 manifest, validated against the Office XSDs) and ``addin/manifest.json`` (the unified
 Microsoft 365 manifest: the same add-in plus the Teams tab and meeting side panel).
 
-Every URL of the XML manifest is a resource id in the one ``bt:Urls`` block. Features the
-public XSDs do not know (pinning, ``WebApplicationInfo`` inside mail VersionOverrides, nested
-app authentication) are declared in the unified manifest only.
+Every URL of the XML manifest is a resource id in the one ``bt:Urls`` block. The read pane
+may be pinned and Outlook mobile gets a button (VersionOverrides 1.1); ``WebApplicationInfo``
+inside mail VersionOverrides and nested app authentication are declared in the unified
+manifest only.
 
     flask --app app addin-manifest --origin https://localhost:3000 [--client-id GUID]
 """
@@ -47,6 +48,16 @@ SURFACES = (
 )
 
 
+# Outlook mobile's nine icons: (size, scale, pixels); the files are icon-<pixels>.png.
+MOBILE_ICONS = tuple((size, scale, size * scale) for size in (25, 32, 48) for scale in (1, 2, 3))
+DESKTOP_ICONS = (16, 32, 80)
+
+
+def _pinnable(surface: str) -> bool:
+    """The read pane may be pinned: it follows the selection from one email to the next."""
+    return surface == "MessageReadCommandSurface"
+
+
 def manifest_xml(cfg: ManifestConfig) -> str:
     """The add-in only manifest (MailApp): task pane on message read, appointment read
     (attendee), appointment edit (organizer) and message compose."""
@@ -56,12 +67,13 @@ def manifest_xml(cfg: ManifestConfig) -> str:
     return env.get_template("manifest.xml.j2").render(
         origin=cfg.origin, app_id=APP_ID, version=version, name=cfg.name,
         mailbox_min=MAILBOX_MIN, pane=cfg.url("/taskpane/taskpane.html"), url=cfg.url,
-        surfaces=SURFACES,
+        surfaces=SURFACES, pinnable=_pinnable, mobile_icons=MOBILE_ICONS,
+        icon_pixels=sorted({*DESKTOP_ICONS, *(pixels for _s, _c, pixels in MOBILE_ICONS)}),
     )
 
 
 def _icons(cfg: ManifestConfig) -> list[dict[str, Any]]:
-    return [{"size": s, "url": cfg.url(f"/taskpane/assets/icon-{s}.png")} for s in (16, 32, 80)]
+    return [{"size": s, "url": cfg.url(f"/taskpane/assets/icon-{s}.png")} for s in DESKTOP_ICONS]
 
 
 def _ribbon(cfg: ManifestConfig, context: str, group: str) -> dict[str, Any]:

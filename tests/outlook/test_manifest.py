@@ -47,7 +47,35 @@ def test_every_url_is_a_resource_on_the_origin_in_one_urls_block() -> None:
                 for e in doc.iter("{*}ExtensionPoint")}
     assert surfaces == {"MessageReadCommandSurface", "AppointmentAttendeeCommandSurface",
                         "AppointmentOrganizerCommandSurface",
-                        "MessageComposeCommandSurface"}
+                        "MessageComposeCommandSurface", "MobileMessageReadCommandSurface"}
+
+
+def test_the_read_pane_can_be_pinned_and_outlook_mobile_gets_a_button() -> None:
+    doc = etree.fromstring(manifest_xml(ManifestConfig(origin="https://sl.example.net")).encode())
+    xsi = "{http://www.w3.org/2001/XMLSchema-instance}type"
+    pinned = {e.getparent().getparent().getparent().getparent().getparent().get(xsi)
+              for e in doc.iter("{*}SupportsPinning") if e.text == "true"}
+    assert pinned == {"MessageReadCommandSurface"}  # compose and meetings are not pinned
+    mobile = doc.find(".//{*}MobileFormFactor")
+    assert mobile is not None
+    button = mobile.find(".//{*}Control")
+    assert button is not None and button.get(xsi) == "MobileButton"
+    images = {(i.get("size"), i.get("scale")): i.get("resid") for i in button.iter("{*}Image")}
+    assert set(images) == {(str(s), str(c)) for s in (25, 32, 48) for c in (1, 2, 3)}
+    files = {r.get("id"): r.get("DefaultValue") for r in doc.iter("{*}Image") if r.get("id")}
+    for (size, scale), resid in images.items():  # each icon is a real file of its pixel size
+        path = ROOT / "addin" / files[resid].split("https://sl.example.net/", 1)[1]
+        assert path.is_file(), path
+        png = path.read_bytes()
+        assert int.from_bytes(png[16:20], "big") == int(size) * int(scale), path
+
+
+def test_a_manifest_without_the_mobile_icons_is_refused_by_the_schema() -> None:
+    xml = manifest_xml(ManifestConfig(origin="https://sl.example.net"))
+    broken = xml.replace('<bt:Image size="48" scale="3" resid="Icon.144"/>', "")
+    assert broken != xml
+    schema = _schema()
+    assert not schema.validate(etree.fromstring(broken.encode()))
 
 
 def test_the_unified_manifest_declares_the_addin_the_teams_tab_and_the_side_panel() -> None:
