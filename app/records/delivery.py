@@ -23,7 +23,8 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
-__all__ = ["Delivery", "LaterItem", "OpenItem", "delivers", "is_delivery_sentence", "thing_of"]
+__all__ = ["Delivery", "LaterItem", "OpenItem", "delivers", "has_delivery_words", "hands_over_now",
+           "is_delivery_sentence", "is_meeting_action", "thing_of"]
 
 EVIDENCE_MAX = 300
 
@@ -260,3 +261,20 @@ def _gives(action: str) -> bool:
     a mail can be seen to deliver; "review the contract" or "check with legal" is not."""
     words = _words(action)
     return bool(words) and any(stem(w) in _GIVE or w in _GIVE for w in words[:3])
+
+
+def has_delivery_words(body: str) -> bool:
+    """Whether a mail says anything of handing over (a cheap test before any query)."""
+    return bool(_CUE.search(body or ""))
+
+
+_HANDING = frozenset({"find", "see", "attach", "attached", "enclos", "enclosed", "here"})
+
+
+def hands_over_now(text: str, action: str) -> bool:
+    """Whether an extracted commitment is really a delivery being made ("Please find
+    attached the pricing sheet", "Sending over the mockups now"): such a sentence closes
+    what was owed and must not itself become a new promise or request."""
+    words = _words(action)
+    first = stem(words[0]) if words else ""
+    return is_delivery_sentence(text) and (first in _HANDING or first in _GIVE)
