@@ -179,9 +179,9 @@ def test_the_real_extraction_of_a_delivery_owes_nothing_and_closes_the_promise(
 
 
 def test_their_promise_closes_when_they_deliver(app: Flask, seller: Seller) -> None:
-    theirs = mail("theirs", 0, sent=False, thread="order", body="I'll send the signed order "
-                  "form on Monday.", commitments=(promise("I'll send the signed order form on "
-                                                          "Monday.", "send the signed order form"),))
+    said = "I'll send the signed order form on Monday."
+    theirs = mail("theirs", 0, sent=False, thread="order", body=said,
+                  commitments=(promise(said, "send the signed order form"),))
     ours_back = mail("ours", 2, thread="order", body="Thanks Dana, here is the signed order "
                      "form template in case you need it again.",
                      attachments=("Signed_Order_Form.pdf",))
