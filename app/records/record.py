@@ -188,9 +188,9 @@ def _update_known(session: Session, existing: Interaction, item: InteractionIn) 
 
 def _close_by_meeting(session: Session, meeting: Interaction) -> None:
     """A known meeting seen again once it has been held closes the "set up a call" it
-    delivers (it was recorded before it took place, when it could not)."""
+    delivers (it may have been recorded before it took place, when it could not)."""
     ended = meeting.ends_at or meeting.occurred_at
-    if meeting.cancelled or ended > utcnow() or meeting.created_at >= ended:
+    if meeting.cancelled or ended > utcnow():
         return
     contact_ids = session.scalars(sa.select(Participant.contact_id).where(
         Participant.tenant_id == meeting.tenant_id, Participant.interaction_id == meeting.id,

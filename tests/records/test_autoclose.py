@@ -195,14 +195,15 @@ def test_their_promise_closes_when_they_deliver(app: Flask, seller: Seller) -> N
     assert c.side == "them" and c.status == "done" and c.closed_by_interaction_id == ids[2]
 
 
-def meeting(key: str, hours: float, *, cancelled: bool = False) -> InteractionIn:
+def meeting(key: str, hours: float, *, cancelled: bool = False,
+            mailbox: uuid.UUID | None = None) -> InteractionIn:
     """A one-hour meeting Ann organised with Dana, ``hours`` after the start."""
     at = START + timedelta(hours=hours)
     return InteractionIn(kind="meeting", external_key=key, occurred_at=at,
                          ends_at=at + timedelta(hours=1), subject="Pricing with your CFO",
                          sender=Address(address=ANN[1], name=ANN[0]),
                          attendees=(Address(address=DANA[1], name=DANA[0]),),
-                         cancelled=cancelled)
+                         cancelled=cancelled, mailbox_user_id=mailbox)
 
 
 def test_a_held_meeting_closes_set_up_a_call_and_a_cancelled_one_does_not(
@@ -260,3 +261,20 @@ def test_the_story_shows_what_closed_it_and_a_reopened_promise_stays_open(
     story = client.get(f"/api/v1/story?email={DANA[1]}", headers=headers).get_json()
     assert "send the pricing sheet" in [c["action"] for c in story["commitments"]["ours"]]
     assert story["commitments"]["recently_closed"] == []
+
+
+def test_a_meeting_recorded_before_it_was_held_closes_the_call_once_seen_after_it(
+        app: Flask, seller: Seller) -> None:
+    ask = mail("call", 0, thread="cfo", body="I'll set up a call with your CFO next week.",
+               commitments=(promise("I'll set up a call with your CFO next week.",
+                                    "set up a call with your CFO"),))
+    coming = (datetime.now(UTC) - START).total_seconds() / 3600 + 24  # tomorrow
+    (booked,) = record(app, ask, meeting("ical-moved", coming))[1:]
+    assert commitments(app)["set up a call with your CFO"].status == "open"  # not yet held
+    with context.database(app).session() as s:  # moved to yesterday, and it took place
+        outcome = record_interaction(s, tenant_id=TENANT, item=meeting(
+            "ical-moved", 100, mailbox=seller.user_id))
+        assert outcome.status == "duplicate"
+        s.commit()
+    c = commitments(app)["set up a call with your CFO"]
+    assert c.status == "done" and c.closed_by_interaction_id == booked
