@@ -68,7 +68,7 @@ def commitment(commitment_id: uuid.UUID, json: CommitmentPatch) -> Any:
     session = ctx.db_session()
     c = actions.update_commitment(session, tenant_id=ctx.tenant_id(),
                                   commitment_id=commitment_id, status=json.status,
-                                  snoozed_until=json.snoozed_until)
+                                  snoozed_until=json.snoozed_until, actor=ctx.user_id())
     session.commit()
     return json_response(cards.commitment(c, None, utcnow().date()))
 

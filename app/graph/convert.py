@@ -80,6 +80,7 @@ def message_from_sdk(msg: Message) -> MailMessage:
         bcc=_addresses(msg.bcc_recipients),
         headers=headers,
         is_draft=bool(msg.is_draft),
+        has_attachments=bool(msg.has_attachments),
     )
 
 

@@ -27,7 +27,7 @@ from .types import DeltaPage, MailMessage, Meeting, T
 MESSAGE_SELECT = [
     "id", "internetMessageId", "conversationId", "subject", "body", "sender", "from",
     "toRecipients", "ccRecipients", "sentDateTime", "receivedDateTime",
-    "internetMessageHeaders", "isDraft",
+    "internetMessageHeaders", "isDraft", "hasAttachments",
 ]
 
 

@@ -103,6 +103,7 @@ def message_from_json(d: dict[str, Any]) -> MailMessage:
         to=_addresses(d.get("toRecipients")), cc=_addresses(d.get("ccRecipients")),
         bcc=_addresses(d.get("bccRecipients")), headers=headers,
         is_draft=d.get("isDraft") is True, sensitivity=message_sensitivity(d),
+        has_attachments=d.get("hasAttachments") is True,
     )
 
 

@@ -8,6 +8,7 @@ producer keeps at most ``buffer`` pages ahead, so memory stays flat however big 
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import threading
 from collections.abc import Iterator
 from concurrent.futures import Future
@@ -18,6 +19,7 @@ from typing import Any
 
 import httpx
 
+from .attachments import with_attachment_names
 from .client import TokenSource, TransportFactory, graph_client
 from .config import GraphConfig
 from .delta import event_page, message_page
@@ -92,8 +94,13 @@ class _Producer:
             assert s.since is not None and s.until is not None, "calendar needs a window"
             return await event_page(client, self.config, sem, user_id=s.mailbox, link=link,
                                     start=s.since, end=s.until)
-        return await message_page(client, self.config, sem, user_id=s.mailbox,
+        page = await message_page(client, self.config, sem, user_id=s.mailbox,
                                   folder=s.folder, link=link, since=s.since)
+        if not any(m.has_attachments for m in page.items):
+            return page
+        items = await with_attachment_names(client, self.config, sem, user_id=s.mailbox,
+                                            messages=page.items)
+        return dataclasses.replace(page, items=items)
 
     async def _stream(self, client: GraphServiceClient, sem: asyncio.Semaphore,
                       stream: Stream) -> None:

@@ -22,6 +22,8 @@ _BUILDERS = (
     "users.item.calendar_view.delta.delta_request_builder",
     "subscriptions.subscriptions_request_builder",
     "users.item.messages.messages_request_builder",
+    "users.item.messages.item.message_item_request_builder",
+    "users.item.messages.item.attachments.attachments_request_builder",
     "subscriptions.item.subscription_item_request_builder",
     "groups.groups_request_builder",
     "groups.item.group_item_request_builder",
@@ -45,9 +47,13 @@ with warnings.catch_warnings():
     from msgraph.generated.users.item.mail_folders.item.messages.delta.delta_request_builder import (  # noqa: E501
         DeltaRequestBuilder as MessageDeltaBuilder,
     )
+    from msgraph.generated.users.item.messages.item.attachments.attachments_request_builder import (  # noqa: E501
+        AttachmentsRequestBuilder,
+    )
     from msgraph.generated.users.item.messages.messages_request_builder import (
         MessagesRequestBuilder,
     )
 
-__all__ = ["EventDeltaBuilder", "GraphRequestAdapter", "GraphServiceClient", "GroupUsersBuilder",
-           "MessageDeltaBuilder", "MessagesRequestBuilder", "ODataError"]
+__all__ = ["AttachmentsRequestBuilder", "EventDeltaBuilder", "GraphRequestAdapter",
+           "GraphServiceClient", "GroupUsersBuilder", "MessageDeltaBuilder",
+           "MessagesRequestBuilder", "ODataError"]

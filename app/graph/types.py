@@ -32,6 +32,11 @@ class MailMessage:
     headers: tuple[tuple[str, str], ...] = ()
     is_draft: bool = False
     sensitivity: str = "normal"  # normal | personal | private | confidential
+    has_attachments: bool = False  # Graph's hasAttachments (inline images not counted)
+    # the attachments' names, read for a message with attachments (names only, no content);
+    # attachments_error says why they could not be read (the message is recorded without)
+    attachment_names: tuple[str, ...] = ()
+    attachments_error: str | None = None
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -61,8 +61,13 @@ def link_deal(session: Session, *, tenant_id: uuid.UUID, deal_id: uuid.UUID,
 
 
 def update_commitment(session: Session, *, tenant_id: uuid.UUID, commitment_id: uuid.UUID,
-                      status: str | None = None, snoozed_until: date | None = None) -> Commitment:
-    """Marks a commitment done / cancelled (dismissed) / open again, or snoozes it."""
+                      status: str | None = None, snoozed_until: date | None = None,
+                      actor: uuid.UUID | None = None) -> Commitment:
+    """Marks a commitment done / cancelled (dismissed) / open again, or snoozes it.
+
+    Reopening sets ``reopened_at`` (auto-close then only counts mail after it) and clears
+    what closed it; an auto-close undone is kept in the audit trail with its evidence.
+    """
     c = session.get(Commitment, (tenant_id, commitment_id))
     if c is None:
         raise NotFound("no commitment with that id")
@@ -70,6 +75,10 @@ def update_commitment(session: Session, *, tenant_id: uuid.UUID, commitment_id: 
         if status not in COMMITMENT_STATUSES:
             raise BadRequest(f"status must be one of {', '.join(COMMITMENT_STATUSES)}",
                              code="invalid_status")
+        if status == "open" and c.status != "open":
+            _reopen(session, c, actor)
+        elif status == "done" and c.status != "done":
+            c.closed_how, c.closed_by_interaction_id, c.closed_evidence = "seller", None, None
         c.status = status
         c.completed_at = utcnow() if status == "done" else None
     if snoozed_until is not None:
@@ -78,6 +87,19 @@ def update_commitment(session: Session, *, tenant_id: uuid.UUID, commitment_id: 
         c.snoozed_until = snoozed_until
     session.flush()
     return c
+
+
+def _reopen(session: Session, c: Commitment, actor: uuid.UUID | None) -> None:
+    """Open again: from now on only later mail may close it; the auto-close undone stays
+    in the audit trail (``commitment.reopen``)."""
+    if c.closed_how == "auto":
+        session.add(AuditEvent(tenant_id=c.tenant_id, actor_user_id=actor,
+                               action="commitment.reopen", details={
+                                   "commitment_id": str(c.id),
+                                   "closed_by_interaction_id": str(c.closed_by_interaction_id),
+                                   "closed_evidence": c.closed_evidence}))
+    c.reopened_at = utcnow()
+    c.closed_how = c.closed_by_interaction_id = c.closed_evidence = None
 
 
 def add_suppression(session: Session, *, tenant_id: uuid.UUID, value: str,

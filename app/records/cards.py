@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable
+from dataclasses import replace
 from datetime import date, datetime
 from typing import Any
 
@@ -14,6 +15,7 @@ from sqlalchemy.orm import Session
 from .models import Account, AccountDomain, Commitment, Contact, Deal, Signal
 from .story_types import (
     AccountCard,
+    ClosedBy,
     CommitmentItem,
     ContactCard,
     DealItem,
@@ -83,15 +85,25 @@ def _overdue(due_on: date | None, status: str, snoozed_until: date | None, today
     return bool(due_on and due_on < today and status == "open" and not snoozed)
 
 
-def commitment(c: Commitment, subject: str | None, today: date) -> CommitmentItem:
-    """A promise or request, with its overdue flag."""
+def commitment(c: Commitment, subject: str | None, today: date,
+               closed_by: ClosedBy | None = None) -> CommitmentItem:
+    """A promise or request, with its overdue flag (and what closed it, when given)."""
     return CommitmentItem(
         id=str(c.id), kind=c.kind, side=c.side, action=c.action, text=c.text,
         evidence=Span(start=c.evidence_start, end=c.evidence_end), due_on=c.due_on,
         status=c.status, overdue=_overdue(c.due_on, c.status, c.snoozed_until, today),
         snoozed_until=c.snoozed_until, interaction_id=_text(c.interaction_id),
         source_subject=subject, created_at=c.created_at, confidence=c.confidence,
-        shown=c.shown)
+        shown=c.shown, closed_by=closed_by, completed_at=c.completed_at)
+
+
+def closed_commitment_row(row: Any, today: date) -> CommitmentItem:
+    """A commitment a later interaction closed, from a ``CLOSED_COMMITMENTS`` row."""
+    item = commitment_row(row, today)
+    closed = ClosedBy(interaction_id=row.closed_by_interaction_id or None,
+                      subject=row.closed_subject, occurred_at=row.closed_at,
+                      evidence=row.closed_evidence, how=row.closed_how or "auto")
+    return replace(item, closed_by=closed, completed_at=row.completed_at)
 
 
 def commitment_row(row: Any, today: date) -> CommitmentItem:

@@ -81,6 +81,8 @@ class InteractionIn:
     signals: tuple[SignalIn, ...] = ()
     signature: SignatureIn | None = None
     sensitivity: str = "normal"  # Outlook's: normal | personal | private | confidential
+    # the names of the mail's attachments (names only, never content): what auto-close reads
+    attachments: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, kw_only=True)

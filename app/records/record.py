@@ -18,7 +18,9 @@ from sqlalchemy.orm import Session
 
 from app.address import Address
 
+from .autoclose import close_delivered
 from .contacts import account_for_domain, contact_for_address, create_contact
+from .delivery import hands_over_now
 from .identity import (
     IdentityContext,
     InvalidAddress,
@@ -161,6 +163,8 @@ def record_interaction(
     outbound = parties.direction == "outbound"
     owner_user = interaction.from_user_id if outbound else item.mailbox_user_id
     _store_findings(session, interaction, item, primary, owner_user)
+    close_delivered(session, interaction=interaction,
+                    contact_ids=[c.id for c in contacts.values()], attachments=item.attachments)
     if not outbound and primary is not None and item.signature is not None:
         _enrich_from_signature(primary, item.signature, interaction.id)
     if account_id is not None:
@@ -178,7 +182,21 @@ def _update_known(session: Session, existing: Interaction, item: InteractionIn) 
         existing.cancelled, existing.subject = item.cancelled, item.subject[:400]
         if item.teams_thread:  # a copy without the join link keeps the one known
             existing.teams_thread_id = item.teams_thread
+        _close_by_meeting(session, existing)
     return RecordOutcome(status="duplicate", reason="already recorded", interaction_id=existing.id)
+
+
+def _close_by_meeting(session: Session, meeting: Interaction) -> None:
+    """A known meeting seen again once it has been held closes the "set up a call" it
+    delivers (it may have been recorded before it took place, when it could not)."""
+    ended = meeting.ends_at or meeting.occurred_at
+    if meeting.cancelled or ended > utcnow():
+        return
+    contact_ids = session.scalars(sa.select(Participant.contact_id).where(
+        Participant.tenant_id == meeting.tenant_id, Participant.interaction_id == meeting.id,
+        Participant.contact_id.is_not(None))).all()
+    close_delivered(session, interaction=meeting,
+                    contact_ids=list(dict.fromkeys(c for c in contact_ids if c)))
 
 
 def _screen(ctx: IdentityContext, item: InteractionIn) -> _Parties | RecordOutcome:
@@ -322,6 +340,8 @@ def _store_findings(session: Session, interaction: Interaction, item: Interactio
     outbound = interaction.direction == "outbound"
     ignored = _ignored_in_drafts(session, interaction, item)
     for c in item.commitments:
+        if hands_over_now(c.text, c.action):
+            continue  # "please find attached the pricing sheet" delivers; it owes nothing
         ours = (c.owner == "sender") == outbound
         status = DISMISSED if ignored and _sellers_promise(c, outbound) and \
             promise_text_key(c.text) in ignored else "open"

@@ -46,6 +46,7 @@ __all__ = ["HEALTH_RECENT", "OPEN_STAGES", "StoryQuery"]
 
 HEALTH_RECENT = 100  # newest interactions the health score reads (reply times)
 TEAM_THREAD_DAYS = 30  # a team mailbox's thread with no message for this long is not open
+CLOSED_DAYS = 14  # auto-closed commitments stay in the story this long, to see or reopen
 Row = sa.Row[Any]
 Rows = Sequence[Row]
 
@@ -274,8 +275,11 @@ class StoryQuery:
         theirs: list[CommitmentItem] = []
         for row in self._rows(q.COMMITMENTS[of], **scope):
             (ours if row.side == "us" else theirs).append(cards.commitment_row(row, self.today))
+        closed = [cards.closed_commitment_row(r, self.today) for r in self._rows(
+            q.CLOSED_COMMITMENTS[of], **scope, since=self.now - timedelta(days=CLOSED_DAYS))]
         return Commitments(ours=ours, theirs=theirs,
-                           overdue=sum(1 for x in ours + theirs if x.overdue))
+                           overdue=sum(1 for x in ours + theirs if x.overdue),
+                           recently_closed=closed)
 
     def _deals(self, rows: Rows, last_in: datetime | None,
                last_out: datetime | None) -> list[DealItem]:

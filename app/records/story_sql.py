@@ -163,6 +163,32 @@ def _open_commitments(scope: Any) -> sa.Select[Any]:
 
 COMMITMENTS = {"family": _open_commitments(cm.c.contact_id.in_(FAMILY)),
                "account": _open_commitments(cm.c.account_id == ACC)}
+# -- commitments a later mail or meeting closed (auto-close) since ``since``, newest first,
+# with the closing interaction's subject and date --
+_closer = it.alias("closer")
+_closed = sa.select(
+    *_commitments.selected_columns, _text(cm.c.closed_by_interaction_id), cm.c.closed_evidence,
+    cm.c.closed_how, cm.c.completed_at, _closer.c.subject.label("closed_subject"),
+    _closer.c.occurred_at.label("closed_at"),
+).select_from(
+    cm.outerjoin(it, sa.and_(it.c.tenant_id == cm.c.tenant_id, it.c.id == cm.c.interaction_id))
+    .outerjoin(_owner_team, sa.and_(_owner_team.c.tenant_id == cm.c.tenant_id,
+                                    _owner_team.c.id == cm.c.owner_user_id,
+                                    _owner_team.c.team_mailbox.is_(True)))
+    .outerjoin(_closer, sa.and_(_closer.c.tenant_id == cm.c.tenant_id,
+                                _closer.c.id == cm.c.closed_by_interaction_id)))
+
+
+def _recently_closed(scope: Any) -> sa.Select[Any]:
+    return _closed.where(
+        cm.c.tenant_id == T, cm.c.status == "done", cm.c.closed_how == "auto", scope,
+        cm.c.shown.is_(True), cm.c.completed_at >= sa.bindparam("since", type_=UTCDateTime()),
+        sa.or_(it.c.deleted_at.is_(None), it.c.id.is_(None)),
+    ).order_by(cm.c.completed_at.desc()).limit(20)
+
+
+CLOSED_COMMITMENTS = {"family": _recently_closed(cm.c.contact_id.in_(FAMILY)),
+                      "account": _recently_closed(cm.c.account_id == ACC)}
 _signals = sa.select(
     _text(sg.c.id), sg.c.kind, sg.c.value, sg.c.text, sg.c.evidence_start, sg.c.evidence_end,
     sg.c.confidence, sg.c.occurred_at, _text(sg.c.interaction_id), sg.c.shown,

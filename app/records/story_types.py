@@ -97,6 +97,18 @@ class Timeline:
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
+class ClosedBy:
+    """What closed a commitment: the later mail or meeting (subject, date), the evidence
+    (words or an attachment's name) and ``how`` (``auto``: Storyline saw it delivered)."""
+
+    interaction_id: str | None
+    subject: str | None
+    occurred_at: datetime | None
+    evidence: str | None
+    how: str
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
 class CommitmentItem:
     """A promise or request, who owes it (``side``: us or them) and whether it is overdue."""
 
@@ -118,15 +130,20 @@ class CommitmentItem:
     # the extraction's calibrated confidence; shown False: a suggestion, not shown by default
     confidence: float = 1.0
     shown: bool = True
+    # set when a later mail or meeting closed it (auto-close); the seller may reopen it
+    closed_by: ClosedBy | None = None
+    completed_at: datetime | None = None
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
 class Commitments:
-    """Open commitments both ways and how many of them are overdue."""
+    """Open commitments both ways and how many of them are overdue; ``recently_closed``:
+    those a later mail or meeting closed in the last days (either side), to see or reopen."""
 
     ours: list[CommitmentItem]
     theirs: list[CommitmentItem]
     overdue: int
+    recently_closed: list[CommitmentItem] = field(default_factory=list)
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)

@@ -254,7 +254,10 @@ class Viewer:
         if card is not None and not self.sees_contact(card.id):
             return None
         found = story.commitments.ours + story.commitments.theirs
+        closed = story.commitments.recently_closed
         ids = [t.id for t in story.timeline.items] + [c.interaction_id for c in found]
+        ids += [c.interaction_id for c in closed] + [
+            c.closed_by.interaction_id for c in closed if c.closed_by]
         ids += [s.interaction_id for s in story.signals]
         ids += _evidence_sources(card.evidence if card else {})
         levels = self.levels(i for i in ids if i)
@@ -267,7 +270,10 @@ class Viewer:
                 _item(t, levels[t.id]) for t in story.timeline.items
                 if levels.get(t.id, "hidden") != "hidden"]),
             commitments=Commitments(ours=ours, theirs=theirs,
-                                    overdue=sum(1 for c in ours + theirs if c.overdue)),
+                                    overdue=sum(1 for c in ours + theirs if c.overdue),
+                                    recently_closed=[_closed(c, levels) for c in closed
+                                                     if _shows(c, levels)
+                                                     and _closer_shows(c, levels)]),
             signals=[_finding(s, levels) for s in story.signals if _shows(s, levels)],
             team_threads=self._team_threads(story.team_threads),
         )
@@ -325,6 +331,22 @@ C = TypeVar("C", ContactCard, StoryContact)
 def _shows(finding: CommitmentItem | SignalItem, levels: dict[str, str]) -> bool:
     source = finding.interaction_id
     return source is None or RANK[levels.get(source, "hidden")] >= RANK["subject"]
+
+
+def _closer_shows(c: CommitmentItem, levels: dict[str, str]) -> bool:
+    """An auto-closed commitment shows only when the mail that closed it may be seen."""
+    closer = c.closed_by.interaction_id if c.closed_by else None
+    return closer is None or RANK[levels.get(closer, "hidden")] >= RANK["subject"]
+
+
+def _closed(c: CommitmentItem, levels: dict[str, str]) -> CommitmentItem:
+    """A closed commitment as the viewer may see it: the closing mail's words only when
+    they may read that mail in full."""
+    shown = _finding(c, levels)
+    closer = c.closed_by.interaction_id if c.closed_by else None
+    if c.closed_by is None or closer is None or levels.get(closer) == "full":
+        return shown
+    return replace(shown, closed_by=replace(c.closed_by, evidence=None))
 
 
 def _finding(finding: F, levels: dict[str, str]) -> F:

@@ -142,6 +142,7 @@ def email_to_interaction(
         folder=folder,
         graph_id=_optional_key(msg.id),
         sensitivity=msg.sensitivity,
+        attachments=tuple(safe_line(n, 255) for n in msg.attachment_names),
         **fields,
     )
 

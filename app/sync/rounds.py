@@ -63,6 +63,8 @@ class SyncReport:
     retries: int = 0  # pages written again after a conflict with another worker
     moved: int = 0  # @removed for a message the mailbox still holds elsewhere (kept)
     set_aside: int = 0  # messages that could not be stored (reason in the sync status)
+    # messages with attachments whose names could not be read (recorded without them)
+    attachments_unread: int = 0
     deferred: list[str] = field(default_factory=list)  # folders left for the next round
     restarted: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
@@ -129,6 +131,10 @@ def _record_item(session: Session, where: _Where, item: Any, result: Any,
     if record is None:
         report.skip("not recordable (draft, no id or date)")
         return False
+    if getattr(item, "attachments_error", None):
+        report.attachments_unread += 1
+        log.warning("sync %s/%s: message %s recorded without its attachment names (%s)",
+                    where.user_id, where.folder, safe_key(item.id)[:200], item.attachments_error)
     outcome = record_interaction(session, tenant_id=where.tenant_id, item=record)
     if outcome.status == "duplicate":
         report.duplicates += 1

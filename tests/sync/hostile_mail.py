@@ -13,6 +13,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from app.dev.sample.resources import attachment
+
 BUYER = "buyer.example"  # invented customers
 SELLER_DOMAIN = "lumenfield.io"
 
@@ -29,7 +31,7 @@ class Hostile:
 def _message(key: str, *, subject: str = "Hello", body: str = "Hi there.",
              body_type: str = "text", sender: tuple[str, str] | None = None,
              when: str = "2026-11-20T10:00:00Z", to: list[tuple[str, str]] | None = None,
-             **extra: Any) -> dict[str, Any]:
+             attachments: tuple[str, ...] = (), **extra: Any) -> dict[str, Any]:
     name, address = sender or ("Casey Buyer", f"casey@{BUYER}")
     recipients = to if to is not None else [("Hostile Seller", f"hostile.seller@{SELLER_DOMAIN}")]
     resource: dict[str, Any] = {
@@ -45,7 +47,10 @@ def _message(key: str, *, subject: str = "Hello", body: str = "Hi there.",
         "sentDateTime": when,
         "receivedDateTime": when,
         "isDraft": False,
+        "hasAttachments": bool(attachments),
     }
+    if attachments:  # names only; the stand-in serves them on .../attachments
+        resource["attachments"] = [attachment(f"hostile-{key}", key, n) for n in attachments]
     resource.update(extra)
     return resource
 

@@ -355,7 +355,42 @@ export class StoryView {
       : h("p.empty-line", { id: "commitment-list", role: "tabpanel", "aria-labelledby": `tab-${this.side}` },
         this.side === "ours" ? "Nothing we owe them right now." : "They owe us nothing right now.");
     fill(this.nodes.commitments, h("h2", { id: "h-commitments" }, "Open commitments",
-      s.commitments.overdue ? h("span.count", {}, `${s.commitments.overdue} overdue`) : null), tabs, list);
+      s.commitments.overdue ? h("span.count", {}, `${s.commitments.overdue} overdue`) : null), tabs, list,
+    this.closedList());
+  }
+
+  /** What a later mail or meeting closed lately: "done · closed by <subject, date>", the
+   * evidence, and Reopen (the seller knows better). */
+  closedList() {
+    const closed = this.story.commitments.recently_closed || [];
+    if (!closed.length) return null;
+    return h("div.closed", {},
+      h("h3.closed-title", { id: "h-closed" }, "Closed by later mail"),
+      h("ul.list", { "aria-labelledby": "h-closed" }, closed.map((c) => {
+        const by = c.closed_by || {};
+        const when = by.occurred_at ? shortDate(by.occurred_at) : "";
+        return h("li.closed-item", { dataset: { id: c.id } },
+          h("div.title", {}, c.action),
+          h("div.meta", {}, h("span.done", {}, "done"),
+            ` · closed by ${[by.subject || "(no subject)", when].filter(Boolean).join(", ")}`,
+            c.side === "them" ? " · they owed it" : ""),
+          by.evidence ? h("p.quote.evidence", {}, by.evidence) : null,
+          h("div.actions", {},
+            h("button.btn.btn-subtle", { type: "button", "aria-label": `Reopen: ${c.action}`, onclick: () => this.reopenClosed(c) }, "Reopen")));
+      })));
+  }
+
+  async reopenClosed(c) {
+    try {
+      const updated = await api(`/api/v1/commitments/${c.id}`, { method: "PATCH", body: { status: "open" } });
+      const list = this.story.commitments.recently_closed;
+      list.splice(list.indexOf(c), 1);
+      this.story.commitments[c.side === "us" ? "ours" : "theirs"].push({ ...c, ...updated, closed_by: null });
+      this.story.commitments.overdue = [...this.story.commitments.ours, ...this.story.commitments.theirs].filter((x) => x.overdue).length;
+      this.renderCommitments(); this.renderCard();
+      this.prep.refresh();
+      toast("Reopened");
+    } catch (error) { this.fail(error); }
   }
 
   async updateCommitment(c, change, message) {

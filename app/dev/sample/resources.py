@@ -71,10 +71,20 @@ def message_body(chain: list[Part], html: bool) -> tuple[dict, str]:
     return {"contentType": "html" if html else "text", "content": content}, preview(chain)
 
 
+def attachment(mailbox: str, key: str, name: str, content_type: str = "application/pdf",
+               size: int = 48_213) -> dict:
+    """Gives a Graph ``fileAttachment`` (metadata; the stand-in never serves content)."""
+    return {"@odata.type": "#microsoft.graph.fileAttachment",
+            "@odata.mediaContentType": content_type, "id": _b64(mailbox, key, name, n=30),
+            "lastModifiedDateTime": "2026-11-01T09:00:00Z", "name": name,
+            "contentType": content_type, "size": size, "isInline": False}
+
+
 def message(*, mailbox: str, folder: str, key: str, imid: str, thread: str, part: Part,
             body: dict, body_preview: str, headers: list[dict] | None = None,
-            importance: str = "normal") -> dict:
-    """Gives one mailbox's copy of an email as a Graph ``message``."""
+            importance: str = "normal", attachments: list[str] | None = None) -> dict:
+    """Gives one mailbox's copy of an email as a Graph ``message``, with attachments of
+    the given names (``hasAttachments`` then true)."""
     sent = part.sent
     received = sent + timedelta(seconds=3 + len(key) % 40)
     etag_key = _b64(mailbox, key, "etag", n=18)
@@ -88,7 +98,7 @@ def message(*, mailbox: str, folder: str, key: str, imid: str, thread: str, part
         "categories": [],
         "receivedDateTime": graph_time(received),
         "sentDateTime": graph_time(sent),
-        "hasAttachments": False,
+        "hasAttachments": bool(attachments),
         "internetMessageId": imid,
         "subject": part.subject,
         "bodyPreview": body_preview,
@@ -118,6 +128,8 @@ def message(*, mailbox: str, folder: str, key: str, imid: str, thread: str, part
                 {"name": "MIME-Version", "value": "1.0"},
                 {"name": "Content-Type", "value": "multipart/alternative; boundary=\"_000_\""}]
         resource["internetMessageHeaders"] = base + (headers or [])
+    if attachments:
+        resource["attachments"] = [attachment(mailbox, key, n) for n in attachments]
     return resource
 
 

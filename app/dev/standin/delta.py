@@ -89,6 +89,7 @@ def render(item: Item, *, select: list[str] | None, body_type: str | None,
     if removed:
         return {"@odata.type": odata_type, "id": item.id, "@removed": {"reason": "deleted"}}
     resource = item.resource()
+    resource.pop("attachments", None)  # a navigation property: only its own route gives it
     if select:
         resource = {k: v for k, v in resource.items() if k in ALWAYS or k in select}
     elif odata_type.endswith("message"):
@@ -178,3 +179,23 @@ def messages_with_id(store: Store, box: Any, args: Mapping[str, str]) -> list[di
                     value.append(render(found, select=select, body_type=None, removed=False,
                                         odata_type="#microsoft.graph.message"))
     return value
+
+
+ATTACHMENT_PROPERTIES = ("id", "name", "contentType", "size", "isInline",
+                         "lastModifiedDateTime")
+
+
+def attachments(item: Item, args: Mapping[str, str]) -> dict[str, Any]:
+    """``GET /users/{id}/messages/{id}/attachments``: the message's attachments (``$select``
+    honoured, an unknown property refused as Graph refuses it), never their content here."""
+    select = [s.strip() for s in args.get("$select", "").split(",") if s.strip()]
+    unknown = [s for s in select if s not in ATTACHMENT_PROPERTIES and s != "contentBytes"]
+    if unknown:
+        raise GraphError(400, "RequestBroker--ParseUri", f"Could not find a property named "
+                         f"'{unknown[0]}' on type 'microsoft.graph.attachment'.")
+    value = []
+    for found in item.resource().get("attachments") or ():
+        entry = {k: v for k, v in found.items() if k in ("@odata.type", "@odata.mediaContentType")
+                 or k in ALWAYS or not select or k in select}
+        value.append(entry)
+    return {"value": value}

@@ -13,7 +13,8 @@ from typing import Any
 @dataclass
 class Fault:
     """The next ``count`` matching requests misbehave (``mailbox`` empty: any mailbox;
-    ``folder`` empty: any folder, else only that mail folder's delta, e.g. ``sentitems``)."""
+    ``folder`` empty: any folder, else only that mail folder's delta, e.g. ``sentitems``, or
+    ``attachments`` for the attachment lists)."""
 
     count: int = 0
     retry_after: str = "1"

@@ -187,6 +187,24 @@ def blueprint() -> Blueprint:
                     "value": value}
         return _guarded(user, produce)
 
+    @bp.get("/users/<user>/messages/<item>/attachments")
+    def list_attachments(user: str, item: str) -> Response:
+        """A message's attachments (names, types, sizes), 404 for an unknown message."""
+
+        def produce(box: Mailbox | None, claims: dict[str, Any]) -> dict[str, Any]:
+            assert box is not None
+            try:
+                _, found = _state().store.find(box, item)
+            except KeyError as exc:
+                raise GraphError(404, "ErrorItemNotFound",
+                                 "The specified object was not found in the store.") from exc
+            page = delta.attachments(found, request.args)
+            context = f"{_state().graph_url}/$metadata#users('{user}')/messages('{item}')" \
+                      "/attachments"
+            return {"@odata.context": context, **page}
+        # faults with folder "attachments" hit these calls only
+        return _guarded(user, produce, folder="attachments")
+
     @bp.get("/users/<user>/messages/<item>")
     @bp.get("/users/<user>/events/<item>")
     def get_item(user: str, item: str) -> Response:

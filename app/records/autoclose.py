@@ -1,0 +1,85 @@
+"""Auto-close on the write path: a newly recorded mail or meeting closes the open
+commitments it delivers (the rules are :mod:`.delivery`'s).
+
+One indexed query per interaction at most: the open commitments of the people on it or of
+its account (``ix_commitments_contact`` / ``ix_commitments_account``), each with its source
+interaction (by primary key) for the thread and the time; and none at all for a mail with no
+attachment and no words of delivery, or a meeting not yet held. Candidates are then kept
+when they were made before this interaction (and after the seller last reopened them), in
+the same thread or with one of the same people. Functions flush and never commit.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session, aliased
+
+from .delivery import LaterItem, OpenItem, delivers, has_delivery_words
+from .models import Commitment, Interaction, utcnow
+
+log = logging.getLogger(__name__)
+AUTO = "auto"  # closed_how of a commitment Storyline closed; a seller's PATCH sets "seller"
+
+
+def _worth_a_look(later: LaterItem, now: datetime) -> bool:
+    """Whether the item could deliver anything at all (so most mail costs no query)."""
+    if later.kind == "meeting":
+        ended = later.ends_at or later.occurred_at
+        return not later.cancelled and ended is not None and ended <= now
+    return bool(later.attachments) or has_delivery_words(later.body)
+
+
+def close_delivered(session: Session, *, interaction: Interaction,
+                    contact_ids: list[uuid.UUID], attachments: tuple[str, ...] = (),
+                    now: datetime | None = None) -> list[Commitment]:
+    """Closes the open commitments ``interaction`` delivers; gives them (flushed)."""
+    now = now or utcnow()
+    later = LaterItem(
+        kind=interaction.kind, direction=interaction.direction, subject=interaction.subject,
+        body=interaction.body_text or "", attachments=attachments,
+        cancelled=bool(interaction.cancelled), occurred_at=interaction.occurred_at,
+        ends_at=interaction.ends_at)
+    if not _worth_a_look(later, now) or not (contact_ids or interaction.account_id):
+        return []
+    tenant_id = interaction.tenant_id
+    scope: list[sa.ColumnElement[bool]] = []
+    if contact_ids:
+        scope.append(Commitment.contact_id.in_(contact_ids))
+    if interaction.account_id is not None:
+        scope.append(Commitment.account_id == interaction.account_id)
+    source = aliased(Interaction)
+    rows = session.execute(
+        sa.select(Commitment, source.thread_id, source.occurred_at)
+        .outerjoin(source, sa.and_(source.tenant_id == Commitment.tenant_id,
+                                   source.id == Commitment.interaction_id))
+        .where(Commitment.tenant_id == tenant_id, Commitment.status == "open", sa.or_(*scope))
+        .limit(500)).all()
+    people = set(contact_ids)
+    closed: list[Commitment] = []
+    for c, thread_id, made_at in rows:
+        if c.interaction_id == interaction.id:
+            continue
+        made = made_at or c.created_at
+        if made is None or made >= interaction.occurred_at:
+            continue  # only what was promised before this mail can be delivered by it
+        if c.reopened_at is not None and interaction.occurred_at <= c.reopened_at:
+            continue  # the seller reopened it: only what comes after may close it again
+        same_thread = thread_id is not None and thread_id == interaction.thread_id
+        if not same_thread and c.contact_id not in people:
+            continue
+        found = delivers(OpenItem(kind=c.kind, side=c.side, action=c.action), later, now=now)
+        if found is None:
+            continue
+        c.status, c.completed_at = "done", now
+        c.closed_by_interaction_id, c.closed_how = interaction.id, AUTO
+        c.closed_evidence = found.evidence[:300]
+        closed.append(c)
+    if closed:
+        log.info("auto-close: %d commitment(s) delivered by interaction %s", len(closed),
+                 interaction.id)
+        session.flush()
+    return closed
