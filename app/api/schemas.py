@@ -38,9 +38,10 @@ class StoryQuery(Paging):
 
 
 class SearchQuery(Paging):
-    """A name, address or domain fragment."""
+    """A name, address or domain fragment; empty or missing lists everyone, most active
+    first."""
 
-    q: str = Field(..., min_length=1, max_length=200)
+    q: str | None = Field(None, max_length=200)
 
 
 class DealStageIn(BaseModel):
