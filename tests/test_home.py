@@ -24,6 +24,7 @@ from tests.world import JONAS, MAYA, TENANT_A, TOM, mail
 
 RUTH = ("Ruth Hale", "ruth.hale@mail.kestrelfoods.co.uk")
 LARS = ("Lars Brenn", "lars.brenn@quarrowfield-dairy.com")
+PIET = ("Piet Olsen", "piet.olsen@quarrowfield-dairy.com")  # writes in, never written to
 
 
 def promise(action: str, due: date | None) -> CommitmentIn:
@@ -36,8 +37,9 @@ def promise(action: str, due: date | None) -> CommitmentIn:
 def day(app: Flask, world: Any, now: Any, client: FlaskClient, auth: Any) -> dict[str, str]:
     """Beside the world's own (Maya's overdue quote for Jonas, Jonas's unanswered reply):
     Ruth's overdue promise to Maya in a thread Maya answered, a Quarrowfield deal of Maya's
-    with no two-way touch for 40 days, Tom's overdue promise to Jonas, and two promises of
-    Maya's, one marked done and one snoozed through the API."""
+    with no two-way touch for 40 days and a question from Piet there nobody answered, Tom's
+    overdue promise to Jonas, and two promises of Maya's, one marked done and one snoozed
+    through the API."""
     d = lambda days: now - timedelta(days=days)  # noqa: E731
     maya, tom = world.users[MAYA[1]], world.users[TOM[1]]
     items = [
@@ -50,6 +52,8 @@ def day(app: Flask, world: Any, now: Any, client: FlaskClient, auth: Any) -> dic
              body="Hi Lars, here is the plan."),
         mail("lars-in", d(39), LARS, [MAYA], subject="Quarrowfield rollout", mailbox=maya,
              body="Thanks Maya, we will look at it."),
+        mail("piet-asks", d(6), PIET, [MAYA], subject="Invoice question", mailbox=maya,
+             body="Which entity should the invoice go to?"),
         mail("tom-pilot", d(6), TOM, [JONAS], subject="Pilot contract", mailbox=tom,
              body="I will send the pilot contract.",
              commitments=(promise("send the pilot contract", d(2).date()),)),
@@ -109,6 +113,10 @@ def test_my_day_lists_what_the_seller_owes_and_is_owed_and_what_waits_on_them(
     waiting = next(i for i in mine["unanswered"]["items"] if i["interaction_id"] == day["reply"])
     assert waiting["title"] == "Harbourline proposal" and waiting["kind"] == "unanswered"
     assert waiting["story_contact_id"] == day["jonas"]
+    # Piet is no contact (Maya never wrote to him): his mail opens the story of his address
+    piet = next(i for i in mine["unanswered"]["items"] if i["title"] == "Invoice question")
+    assert piet["story_contact_id"] is None and piet["story_email"] == PIET[1]
+    assert piet["account_name"] == "Quarrowfield Dairy"
     cold = next(i for i in mine["deals"]["items"] if i["title"] == "Quarrowfield rollout")
     assert cold["kind"] == "deal_cold" and cold["reason"]
     # the rule names no person: the story opened is the account's most active contact

@@ -20,37 +20,45 @@
     return node;
   }
 
+  /** "Thu 26 Nov" for an ISO date. */
+  function day(iso) {
+    return new Date(iso + "T12:00:00").toLocaleDateString([], {weekday: "short", day: "numeric",
+                                                               month: "short"});
+  }
+
   function dueLine(item, today) {
-    if (item.due_on) { return item.due_on < today ? "Overdue since " + item.due_on : "Due today"; }
+    if (item.due_on) { return item.due_on < today ? "Overdue since " + day(item.due_on) : "Due today"; }
     return "";
   }
 
   function itemNode(item, today, onOpen) {
     var who = [item.contact_name, item.account_name].filter(Boolean).join(" · ");
-    var box = el(item.story_contact_id ? "button" : "div", "day-item");
+    var target = item.story_contact_id ? {contactId: item.story_contact_id}
+      : item.story_email ? {email: item.story_email} : null;
+    var box = el(target ? "button" : "div", "day-item");
     box.dataset.kind = item.kind;
     box.append(el("span", "day-title", item.title),
                el("span", "day-meta", [dueLine(item, today), who].filter(Boolean).join(" · ")),
                el("span", "day-reason", item.reason));
-    if (item.story_contact_id) {
+    if (target) {
       box.type = "button";
       box.setAttribute("aria-label", item.title + (who ? ", " + who : "") + ". Open the story");
-      box.addEventListener("click", function () { onOpen(item.story_contact_id); });
+      box.addEventListener("click", function () { onOpen(target); });
     }
     var li = el("li");
     li.append(box);
     return li;
   }
 
-  /** Renders ``day`` (the /api/v1/me/day answer) into ``target``; ``onOpen(contactId)``
-   * opens a customer's story. */
-  function render(target, day, onOpen) {
+  /** Renders ``answer`` (of /api/v1/me/day) into ``target``; ``onOpen({contactId} or
+   * {email})`` opens a customer's story. */
+  function render(target, answer, onOpen) {
     var head = el("h2", "day-head", "My day");
     head.id = "h-day";
-    head.append(el("span", "day-date", day.today));
+    head.append(el("span", "day-date", day(answer.today)));
     var parts = [head];
     SECTIONS.forEach(function (section) {
-      var key = section[0], part = day[key];
+      var key = section[0], part = answer[key];
       var box = el("section", "day-section");
       box.dataset.section = key;
       var title = el("h3", null, section[1] + " ");
@@ -60,7 +68,7 @@
         box.append(el("p", "day-empty", section[2]));
       } else {
         var list = el("ul");
-        part.items.forEach(function (item) { list.append(itemNode(item, day.today, onOpen)); });
+        part.items.forEach(function (item) { list.append(itemNode(item, answer.today, onOpen)); });
         if (part.count > part.items.length) {
           list.append(el("li", "day-more", "and " + (part.count - part.items.length) + " more"));
         }

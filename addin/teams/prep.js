@@ -169,11 +169,13 @@
   // The tab's home: My day (day.js) above the meeting list; an item opens its customer's story.
   async function showDay() {
     var day = await api("/api/v1/me/day");
-    window.StorylineDay.render(dayEl, day, function (contactId) {
-      history.pushState(null, "", "?contact_id=" + encodeURIComponent(contactId));
+    window.StorylineDay.render(dayEl, day, function (target) {
+      history.pushState(null, "", target.contactId
+        ? "?contact_id=" + encodeURIComponent(target.contactId)
+        : "?email=" + encodeURIComponent(target.email));
       dayEl.hidden = true;
       listEl.replaceChildren();
-      showStory([], contactId).catch(fail);
+      showStory(target.email ? [target.email] : [], target.contactId).catch(fail);
     });
   }
 
@@ -244,7 +246,10 @@
         ? teams.page.subPageId : null);
     if (mode === "panel") { await showMeeting(meetingId); return; }
     if (meetingId) { await showMeeting(meetingId); return; }
-    if (params.get("contact_id")) { await showStory([], params.get("contact_id")); return; }
+    if (params.get("contact_id") || params.get("email")) {
+      await showStory(params.get("email") ? [params.get("email")] : [], params.get("contact_id"));
+      return;
+    }
     await Promise.all([showDay().catch(function (e) { status("Could not load your day: " + e.message); }),
                        showList()]);
   }

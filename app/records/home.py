@@ -1,11 +1,11 @@
 """The seller's home, "My day": what needs them today across every customer, in sections
 (what I owe, what they owe me, customer mail waiting on me, deals that need me, new risks),
-each item with its reason and the contact whose story it opens.
+each item with its reason and the story it opens.
 
 The items come from app/records/attention.py, the same rules the Teams nudges are sent by, so
 the home and the nudges never disagree; this module only sorts them into sections, counts
-them and gives each one a story to open (for a deal: the account's most active contact the
-seller may see, when the rule names nobody).
+them and gives each one a story to open (a deal's: the account's most active contact the
+seller may see, as the deal rules name nobody).
 """
 
 from __future__ import annotations
@@ -14,7 +14,6 @@ import uuid
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -22,9 +21,12 @@ from sqlalchemy.orm import Session
 from app.errors import NotFound
 
 from .attention import AttentionItem, AttentionOptions, attention_for, theirs_due
+from .attention_types import zone_of
 from .models import Contact, User
 from .visibility import Viewer
 
+# Deal items name no person: their story is the account's most active contact's.
+DEAL_KINDS = frozenset({"deal_cold", "single_threaded"})
 # Which section each attention kind goes to ("promise_due" items of attention_for are ours;
 # what customers owe comes from theirs_due).
 SECTION_OF = {"promise_due": "ours", "unanswered": "unanswered", "deal_cold": "deals",
@@ -34,7 +36,9 @@ SECTION_OF = {"promise_due": "ours", "unanswered": "unanswered", "deal_cold": "d
 @dataclass(frozen=True, kw_only=True, slots=True)
 class DayItem:
     """One thing to act on: what (``title``), why (``reason``, ``evidence``), for whom, and
-    the contact whose story the pane opens (``story_contact_id``; None: no story to open)."""
+    the story the pane opens: the contact's (``story_contact_id``), else the story of the
+    address the mail came from (``story_email``: a sender who is no contact, whose account's
+    story that is); neither: no story to open."""
 
     key: str
     kind: str
@@ -49,6 +53,7 @@ class DayItem:
     interaction_id: str | None
     subject_id: str
     story_contact_id: str | None
+    story_email: str | None
     evidence: dict[str, Any]
 
 
@@ -76,13 +81,6 @@ class MyDay:
     generated_at: datetime
 
 
-def _zone(name: str | None) -> ZoneInfo:
-    try:
-        return ZoneInfo(name or "UTC")
-    except (ValueError, KeyError):  # an unknown zone name: the seller's clock is UTC then
-        return ZoneInfo("UTC")
-
-
 def _story_contacts(session: Session, *, tenant_id: uuid.UUID, viewer: Viewer,
                     accounts: set[uuid.UUID]) -> dict[uuid.UUID, uuid.UUID]:
     """Per account, its most active live contact the viewer may see (whose story a deal's
@@ -95,18 +93,21 @@ def _story_contacts(session: Session, *, tenant_id: uuid.UUID, viewer: Viewer,
                 Contact.tenant_id == tenant_id, Contact.account_id.in_(accounts),
                 Contact.merged_into.is_(None), viewer.visible_contacts())
             .order_by(Contact.interaction_count.desc(), Contact.id)):
-        out.setdefault(account_id, contact_id)
+        if account_id is not None:
+            out.setdefault(account_id, contact_id)
     return out
 
 
 def _item(a: AttentionItem, story_contact: uuid.UUID | None) -> DayItem:
     text = lambda value: str(value) if value else None  # noqa: E731
+    sender = a.evidence.get("from") if a.contact_id is None else None
     return DayItem(
         key=a.dedupe_key, kind=a.kind, title=a.title, reason=a.reason,
         contact_id=text(a.contact_id), contact_name=a.contact_name,
         account_id=text(a.account_id), account_name=a.account_name, due_on=a.due_on,
         occurred_at=a.occurred_at, interaction_id=text(a.interaction_id),
         subject_id=str(a.subject_id), story_contact_id=text(a.contact_id or story_contact),
+        story_email=sender if isinstance(sender, str) and "@" in sender else None,
         evidence=dict(a.evidence))
 
 
@@ -118,7 +119,7 @@ def my_day(session: Session, *, tenant_id: uuid.UUID, user_id: uuid.UUID, now: d
     if user is None:
         raise NotFound("no such seller in your tenant")
     zone = user.time_zone or "UTC"
-    today = now.astimezone(_zone(zone)).date()
+    today = now.astimezone(zone_of(zone)).date()
     sections: dict[str, list[AttentionItem]] = {name: [] for name in
                                                 ("ours", "theirs", "unanswered", "deals",
                                                  "risks")}
@@ -131,10 +132,11 @@ def my_day(session: Session, *, tenant_id: uuid.UUID, user_id: uuid.UUID, now: d
     shown = {name: items[:limit] for name, items in sections.items()}
     viewer = Viewer.load(session, tenant_id=tenant_id, user_id=user_id)
     nobody = {a.account_id for items in shown.values() for a in items
-              if a.contact_id is None and a.account_id is not None}
+              if a.kind in DEAL_KINDS and a.contact_id is None and a.account_id is not None}
     stories = _story_contacts(session, tenant_id=tenant_id, viewer=viewer,
                               accounts={a for a in nobody if a is not None})
     parts = {name: DaySection(count=len(sections[name]), items=[
-        _item(a, stories.get(a.account_id) if a.account_id else None) for a in items])
+        _item(a, stories.get(a.account_id) if a.kind in DEAL_KINDS and a.account_id else None)
+        for a in items])
         for name, items in shown.items()}
     return MyDay(today=today, time_zone=zone, generated_at=now, **parts)

@@ -52,13 +52,13 @@ export class HomeView {
     this.item = item || null;
     this.nodes = {
       search: this.searchNode(), results: h("section.section.home-results", { "aria-labelledby": "h-results", "aria-live": "polite" }),
-      day: h("div.home-day"),
+      day: h("div.home-day"), active: h("section.section.home-active", { "aria-labelledby": "h-results" }),
     };
     this.root.dataset.state = "home";
     this.root.setAttribute("aria-busy", "true");
     fill(this.root, h("div.home", {},
       h("div.home-head", {}, h("h1", { id: "home-title" }, "My day"), h("span.meta", { id: "home-date" })),
-      this.nodes.search, this.nodes.results, this.nodes.day));
+      this.nodes.search, this.nodes.results, this.nodes.day, this.nodes.active));
     fill(this.nodes.day, h("div.state.state-loading", { role: "status" },
       h("span.visually-hidden", {}, "Loading your day"),
       h("div.skeleton.skeleton-line"), h("div.skeleton.skeleton-block"), h("div.skeleton.skeleton-block")));
@@ -132,11 +132,14 @@ export class HomeView {
     this.renderResults(q, contacts.items, accounts.items);
   }
 
+  /** Typed: the matches right under the box. Empty: the most active, after the day. */
   renderResults(q, contacts, accounts) {
+    fill(q ? this.nodes.active : this.nodes.results);
+    const target = q ? this.nodes.results : this.nodes.active;
     const heading = h("h2", { id: "h-results" }, q ? "Results" : "Most active",
       q ? h("span.count", {}, `${contacts.length + accounts.length}`) : null);
     if (!contacts.length && !accounts.length) {
-      fill(this.nodes.results, heading, h("p.empty-line", { id: "home-results-list" },
+      fill(target, heading, h("p.empty-line", { id: "home-results-list" },
         q ? `No contact or account matches “${q}”.` : "No customers in your record yet."));
       if (q) announce(`No matches for ${q}`);
       return;
@@ -144,18 +147,18 @@ export class HomeView {
     const people = contacts.map((c) => {
       const name = c.name || c.addresses[0];
       return h("li.home-hit", { dataset: { contact: c.id } }, h("button.home-open", {
-        type: "button", "aria-label": `Open the story of ${name}`, onclick: () => this.onOpenStory(c.id),
+        type: "button", "aria-label": `Open the story of ${name}`, onclick: () => this.onOpenStory({ contactId: c.id }),
       }, avatar(c.name, c.addresses[0]), h("span.grow", {}, h("span.title", {}, name),
         h("span.meta", {}, ` · ${c.addresses[0] || ""}`)),
-      h("span.meta", {}, `${c.interaction_count}`)));
+      h("span.meta", { title: "Emails and meetings" }, `${c.interaction_count}`)));
     });
     const orgs = accounts.map((a) => h("li.home-hit", { dataset: { account: a.id } }, h("button.home-open", {
       type: "button", "aria-label": `Show the people of ${a.name}`,
       onclick: () => this.showAccount(a),
     }, h("span.kind", {}, "Account"), h("span.grow", {}, h("span.title", {}, a.name),
       h("span.meta", {}, a.domains.length ? ` · ${a.domains[0]}` : "")),
-    h("span.meta", {}, `${a.interaction_count}`))));
-    fill(this.nodes.results, heading, h("ul.list", { id: "home-results-list", "aria-label": q ? "Search results" : "Most active customers" },
+    h("span.meta", { title: "Emails and meetings" }, `${a.interaction_count}`))));
+    fill(target, heading, h("ul.list", { id: "home-results-list", "aria-label": q ? "Search results" : "Most active customers" },
       people, orgs));
     if (q) announce(`${contacts.length + accounts.length} matches`);
   }
@@ -205,11 +208,13 @@ export class HomeView {
       h("span.home-reason", {}, item.reason),
     ];
     const li = h("li.home-item", { dataset: { kind: item.kind, key: item.key } });
-    if (!item.story_contact_id) { fill(li, h("div.home-static", {}, body)); return li; }
+    const target = item.story_contact_id ? { contactId: item.story_contact_id }
+      : item.story_email ? { email: item.story_email } : null;
+    if (!target) { fill(li, h("div.home-static", {}, body)); return li; }
     fill(li, h("button.home-open", {
       type: "button", title: "Open the customer's story",
       "aria-label": `${item.title}${who ? `, ${who}` : ""}. Open the story`,
-      onclick: () => this.onOpenStory(item.story_contact_id, item),
+      onclick: () => this.onOpenStory(target),
     }, body));
     return li;
   }

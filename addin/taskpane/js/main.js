@@ -44,10 +44,10 @@ const compose = new ComposeView(root, { onSignedOut: signedOut, onRendered: rend
 // My day: with no customer mail selected; its items and search results open a story
 const home = new HomeView(root, {
   onSignedOut: signedOut, onRendered: rendered,
-  onOpenStory: (contactId) => {
+  onOpenStory: (target) => {
     const from = home.item;
     home.cancel();
-    story.showContact(contactId, { item: from, back: () => { story.cancel(); showHome(from); } });
+    story.showContact(target, { item: from, back: () => { story.cancel(); showHome(from); } });
   },
 });
 

@@ -131,8 +131,9 @@ export class StoryView {
     });
   }
 
-  /** One contact's story, opened from the home (My day, search); ``back`` returns there. */
-  async showContact(contactId, { item = null, back = null } = {}) {
+  /** One customer's story opened from the home (My day, search): a contact's by id, or the
+   * story of an address (a sender who is no contact: their account's); ``back`` returns. */
+  async showContact({ contactId, email }, { item = null, back = null } = {}) {
     const seq = ++this.seq;
     if (this.abort) this.abort.abort();
     this.abort = new AbortController();
@@ -142,16 +143,17 @@ export class StoryView {
     this.state("loading", this.skeleton());
     let data;
     try {
-      data = await api(`/api/v1/story?contact_id=${encodeURIComponent(contactId)}&page_size=8`, { signal: this.abort.signal });
+      const query = contactId ? `contact_id=${encodeURIComponent(contactId)}` : `email=${encodeURIComponent(email)}`;
+      data = await api(`/api/v1/story?${query}&page_size=8`, { signal: this.abort.signal });
     } catch (error) {
       if (seq !== this.seq || error.name === "AbortError") return;
       if (error instanceof SignedOut) { this.onSignedOut(error); return; }
-      this.error(error, () => this.showContact(contactId, { item, back }));
+      this.error(error, () => this.showContact({ contactId, email }, { item, back }));
       this.done(seq);
       return;
     }
     if (seq !== this.seq) return;
-    const address = (data.contact && data.contact.addresses[0]) || "";
+    const address = (data.contact && data.contact.addresses[0]) || data.address || email || "";
     this.people = [{ name: data.contact ? data.contact.name : "", address, story: { address, found: true, story: data } }];
     this.selected = 0;
     this.render();
