@@ -1,5 +1,6 @@
 // Storyline task pane: waits for Office, checks the host, follows the selected item (pinned
-// pane), and shows the story (read) or the promises in the draft (compose).
+// pane), and shows the story (read), the promises in the draft (compose), or the seller's
+// home, My day, when no customer mail is selected (home.js).
 import { forget } from "./auth.js";
 import { ComposeView } from "./compose.js";
 import { HomeView } from "./home.js";

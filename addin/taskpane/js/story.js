@@ -137,7 +137,9 @@ export class StoryView {
     const seq = ++this.seq;
     if (this.abort) this.abort.abort();
     this.abort = new AbortController();
-    this.item = item || { kind: "contact", id: "" }; this.logged = null; this.side = null; this.bodyText = "";
+    // not the selected mail's story: nothing to log or share here; the pane still reports
+    // the selection it is beside
+    this.item = { kind: "contact", id: item ? item.id : "" }; this.logged = null; this.side = null; this.bodyText = "";
     this.prep.clear();
     this.top = back ? h("div.row.home-back", {}, h("button.btn.btn-subtle", { type: "button", onclick: back }, "← My day")) : null;
     this.state("loading", this.skeleton());
