@@ -83,7 +83,7 @@ def promises_due(session: Session, *, tenant_id: uuid.UUID, user_id: uuid.UUID, 
     rows = _open_due(session, tenant_id, today, Commitment.side == "us",
                      Commitment.owner_user_id == user_id)
     accounts, contacts = names(session, tenant_id, {c.account_id for c, _s in rows},
-                                {c.contact_id for c, _s in rows})
+                               {c.contact_id for c, _s in rows})
     out = []
     for c, subject in rows:
         assert c.due_on is not None
@@ -137,7 +137,7 @@ def theirs_due(session: Session, *, tenant_id: uuid.UUID, user_id: uuid.UUID,
     rows = _open_due(session, tenant_id, today, Commitment.side == "them",
                      Commitment.interaction_id.in_(_held_by(tenant_id, user_id)))
     accounts, contacts = names(session, tenant_id, {c.account_id for c, _s in rows},
-                                {c.contact_id for c, _s in rows})
+                               {c.contact_id for c, _s in rows})
     out = []
     for c, subject in rows:
         assert c.due_on is not None
@@ -220,7 +220,7 @@ def unanswered_mail(session: Session, *, tenant_id: uuid.UUID, user_id: uuid.UUI
     contacts_of = {i.id: next((cid for role, _u, cid, _n in roles.get(i.id, [])
                                if role == "from" and cid), None) for i in waiting}
     accounts, contacts = names(session, tenant_id, {i.account_id for i in waiting},
-                                set(contacts_of.values()))
+                               set(contacts_of.values()))
     out = []
     for i in waiting:
         people = roles.get(i.id, [])
@@ -274,7 +274,7 @@ def new_risks(session: Session, *, tenant_id: uuid.UUID, user_id: uuid.UUID, sin
     the signal's words are quoted only where the seller may read the mail."""
     if seller(session, tenant_id=tenant_id, user_id=user_id) is None:
         return []
-    rows = session.execute(
+    found = session.execute(
         sa.select(Signal, Interaction.subject)
         .join(Interaction, sa.and_(Interaction.tenant_id == Signal.tenant_id,
                                    Interaction.id == Signal.interaction_id))
@@ -283,11 +283,11 @@ def new_risks(session: Session, *, tenant_id: uuid.UUID, user_id: uuid.UUID, sin
                _works_with(tenant_id, user_id))
         .order_by(Signal.occurred_at)).all()
     wanted = {k.lower() for k in kinds}
-    rows = [(s, subject) for s, subject in rows if _risk_subtype(s.value) in wanted]
+    rows = [(s, subject) for s, subject in found if _risk_subtype(s.value) in wanted]
     levels = Viewer.load(session, tenant_id=tenant_id, user_id=user_id).levels(
         s.interaction_id for s, _x in rows if s.interaction_id)
     accounts, contacts = names(session, tenant_id, {s.account_id for s, _x in rows},
-                                {s.contact_id for s, _x in rows})
+                               {s.contact_id for s, _x in rows})
     out = []
     for s, subject in rows:
         level = levels.get(str(s.interaction_id), "hidden")
