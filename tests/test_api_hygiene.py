@@ -20,7 +20,7 @@ import pytest
      400, "invalid_request"),
     ("/api/v1/story", {"emails": ",".join(f"a{i}@x.com" for i in range(51))}, 400,
      "invalid_request"),
-    ("/api/v1/contacts", {}, 400, "invalid_request"),
+    ("/api/v1/contacts", {"page": 0}, 400, "invalid_request"),
     ("/api/v1/contacts", {"q": "x", "page_size": -1}, 400, "invalid_request"),
     ("/api/v1/accounts", {"q": "x" * 201}, 400, "invalid_request"),
     ("/api/v1/nowhere", {}, 404, "not_found"),

@@ -82,6 +82,15 @@ function select(index, focus = false) {
   changed();
 }
 
+/** Nothing selected (as in Outlook after the selected mail moves away): the pinned pane shows
+ * the seller's home. */
+function deselect() {
+  document.querySelectorAll(".msg").forEach((n) => n.setAttribute("aria-selected", "false"));
+  state.current = null;
+  notice("No message selected.");
+  changed();
+}
+
 /** A new item's form in the reading pane (a draft or a meeting): labelled fields and a
  * Discard button that goes back to the selected message. */
 function itemForm(heading, fields) {
@@ -175,6 +184,7 @@ function renderList() {
     if (e.key === "ArrowUp") { e.preventDefault(); select(Math.max(0, at - 1), true); }
     if (e.key === "Home") { e.preventDefault(); select(0, true); }
     if (e.key === "End") { e.preventDefault(); select(state.items.length - 1, true); }
+    if (e.key === "Escape") { e.preventDefault(); deselect(); }
   };
   $("inbox-count").textContent = `${state.items.length}`;
 }
@@ -215,6 +225,7 @@ async function start() {
     });
     $("new-mail").addEventListener("click", () => compose());
     $("new-meeting").addEventListener("click", () => newMeeting());
+    $("deselect").addEventListener("click", () => deselect());
     await loadInbox();
   } catch (e) {
     notice(`The preview couldn't start: ${e.message}`);

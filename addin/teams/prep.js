@@ -11,6 +11,7 @@
   var listEl = document.getElementById("list");
   var cardEl = document.getElementById("card");
   var storyEl = document.getElementById("story");
+  var dayEl = document.getElementById("day");
   var teams = null; // the Teams context when running inside Teams
   var tokenPromise = null;
 
@@ -120,10 +121,12 @@
                                              hour: "2-digit", minute: "2-digit"});
   }
 
-  async function showStory(emails) {
+  async function showStory(emails, contactId) {
     storyEl.hidden = true;
-    if (!emails.length) { return; }
-    var data = await api("/api/v1/story?emails=" + encodeURIComponent(emails.join(",")));
+    if (!emails.length && !contactId) { return; }
+    var data = contactId
+      ? {stories: [{address: "", story: await api("/api/v1/story?contact_id=" + encodeURIComponent(contactId))}]}
+      : await api("/api/v1/story?emails=" + encodeURIComponent(emails.join(",")));
     storyEl.replaceChildren();
     (data.stories || []).forEach(function (entry) {
       if (!entry.story || !entry.story.timeline.items.length) { return; }
@@ -161,6 +164,19 @@
     renderCard(data.card, cardEl, onCardAction);
     status(note || "");
     if (mode === "tab") { await showStory(data.attendees || []); }
+  }
+
+  // The tab's home: My day (day.js) above the meeting list; an item opens its customer's story.
+  async function showDay() {
+    var day = await api("/api/v1/me/day");
+    window.StorylineDay.render(dayEl, day, function (target) {
+      history.pushState(null, "", target.contactId
+        ? "?contact_id=" + encodeURIComponent(target.contactId)
+        : "?email=" + encodeURIComponent(target.email));
+      dayEl.hidden = true;
+      listEl.replaceChildren();
+      showStory(target.email ? [target.email] : [], target.contactId).catch(fail);
+    });
   }
 
   async function showList() {
@@ -229,7 +245,13 @@
       (teams && teams.page && teams.page.subPageId && teams.page.subPageId !== "today"
         ? teams.page.subPageId : null);
     if (mode === "panel") { await showMeeting(meetingId); return; }
-    if (meetingId) { await showMeeting(meetingId); } else { await showList(); }
+    if (meetingId) { await showMeeting(meetingId); return; }
+    if (params.get("contact_id") || params.get("email")) {
+      await showStory(params.get("email") ? [params.get("email")] : [], params.get("contact_id"));
+      return;
+    }
+    await Promise.all([showDay().catch(function (e) { status("Could not load your day: " + e.message); }),
+                       showList()]);
   }
 
   window.addEventListener("popstate", function () { window.location.reload(); });

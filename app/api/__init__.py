@@ -19,6 +19,7 @@ from . import (
     errors,
     exports,
     graph_notifications,
+    home,
     items,
     ops,
     people,
@@ -31,7 +32,7 @@ from . import (
 from .spec import spec
 
 FEATURES = (story, people, actions, drafts, items, prep, graph_notifications, sync_status,
-            team_mailboxes, privacy, deals, exports, enrolment)
+            team_mailboxes, privacy, deals, exports, enrolment, home)
 
 
 def init_app(app: Flask) -> None:

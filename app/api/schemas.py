@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from pydantic import BaseModel, ConfigDict, Field, RootModel
 
+from app.records.home import MyDay
 from app.records.story_types import (
     AccountPage,
     CommitmentItem,
@@ -38,9 +39,10 @@ class StoryQuery(Paging):
 
 
 class SearchQuery(Paging):
-    """A name, address or domain fragment."""
+    """A name, address or domain fragment; empty or missing lists everyone, most active
+    first."""
 
-    q: str = Field(..., min_length=1, max_length=200)
+    q: str | None = Field(None, max_length=200)
 
 
 class DealStageIn(BaseModel):
@@ -101,6 +103,17 @@ class ContactPageOut(RootModel[ContactPage]):
 
 class AccountPageOut(RootModel[AccountPage]):
     """A page of accounts."""
+
+
+class DayQuery(BaseModel):
+    """How many items of each section of "My day" to list (the counts are always whole)."""
+
+    model_config = ConfigDict(extra="forbid")
+    limit: int = Field(20, ge=1, le=MAX_PAGE_SIZE)
+
+
+class DayOut(RootModel[MyDay]):
+    """The seller's day, in sections with counts."""
 
 
 class ContactOut(RootModel[ContactCard]):

@@ -1,4 +1,6 @@
-"""Finding contacts and accounts by name, address or domain, most active first."""
+"""Finding contacts and accounts by name, address or domain, most active first; with no
+text at all, listing them most active first (the seller's home shows that list before they
+type)."""
 
 from __future__ import annotations
 
@@ -20,11 +22,10 @@ def _like(text: str) -> str:
     return f"%{escaped}%"
 
 
-def search_contacts(session: Session, *, tenant_id: uuid.UUID, q: str, page: int,
-                    page_size: int, viewer: Viewer | None = None) -> ContactPage:
-    """Live contacts whose name or an address contains ``q``, most active first (as
-    ``viewer`` may see them: a contact known only from others' private mail is left out)."""
-    text = q.strip().lower()
+def _contact_match(tenant_id: uuid.UUID, text: str) -> sa.ColumnElement[bool]:
+    """Contacts whose name or an address contains ``text``; every contact when it is empty."""
+    if not text:
+        return sa.true()
     by_address = sa.select(ContactAddress.contact_id).where(
         ContactAddress.tenant_id == tenant_id,
         ContactAddress.address.like(_like(text), escape="\\"),
@@ -33,6 +34,27 @@ def search_contacts(session: Session, *, tenant_id: uuid.UUID, q: str, page: int
     key = name_key(text)
     if key:
         cond = sa.or_(cond, Contact.name_key.like(_like(key), escape="\\"))
+    return cond
+
+
+def _account_match(tenant_id: uuid.UUID, text: str) -> sa.ColumnElement[bool]:
+    """Accounts whose name or a domain contains ``text``; every account when it is empty."""
+    if not text:
+        return sa.true()
+    by_domain = sa.select(AccountDomain.account_id).where(
+        AccountDomain.tenant_id == tenant_id,
+        AccountDomain.domain.like(_like(text), escape="\\"),
+    )
+    return sa.or_(Account.id.in_(by_domain),
+                  sa.func.lower(Account.name).like(_like(text), escape="\\"))
+
+
+def search_contacts(session: Session, *, tenant_id: uuid.UUID, q: str | None, page: int,
+                    page_size: int, viewer: Viewer | None = None) -> ContactPage:
+    """Live contacts whose name or an address contains ``q`` (all of them when ``q`` is
+    empty or missing), most active first (as ``viewer`` may see them: a contact known only
+    from others' private mail is left out)."""
+    cond = _contact_match(tenant_id, (q or "").strip().lower())
     if viewer is not None:
         cond = sa.and_(cond, viewer.visible_contacts())
     rows = session.scalars(
@@ -49,19 +71,14 @@ def search_contacts(session: Session, *, tenant_id: uuid.UUID, q: str, page: int
                        items=items)
 
 
-def search_accounts(session: Session, *, tenant_id: uuid.UUID, q: str, page: int,
+def search_accounts(session: Session, *, tenant_id: uuid.UUID, q: str | None, page: int,
                     page_size: int) -> AccountPage:
-    """Accounts whose name or a domain contains ``q``, most active first."""
-    text = q.strip().lower()
-    by_domain = sa.select(AccountDomain.account_id).where(
-        AccountDomain.tenant_id == tenant_id,
-        AccountDomain.domain.like(_like(text), escape="\\"),
-    )
+    """Accounts whose name or a domain contains ``q`` (all of them when ``q`` is empty or
+    missing), most active first."""
     rows = session.scalars(
         sa.select(Account).where(
             Account.tenant_id == tenant_id,
-            sa.or_(Account.id.in_(by_domain),
-                   sa.func.lower(Account.name).like(_like(text), escape="\\")),
+            _account_match(tenant_id, (q or "").strip().lower()),
         )
         .order_by(Account.interaction_count.desc(), Account.name, Account.id)
         .offset((page - 1) * page_size).limit(page_size + 1)

@@ -85,7 +85,7 @@ def test_the_tab_and_panel_load_only_local_scripts_and_may_be_framed_by_teams(
     html = page.get_data(as_text=True)
     scripts = re.findall(r'<script src="([^"]+)"', html)
     scripts += re.findall(r'data-teams-js="([^"]+)"', html)  # loaded when framed by Teams
-    assert len(scripts) == 4 and all(s.startswith("/teams/static/") for s in scripts)
+    assert len(scripts) == 5 and all(s.startswith("/teams/static/") for s in scripts)  # + day.js
     csp = page.headers["Content-Security-Policy"]
     assert "frame-ancestors 'self' https://teams.microsoft.com" in csp
     assert "script-src 'self';" in csp

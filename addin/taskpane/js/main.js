@@ -1,7 +1,9 @@
 // Storyline task pane: waits for Office, checks the host, follows the selected item (pinned
-// pane), and shows the story (read) or the promises in the draft (compose).
+// pane), and shows the story (read), the promises in the draft (compose), or the seller's
+// home, My day, when no customer mail is selected (home.js).
 import { forget } from "./auth.js";
 import { ComposeView } from "./compose.js";
+import { HomeView } from "./home.js";
 import { applyTheme, currentItem, me, onItemChanged, onThemeChanged } from "./host.js";
 import { StoryView } from "./story.js";
 import { SyncBanner } from "./syncbanner.js";
@@ -25,6 +27,7 @@ function rendered(item) {
 function signedOut(error) {
   compose.stop();
   story.cancel();
+  home.cancel();
   const expired = error && error.reason === "token_expired";
   setState("signed-out", h("div.state.state-signedout", { role: "alert" },
     h("div.glyph", { "aria-hidden": "true" }, icon("lock")),
@@ -37,8 +40,22 @@ function signedOut(error) {
 
 function currentItemSafe() { try { return currentItem(); } catch { return null; } }
 
-const story = new StoryView(root, { onSignedOut: signedOut, onRendered: rendered });
+const story = new StoryView(root, { onSignedOut: signedOut, onRendered: rendered, onNoCustomer: (item) => showHome(item) });
 const compose = new ComposeView(root, { onSignedOut: signedOut, onRendered: rendered });
+// My day: with no customer mail selected; its items and search results open a story
+const home = new HomeView(root, {
+  onSignedOut: signedOut, onRendered: rendered,
+  onOpenStory: (target) => {
+    const from = home.item;
+    home.cancel();
+    story.showContact(target, { item: from, back: () => { story.cancel(); showHome(from); } });
+  },
+});
+
+function showHome(item) {
+  story.cancel();
+  home.show(item);
+}
 
 let opened = 0; // bumped by every refresh: a slow read of an earlier item is dropped
 let organized = null; // the seller's own meeting on screen, if that is what is open
@@ -71,14 +88,10 @@ function refresh() {
   const turn = ++opened;
   const item = currentItemSafe();
   organized = item && item.mode === "organizer" ? item : null;
+  home.cancel();
   if (!item) {
     compose.stop();
-    story.cancel();
-    setState("empty", h("div.state.state-empty", {},
-      h("div.glyph", { "aria-hidden": "true" }, icon("mail")),
-      h("h2", {}, "Select an email"),
-      h("p", {}, "Pin Storyline and it follows the email or meeting you select.")));
-    rendered(null);
+    showHome(null);
     return;
   }
   if (item.mode === "compose") { story.cancel(); compose.show(item); return; }

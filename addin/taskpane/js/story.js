@@ -56,10 +56,11 @@ export function externalPeople(item, me) {
 }
 
 export class StoryView {
-  constructor(root, { onSignedOut, onRendered }) {
+  constructor(root, { onSignedOut, onRendered, onNoCustomer }) {
     this.root = root;
     this.onSignedOut = onSignedOut;
     this.onRendered = onRendered;
+    this.onNoCustomer = onNoCustomer; // mail among colleagues only: the pane shows the home
     this.seq = 0;
     this.abort = null;
     this.prep = new PrepView({ onOpenStory: () => this.focusStory(), onDone: (id) => this.commitmentClosed(id) });
@@ -80,6 +81,7 @@ export class StoryView {
     } else {
       this.prep.clear();
     }
+    if (!people.length && this.onNoCustomer) { this.onNoCustomer(item); return; }
     if (!people.length) {
       this.state("empty", h("div.state.state-empty", {},
         h("div.glyph", { "aria-hidden": "true" }, icon("people")),
@@ -127,6 +129,39 @@ export class StoryView {
       this.renderFooter();
       this.renderDeals();
     });
+  }
+
+  /** One customer's story opened from the home (My day, search): a contact's by id, or the
+   * story of an address (a sender who is no contact: their account's); ``back`` returns. */
+  async showContact({ contactId, email }, { item = null, back = null } = {}) {
+    const seq = ++this.seq;
+    if (this.abort) this.abort.abort();
+    this.abort = new AbortController();
+    // not the selected mail's story: nothing to log or share here; the pane still reports
+    // the selection it is beside
+    this.item = { kind: "contact", id: item ? item.id : "" }; this.logged = null; this.side = null; this.bodyText = "";
+    this.prep.clear();
+    this.top = back ? h("div.row.home-back", {}, h("button.btn.btn-subtle", { type: "button", onclick: back }, "← My day")) : null;
+    this.state("loading", this.skeleton());
+    let data;
+    try {
+      const query = contactId ? `contact_id=${encodeURIComponent(contactId)}` : `email=${encodeURIComponent(email)}`;
+      data = await api(`/api/v1/story?${query}&page_size=8`, { signal: this.abort.signal });
+    } catch (error) {
+      if (seq !== this.seq || error.name === "AbortError") return;
+      if (error instanceof SignedOut) { this.onSignedOut(error); return; }
+      this.error(error, () => this.showContact({ contactId, email }, { item, back }));
+      this.done(seq);
+      return;
+    }
+    if (seq !== this.seq) return;
+    const address = (data.contact && data.contact.addresses[0]) || data.address || email || "";
+    this.people = [{ name: data.contact ? data.contact.name : "", address, story: { address, found: true, story: data } }];
+    this.selected = 0;
+    this.render();
+    const heading = this.root.querySelector("#contact-name");
+    if (heading) { heading.setAttribute("tabindex", "-1"); heading.focus(); }
+    this.done(seq);
   }
 
   /** The pane is leaving read mode: a load still in flight must not paint over what comes next. */
