@@ -20,6 +20,7 @@ from . import (
     exports,
     graph_notifications,
     items,
+    nudges,
     ops,
     people,
     prep,
@@ -31,7 +32,7 @@ from . import (
 from .spec import spec
 
 FEATURES = (story, people, actions, drafts, items, prep, graph_notifications, sync_status,
-            team_mailboxes, privacy, deals, exports, enrolment)
+            team_mailboxes, privacy, deals, exports, enrolment, nudges)
 
 
 def init_app(app: Flask) -> None:
