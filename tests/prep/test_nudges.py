@@ -300,3 +300,29 @@ def test_an_admin_tunes_the_nudges_and_a_bad_value_names_its_variable() -> None:
                       ("STORYLINE_STALE_PROMISE_DAYS", "0")):
         with pytest.raises(ValueError, match=name):
             load_settings({name: bad})
+
+
+def test_nudges_about_an_erased_or_blocked_person_go_with_their_notices(
+        db: Any, fern: AttentionWorld, graph: Graph) -> None:
+    from app.records.erasure import erase_person
+    from app.records.suppressions import block
+
+    send_nudges(db, graph, NOW, options=OPTIONS)
+    before = {n.kind for n in _nudges(db)}
+    assert {"promise_due", "single_threaded", "unanswered"} <= before
+    with db.session() as s:  # Lina asks to be forgotten; Ana blocks Omar
+        erase_person(s, tenant_id=TENANT, email="lina.park@quillmere-logistics.com",
+                     actor=None)
+        purged = block(s, tenant_id=TENANT, value="omar.haddad@ostrava-dairy.com",
+                       actor=fern.users[ANA[1]].id, user_id=None, reason="")[1]
+        assert purged.nudges >= 1
+    left = _nudges(db)
+    # the promise to Lina, "only Lina Park" and Omar's unanswered mail went; the deals stay
+    assert sorted(n.kind for n in left) == ["deal_cold", "deal_cold", "risk"]
+    with db.session() as s:
+        kept = " ".join(str(r.card) for r in s.scalars(sa.select(PrepDelivery)))
+        assert s.scalar(sa.select(sa.func.count()).select_from(PrepDelivery).where(
+            PrepDelivery.kind == "nudge", PrepDelivery.user_id == fern.users[ANA[1]].id)) == 3
+    said = kept + " ".join(f"{n.reason} {n.evidence}" for n in left)
+    for gone in ("Lina Park", "lina.park@", "Omar Haddad", "omar.haddad@"):
+        assert gone not in said
