@@ -218,11 +218,17 @@ def _check_nudges(settings: Settings) -> None:
     nudge_window(settings.nudge_hours)  # raises with the variable's name
 
 
+ALWAYS = (time(0), time.max)  # STORYLINE_NUDGE_HOURS=always: any hour of any day (demos)
+
+
 def nudge_window(raw: str) -> tuple[time, time] | None:
-    """``STORYLINE_NUDGE_HOURS`` as the working hours on a seller's clock in which nudges
-    go ("08:00-18:00": from 08:00 up to 18:00), or None for "off" (no nudges at all)."""
+    """``STORYLINE_NUDGE_HOURS`` as the working hours on a seller's weekday clock in which
+    nudges go ("08:00-18:00": from 08:00 up to 18:00), :data:`ALWAYS` for "always" (every
+    hour of every day, weekends too), or None for "off" (no nudges at all)."""
     if raw.strip().lower() == "off":
         return None
+    if raw.strip().lower() == "always":
+        return ALWAYS
     try:
         start, end = (_clock(part) for part in raw.strip().split("-"))
         ok = start < end
@@ -230,7 +236,7 @@ def nudge_window(raw: str) -> tuple[time, time] | None:
         ok = False
     if not ok:
         raise ValueError('STORYLINE_NUDGE_HOURS must be working hours like "08:00-18:00" '
-                         f'(start before end), or "off", not {raw!r}')
+                         f'(start before end), "always" or "off", not {raw!r}')
     return start, end
 
 

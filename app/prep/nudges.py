@@ -33,7 +33,7 @@ from app.records.attention import (
     stale_promise_days,
 )
 from app.records.models import User, utcnow
-from app.settings import Settings, nudge_window
+from app.settings import ALWAYS, Settings, nudge_window
 
 from .cards import NUDGE_LABELS, nudge_card
 from .deliver import send_notice
@@ -97,7 +97,10 @@ class NudgeReport:
 
 def in_working_hours(now: datetime, time_zone: str | None,
                      hours: tuple[time, time]) -> bool:
-    """True on a weekday between the working hours' start and end on the seller's clock."""
+    """True on a weekday between the working hours' start and end on the seller's clock
+    (any moment at all for ``STORYLINE_NUDGE_HOURS=always``)."""
+    if hours == ALWAYS:
+        return True
     local = now.astimezone(zone(time_zone))
     return local.weekday() < 5 and hours[0] <= local.time().replace(tzinfo=None) < hours[1]
 

@@ -277,8 +277,8 @@ def test_a_seller_cannot_see_or_close_another_sellers_nudge(
 def test_an_admin_tunes_the_nudges_and_a_bad_value_names_its_variable() -> None:
     from datetime import time
 
-    from app.prep.nudges import nudge_options
-    from app.settings import load_settings
+    from app.prep.nudges import in_working_hours, nudge_options
+    from app.settings import ALWAYS, load_settings
 
     options = nudge_options(load_settings({
         "STORYLINE_NUDGE_UNANSWERED_HOURS": "8", "STORYLINE_NUDGE_COLD_DAYS": "14",
@@ -293,6 +293,9 @@ def test_an_admin_tunes_the_nudges_and_a_bad_value_names_its_variable() -> None:
     assert nudge_options(load_settings({})) == NudgeOptions(prep=PrepOptions(
         attention=AttentionOptions()))  # the documented defaults
     assert nudge_options(load_settings({"STORYLINE_NUDGE_HOURS": "off"})).hours is None
+    always = nudge_options(load_settings({"STORYLINE_NUDGE_HOURS": "always"})).hours
+    assert always is not None and in_working_hours(NOW.replace(day=5, hour=3), "UTC", always)
+    assert not in_working_hours(NOW.replace(day=5, hour=10), "UTC", OPTIONS.hours or ALWAYS)  # Sat
     for name, bad in (("STORYLINE_NUDGE_HOURS", "18:00-08:00"),
                       ("STORYLINE_NUDGE_HOURS", "9-5"), ("STORYLINE_NUDGE_DAILY_CAP", "0"),
                       ("STORYLINE_NUDGE_STAGE_AGE_PERCENT", "50"),
