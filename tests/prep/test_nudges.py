@@ -329,3 +329,16 @@ def test_nudges_about_an_erased_or_blocked_person_go_with_their_notices(
     said = kept + " ".join(f"{n.reason} {n.evidence}" for n in left)
     for gone in ("Lina Park", "lina.park@", "Omar Haddad", "omar.haddad@"):
         assert gone not in said
+
+
+def test_snooze_without_a_time_holds_for_the_default_hours_and_the_api_documents_it(
+        app: Any, client: Any, db: Any, fern: AttentionWorld, graph: Graph) -> None:
+    send_nudges(db, graph, NOW, options=OPTIONS)
+    ana = _headers(app, fern.users[ANA[1]])
+    nudge = client.get("/api/v1/nudges", headers=ana).get_json()["nudges"][0]
+    answer = client.post(f"/api/v1/nudges/{nudge['id']}/snooze", headers=ana)
+    assert answer.status_code == 200, answer.get_json()
+    assert answer.get_json()["status"] == "snoozed" and answer.get_json()["snoozed_until"]
+    paths = client.get("/api/v1/openapi.json").get_json()["paths"]
+    assert {"/api/v1/nudges", "/api/v1/nudges/{nudge_id}/done",
+            "/api/v1/nudges/{nudge_id}/snooze"} <= set(paths)
