@@ -79,6 +79,20 @@ class Settings:
     prep_lead_minutes: int = 60
     prep_digest_at: str = "07:30"
     teams_app_id: str = ""
+    # Nudges (docs/nudges.md): when customer mail counts as unanswered (weekday hours), a
+    # deal as cold (days without a two-way touch; stage age over this percent of the
+    # tenant's median) or single-threaded (days with one contact engaged); the working hours
+    # on each seller's clock in which nudges go ("HH:MM-HH:MM", or "off": no nudges), at most
+    # how many a seller gets a day, and how long the Snooze button holds one. A promise with
+    # no due date is stale after stale_promise_days (a tenant may set its own).
+    nudge_unanswered_hours: int = 24
+    nudge_cold_days: int = 21
+    nudge_stage_age_percent: int = 150
+    nudge_single_thread_days: int = 30
+    nudge_hours: str = "08:00-18:00"
+    nudge_daily_cap: int = 5
+    nudge_snooze_hours: int = 24
+    stale_promise_days: int = 14
     # Privacy: what colleagues see of mail they were not on (a tenant's admin can change it
     # through the API), how many days stored text (snippets, bodies, evidence) is kept (0:
     # for ever), and the key of the hash that remembers erased addresses (empty: a random key
@@ -146,7 +160,11 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         if raw is None:
             continue
         if f.type in ("int", int):
-            values[f.name] = int(raw)
+            try:
+                values[f.name] = int(raw)
+            except ValueError:
+                raise ValueError(f"{PREFIX}{f.name.upper()} must be a whole number, "
+                                 f"not {raw!r}") from None
         elif f.name == "instance_path":
             values[f.name] = Path(raw)
         elif f.name in SECRETS:
@@ -179,7 +197,52 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
                          f"not {settings.sync_lock_seconds}")
     if settings.prep_digest_at != "off":
         digest_time(settings.prep_digest_at)  # raises with the variable's name
+    _check_nudges(settings)
     return settings
+
+
+_NUDGE_RANGES = {  # field: (lowest, highest)
+    "nudge_unanswered_hours": (1, 24 * 30), "nudge_cold_days": (1, 365),
+    "nudge_stage_age_percent": (100, 1000), "nudge_single_thread_days": (1, 365),
+    "nudge_daily_cap": (1, 100), "nudge_snooze_hours": (1, 24 * 30),
+    "stale_promise_days": (1, 365),
+}
+
+
+def _check_nudges(settings: Settings) -> None:
+    for name, (low, high) in _NUDGE_RANGES.items():
+        value = getattr(settings, name)
+        if not low <= value <= high:
+            raise ValueError(f"{PREFIX}{name.upper()} must be between {low} and {high}, "
+                             f"not {value}")
+    nudge_window(settings.nudge_hours)  # raises with the variable's name
+
+
+ALWAYS = (time(0), time.max)  # STORYLINE_NUDGE_HOURS=always: any hour of any day (demos)
+
+
+def nudge_window(raw: str) -> tuple[time, time] | None:
+    """``STORYLINE_NUDGE_HOURS`` as the working hours on a seller's weekday clock in which
+    nudges go ("08:00-18:00": from 08:00 up to 18:00), :data:`ALWAYS` for "always" (every
+    hour of every day, weekends too), or None for "off" (no nudges at all)."""
+    if raw.strip().lower() == "off":
+        return None
+    if raw.strip().lower() == "always":
+        return ALWAYS
+    try:
+        start, end = (_clock(part) for part in raw.strip().split("-"))
+        ok = start < end
+    except ValueError:
+        ok = False
+    if not ok:
+        raise ValueError('STORYLINE_NUDGE_HOURS must be working hours like "08:00-18:00" '
+                         f'(start before end), "always" or "off", not {raw!r}')
+    return start, end
+
+
+def _clock(raw: str) -> time:
+    hours, minutes = (int(part) for part in raw.strip().split(":"))
+    return time(hours, minutes)
 
 
 def digest_time(raw: str) -> time | None:

@@ -219,6 +219,13 @@
         sentCard(d, ["goes out " + d.at, "to " + d.mailbox, d.preview]));
     });
     section.hidden = !coming.length;
+    // the nudges found for the sellers: sent ones and those held for working hours or the cap
+    var nudges = JSON.parse(document.getElementById("nudges-data").textContent || "[]");
+    nudges.forEach(function (n) {
+      document.getElementById("nudge-list").append(
+        sentCard(n, [n.at, "to " + n.mailbox, n.kind, n.status, n.reason]));
+    });
+    document.getElementById("nudges").hidden = !nudges.length;
   }
 
   // One notification (sent, or the next digest) with its card rendered.
@@ -241,9 +248,10 @@
   async function start() {
     if (mode === "preview") { showSent(); return; }
     teams = await teamsContext();
+    // a nudge's deep link names a story ("story:..."), not a meeting
+    var sub = teams && teams.page && teams.page.subPageId;
     var meetingId = params.get("meeting_id") ||
-      (teams && teams.page && teams.page.subPageId && teams.page.subPageId !== "today"
-        ? teams.page.subPageId : null);
+      (sub && sub !== "today" && sub.indexOf("story:") !== 0 ? sub : null);
     if (mode === "panel") { await showMeeting(meetingId); return; }
     if (meetingId) { await showMeeting(meetingId); return; }
     if (params.get("contact_id") || params.get("email")) {

@@ -21,6 +21,7 @@ from . import (
     graph_notifications,
     home,
     items,
+    nudges,
     ops,
     people,
     prep,
@@ -32,7 +33,7 @@ from . import (
 from .spec import spec
 
 FEATURES = (story, people, actions, drafts, items, prep, graph_notifications, sync_status,
-            team_mailboxes, privacy, deals, exports, enrolment, home)
+            team_mailboxes, privacy, deals, exports, enrolment, home, nudges)
 
 
 def init_app(app: Flask) -> None:

@@ -195,6 +195,9 @@ def _serve(argv: list[str] | None = None) -> int:
         env = dict(os.environ)
         env.update({PREFIX + k.upper(): v for k, v in standin_settings(standin).items()})
         env.setdefault(PREFIX + "PUBLIC_BASE_URL", base)
+        # every nudge kind shows on /prep whatever the hour of the demo (docs/nudges.md)
+        env.setdefault(PREFIX + "NUDGE_HOURS", "always")
+        env.setdefault(PREFIX + "NUDGE_DAILY_CAP", "25")
         root = Path(__file__).resolve().parents[2]
         command = [sys.executable, "-m", "gunicorn", "-c", str(root / "gunicorn.conf.py"),
                    "--bind", f"{args.host}:{args.port}", "--access-logfile", "-"]
@@ -206,6 +209,7 @@ def _serve(argv: list[str] | None = None) -> int:
               f"Storyline: {base}/  (task pane preview)\n"
               f"  meeting-prep cards sent: {base}/prep  (first round a few seconds after "
               f"start, then every 5 minutes)\n"
+              f"  nudges (every kind, a minute after start): {base}/prep\n"
               f"  Teams tab: {base}/teams/tab\n(Ctrl-C to stop)", flush=True)
         server = subprocess.Popen([*command, "app.dev:create_app()"], env=env, cwd=root)
         try:

@@ -19,7 +19,7 @@ from app.records.models import utcnow
 from app.teams.pages import page
 
 from .preview import local_only
-from .sent_cards import sent_cards, standin_notices
+from .sent_cards import listed_nudges, sent_cards, standin_notices
 
 bp = Blueprint("dev", __name__, template_folder="templates")
 
@@ -60,6 +60,10 @@ def sent() -> Response:
                "preview": f"{d.meetings} customer meeting{'s' if d.meetings != 1 else ''} "
                           f"on {d.day:%A %d %B}", "status": "not sent yet", "card": d.card}
               for d in coming_digests(ctx.database(), utcnow(), prep_options(ctx.settings()))]
+    nudges = [{"at": (n.sent_at or n.created_at).isoformat(), "mailbox": n.mailbox,
+               "kind": n.kind, "status": n.status, "reason": n.reason, "card": n.card}
+              for n in listed_nudges(ctx.db_session())]
     return page("preview", framed=False, error=error,
                  cards_json=json.dumps(payload).replace("<", "\\u003c"),
-                 coming_json=json.dumps(coming).replace("<", "\\u003c"))
+                 coming_json=json.dumps(coming).replace("<", "\\u003c"),
+                 nudges_json=json.dumps(nudges).replace("<", "\\u003c"))

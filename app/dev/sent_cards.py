@@ -4,6 +4,7 @@ delivery log (the ``/prep`` preview page shows them; local development only)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -11,7 +12,10 @@ import requests
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from app.prep.models import PrepDelivery
+from app.prep.cards import nudge_card
+from app.prep.models import Nudge, PrepDelivery
+from app.prep.types import NudgePrep
+from app.records.models import User
 
 TIMEOUT = 5.0
 
@@ -65,4 +69,39 @@ def sent_cards(session: Session, notices: list[dict[str, Any]]) -> list[SentCard
                             preview=str((body.get("previewText") or {}).get("content", "")),
                             card=latest.card if latest else None,
                             status=latest.status if latest else None))
+    return out
+
+
+@dataclass(frozen=True)
+class ListedNudge:
+    """One nudge found for a seller: its card as sent (or as it will go, when held)."""
+
+    mailbox: str
+    kind: str
+    status: str
+    reason: str
+    created_at: datetime
+    sent_at: datetime | None
+    card: dict[str, Any]
+
+
+def listed_nudges(session: Session, limit: int = 200) -> list[ListedNudge]:
+    """The nudges in the record, sent first and newest first, each with its card."""
+    rows = session.execute(
+        sa.select(Nudge, User.email, PrepDelivery.card)
+        .join(User, sa.and_(User.tenant_id == Nudge.tenant_id, User.id == Nudge.user_id))
+        .outerjoin(PrepDelivery, sa.and_(PrepDelivery.tenant_id == Nudge.tenant_id,
+                                         PrepDelivery.id == Nudge.delivery_id))
+        .order_by(Nudge.sent_at.is_(None), Nudge.sent_at.desc(), Nudge.created_at.desc())
+        .limit(limit)).all()
+    out = []
+    for n, email, card in rows:
+        evidence = dict(n.evidence or {})
+        out.append(ListedNudge(
+            mailbox=email, kind=n.kind, status=n.status, reason=n.reason,
+            created_at=n.created_at, sent_at=n.sent_at,
+            card=card or nudge_card(NudgePrep(
+                id=str(n.id), kind=n.kind, title=str(evidence.get("title") or ""),
+                reason=n.reason, evidence=evidence, account_name=evidence.get("account"),
+                contact_name=evidence.get("contact"), story_url=n.link or None))))
     return out

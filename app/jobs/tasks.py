@@ -288,6 +288,15 @@ def handoff_round(ctx: JobContext) -> dict[str, Any]:
     return asdict(send_handoffs(ctx.db, ctx.graph, options=prep_options(ctx.settings)))
 
 
+def nudge_round(ctx: JobContext) -> dict[str, Any]:
+    """Sends each seller, once each and within their working hours and daily cap, the
+    nudges of what needs them: promises due, unanswered customer mail, cold and
+    single-threaded deals, new risks (docs/nudges.md)."""
+    from app.prep.nudges import nudge_options, send_nudges
+
+    return asdict(send_nudges(ctx.db, ctx.graph, options=nudge_options(ctx.settings)))
+
+
 def drop_old_text(ctx: JobContext) -> dict[str, Any]:
     """Drops stored text older than ``STORYLINE_RETENTION_DAYS`` (0: keeps it), keeping the
     metadata and the short form of findings."""
@@ -308,6 +317,7 @@ JOBS: dict[str, Callable[..., dict[str, Any]]] = {
     "handle_notification": handle_notification,
     "prep_round": prep_round,
     "handoff_round": handoff_round,
+    "nudge_round": nudge_round,
     "drop_old_text": drop_old_text,
     "enrol_mailbox": enrol_mailbox,
     "pause_mailbox": pause_mailbox,

@@ -140,6 +140,11 @@ def manifest_json(cfg: ManifestConfig) -> dict[str, Any]:
              "templateText": "{count} customer meetings today"},
             {"type": "teamHandoff", "description": "A team mailbox heard something an account "
              "owner must know", "templateText": "{function} received {what} from {account}"},
+            # nudges (app/prep/nudges.py) and the digest of a day without customer meetings
+            {"type": "sellerNudge", "description": "Something needs the seller: a promise "
+             "due, unanswered mail, a cold deal, a risk", "templateText": "{kind}: {title}"},
+            {"type": "actionDigest", "description": "Morning digest of what needs the seller",
+             "templateText": "{count} things to act on today"},
         ]},
         "extensions": [{
             "requirements": {"scopes": ["mail"],

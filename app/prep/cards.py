@@ -12,11 +12,16 @@ from typing import Any
 from app.records.models import DEAL_STAGES, DealStage
 
 from .text import clip, md, short_day, when
-from .types import AttendeePrep, CommitmentPrep, DayDigest, MeetingPrep
+from .types import AttendeePrep, CommitmentPrep, DayDigest, DigestAction, MeetingPrep, NudgePrep
 
 SCHEMA = "http://adaptivecards.io/schemas/adaptive-card.json"
 VERSION = "1.5"
 DONE_VERB = "commitment.done"  # Action.Submit data the tab turns into PATCH /commitments/{id}
+# Action.Submit data the tab turns into POST /nudges/{id}/done and /nudges/{id}/snooze
+NUDGE_DONE_VERB, NUDGE_SNOOZE_VERB = "nudge.done", "nudge.snooze"
+NUDGE_LABELS = {"promise_due": "Promise due", "unanswered": "Waiting for your reply",
+                "deal_cold": "Deal going cold", "single_threaded": "Single-threaded deal",
+                "risk": "Risk"}
 MAX_ATTENDEES, MAX_COMMITMENTS, MAX_QUESTIONS, MAX_SIGNALS, MAX_AGENDA = 6, 6, 4, 4, 5
 COURT = {"ours": "Ours: they are waiting on us", "theirs": "Theirs: we are waiting on them"}
 Element = dict[str, Any]
@@ -181,3 +186,66 @@ def digest_card(digest: DayDigest) -> dict[str, Any]:
     body += _more(len(digest.meetings) - 12, "meetings")
     return {"type": "AdaptiveCard", "$schema": SCHEMA, "version": VERSION,
             "fallbackText": f"{len(digest.meetings)} customer meetings today", "body": body}
+
+
+def _evidence_facts(nudge: NudgePrep) -> list[tuple[str, str | None]]:
+    e = nudge.evidence
+    said = e.get("text") if nudge.kind in ("promise_due", "risk") else e.get("snippet")
+    return [("Account", nudge.account_name), ("Contact", nudge.contact_name),
+            ("Mail", e.get("subject") or None),
+            ("Their words" if nudge.kind == "risk" else "Said",
+             f"\u201c{said}\u201d" if said else None)]
+
+
+def nudge_card(nudge: NudgePrep) -> dict[str, Any]:
+    """One nudge: what needs doing, why (the reason), the facts behind it, and Open the
+    story, Done and Snooze."""
+    label = NUDGE_LABELS.get(nudge.kind, nudge.kind)
+    body: list[Element] = [
+        {"type": "Container", "style": "emphasis", "bleed": True, "items": [
+            _text(f"Storyline \u00b7 {label}", isSubtle=True, size="Small"),
+            _text(md(clip(nudge.title, 120)) or label, size="Large", weight="Bolder"),
+        ]},
+        _text(md(clip(nudge.reason, 300)),
+              color="Attention" if nudge.kind in ("risk", "promise_due") else "Default"),
+        _facts(_evidence_facts(nudge)),
+    ]
+    actions: list[Element] = []
+    if nudge.story_url:
+        actions.append({"type": "Action.OpenUrl", "title": "Open the story",
+                        "url": nudge.story_url})
+    actions += [
+        {"type": "Action.Submit", "title": "Done",
+         "data": {"action": NUDGE_DONE_VERB, "nudgeId": nudge.id}},
+        {"type": "Action.Submit", "title": f"Snooze {nudge.snooze_hours} h",
+         "data": {"action": NUDGE_SNOOZE_VERB, "nudgeId": nudge.id,
+                  "hours": nudge.snooze_hours}},
+    ]
+    return {"type": "AdaptiveCard", "$schema": SCHEMA, "version": VERSION,
+            "fallbackText": clip(f"{label}: {nudge.reason}", 150), "body": body,
+            "actions": actions}
+
+
+def _action_row(a: DigestAction) -> Element:
+    row: Element = {"type": "Container", "separator": True, "spacing": "Medium", "items": [
+        _text(f"**{md(NUDGE_LABELS.get(a.kind, a.kind))}** \u00b7 {md(clip(a.title, 100))}"),
+        _text(md(clip(a.reason, 220)), spacing="None", isSubtle=True),
+    ]}
+    if a.url:
+        row["selectAction"] = {"type": "Action.OpenUrl", "title": "Open the story", "url": a.url}
+    return row
+
+
+def action_digest_card(digest: DayDigest) -> dict[str, Any]:
+    """The morning digest of a day without customer meetings: the top things to act on."""
+    count = len(digest.actions)
+    body: list[Element] = [{"type": "Container", "style": "emphasis", "bleed": True, "items": [
+        _text("Storyline morning digest", isSubtle=True, size="Small"),
+        _text(f"What needs you on {digest.day:%A} {digest.day.day} {digest.day:%B}",
+              size="Large", weight="Bolder"),
+        _text(f"No customer meetings today \u00b7 {count} thing{'s' if count != 1 else ''} "
+              f"to act on ({digest.time_zone})", isSubtle=True, spacing="None"),
+    ]}]
+    body += [_action_row(a) for a in digest.actions]
+    return {"type": "AdaptiveCard", "$schema": SCHEMA, "version": VERSION,
+            "fallbackText": f"{count} things to act on today", "body": body}

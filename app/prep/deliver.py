@@ -27,7 +27,7 @@ from app.records.identity import normalize_address
 from app.records.models import User, utcnow
 
 from . import narrative
-from .cards import digest_card, prep_card
+from .cards import action_digest_card, digest_card, prep_card
 from .gather import gather_prep
 from .models import PrepDelivery
 from .schedule import (
@@ -38,10 +38,11 @@ from .schedule import (
     due_cards,
     due_digests,
     next_digests,
+    story_link,
     tenant_ids,
 )
 from .text import clip, when
-from .types import DayDigest, DigestEntry
+from .types import DayDigest, DigestAction, DigestEntry
 
 log = logging.getLogger(__name__)
 
@@ -200,9 +201,33 @@ def build_digest(db: Database, due: DueDigest, now: datetime,
                 meeting_id=str(mid), title=prep.title, starts_at=prep.starts_at,
                 account_name=prep.account_name, attendees=tuple(a.name for a in prep.attendees),
                 headline=narrative.headline(prep), prep_url=prep.story_url))
+        actions = tuple(DigestAction(kind=a.kind, title=a.title, reason=a.reason,
+                                     url=story_link(options, a)) for a in due.actions)
         digest = DayDigest(seller_name=user.display_name, day=due.day,
-                           time_zone=due.time_zone, meetings=tuple(entries))
+                           time_zone=due.time_zone, meetings=tuple(entries), actions=actions)
         return digest, _recipient(user)
+
+
+def _digest_notice(digest: DayDigest, recipient: str, due: DueDigest,
+                   options: PrepOptions) -> teams.ActivityNotice:
+    """The feed entry of a digest: the day's meetings, or (a day without any) what needs the
+    seller."""
+    url = _link(options, "today", "Meeting prep", f"{options.links.base_url.rstrip('/')}/teams/tab")
+    if not digest.meetings:
+        count = len(digest.actions)
+        return teams.ActivityNotice(
+            user=recipient, activity_type="actionDigest", topic="What needs you today",
+            web_url=url, preview=clip(f"No customer meetings today; {count} thing"
+                                      f"{'s' if count != 1 else ''} to act on: "
+                                      f"{digest.actions[0].reason}", 150),
+            chain_id=due.chain_id, parameters={"count": str(count)})
+    count = len(digest.meetings)
+    first = digest.meetings[0]
+    return teams.ActivityNotice(
+        user=recipient, activity_type="prepDigest", topic="Today's customer meetings",
+        web_url=url, preview=clip(f"{count} customer meeting{'s' if count > 1 else ''} today, "
+                                  f"first at {first.starts_at:%H:%M}: {first.title}", 150),
+        chain_id=due.chain_id, parameters={"count": str(count)})
 
 
 @dataclass(frozen=True)
@@ -243,7 +268,8 @@ def coming_digests(db: Database, now: datetime, options: PrepOptions, *,
 
 def send_due_digests(db: Database, graph: Graph, now: datetime | None = None, *,
                      options: PrepOptions | None = None) -> DeliveryReport:
-    """Sends each seller's morning digest of the day's customer meetings, once per local day."""
+    """Sends each seller's morning digest of the day's customer meetings, once per local day
+    (on a day without any, of the things they have to act on, when there are some)."""
     now, options = now or utcnow(), options or PrepOptions()
     report = DeliveryReport()
     with db.session() as session:
@@ -253,19 +279,12 @@ def send_due_digests(db: Database, graph: Graph, now: datetime | None = None, *,
             digests = due_digests(session, tenant_id, now, options)
         for due in digests:
             digest, recipient = build_digest(db, due, now, options)
-            delivery_id = _claim(db, due, "digest", digest_card(digest), None, None)
+            card = digest_card(digest) if digest.meetings else action_digest_card(digest)
+            delivery_id = _claim(db, due, "digest", card, None, None)
             if delivery_id is None:
                 report.skipped += 1
                 continue
-            count = len(digest.meetings)
-            first = digest.meetings[0]
-            notice = teams.ActivityNotice(
-                user=recipient, activity_type="prepDigest", topic="Today's customer meetings",
-                web_url=_link(options, "today", "Meeting prep",
-                              f"{options.links.base_url.rstrip('/')}/teams/tab"),
-                preview=clip(f"{count} customer meeting{'s' if count > 1 else ''} today, first "
-                             f"at {first.starts_at:%H:%M}: {first.title}", 150),
-                chain_id=due.chain_id, parameters={"count": str(count)})
+            notice = _digest_notice(digest, recipient, due, options)
             ok = send_notice(db, graph, tenant_id, delivery_id, notice)
             report.sent, report.failed = report.sent + ok, report.failed + (not ok)
     return report

@@ -19,9 +19,11 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from app.graph import teams
+from app.records.attention import AttentionItem, AttentionOptions, attention_for, stale_promise_days
 from app.records.models import Interaction, Participant, Tenant, User
 from app.records.record import identity_context
-from app.settings import Settings, digest_time
+from app.settings import Settings, digest_time, nudge_window
 
 from .gather import PrepLinks, zone
 from .models import PrepDelivery
@@ -37,16 +39,48 @@ class PrepOptions:
     links: PrepLinks = field(default_factory=PrepLinks)
     teams_app_id: str = ""  # when set, notifications open the Teams tab by deep link
     tab_entity_id: str = "storyline-prep"  # the personal tab's entityId in the manifest
+    # on a day without customer meetings the digest lists what needs the seller (None: no
+    # digest on such days); at most this many things
+    attention: AttentionOptions | None = None
+    digest_actions: int = 5
+
+
+def attention_options(settings: Settings) -> AttentionOptions:
+    """The attention rules' thresholds an admin set (``STORYLINE_NUDGE_*``,
+    ``STORYLINE_STALE_PROMISE_DAYS``)."""
+    return AttentionOptions(
+        unanswered_hours=settings.nudge_unanswered_hours, cold_days=settings.nudge_cold_days,
+        stage_age_factor=settings.nudge_stage_age_percent / 100,
+        single_thread_days=settings.nudge_single_thread_days,
+        stale_promise_days=settings.stale_promise_days)
 
 
 def prep_options(settings: Settings) -> PrepOptions:
     """The options an admin set (``STORYLINE_PREP_*``, ``STORYLINE_TEAMS_APP_ID``,
-    ``STORYLINE_PUBLIC_BASE_URL`` for the links)."""
+    ``STORYLINE_PUBLIC_BASE_URL`` for the links; ``STORYLINE_NUDGE_HOURS=off`` also keeps
+    the digest of days without meetings from going)."""
     links = PrepLinks(base_url=settings.public_base_url) if settings.public_base_url \
         else PrepLinks()
+    attention = attention_options(settings) if nudge_window(settings.nudge_hours) else None
     return PrepOptions(lead=timedelta(minutes=settings.prep_lead_minutes),
                        digest_at=digest_time(settings.prep_digest_at), links=links,
-                       teams_app_id=settings.teams_app_id)
+                       teams_app_id=settings.teams_app_id, attention=attention)
+
+
+def story_link(options: PrepOptions, item: AttentionItem) -> str:
+    """Where a nudge or a digest line leads: the story of its mail (else its contact, else
+    its account) in our Teams tab, by Teams deep link when the app id is known."""
+    sub: uuid.UUID | None
+    if item.interaction_id is not None:
+        target, sub = "interaction_id", item.interaction_id
+    elif item.contact_id is not None:
+        target, sub = "contact_id", item.contact_id
+    else:
+        target, sub = "account_id", item.account_id
+    if options.teams_app_id:
+        return teams.tab_deep_link(options.teams_app_id, options.tab_entity_id,
+                                   f"story:{target}:{sub}", "Storyline")
+    return f"{options.links.base_url.rstrip('/')}/teams/tab?{target}={sub}"
 
 
 @dataclass(frozen=True)
@@ -77,6 +111,7 @@ class DueDigest:
     dedupe_key: str
     chain_id: int
     retry_of: uuid.UUID | None = None  # a failed delivery row to reuse
+    actions: tuple[AttentionItem, ...] = ()  # a day without meetings: what needs the seller
 
 
 @dataclass(frozen=True)
@@ -246,9 +281,29 @@ def due_digests(session: Session, tenant_id: uuid.UUID, now: datetime,
         if earlier is not None and earlier[1] != "failed":
             continue
         digest = day_digest(session, tenant_id, uid, tz, day, options.digest_at)
+        if digest is None and options.attention is not None:
+            digest = action_digest(session, tenant_id, uid, tz, day, now, options)
         if digest is not None:
             due.append(replace(digest, retry_of=earlier[0] if earlier is not None else None))
     return due
+
+
+def action_digest(session: Session, tenant_id: uuid.UUID, user_id: uuid.UUID, tz: ZoneInfo,
+                  day: date, now: datetime, options: PrepOptions) -> DueDigest | None:
+    """The digest of a local day without customer meetings: the seller's most urgent
+    things to act on (app/records/attention.py), or None when there is nothing."""
+    assert options.attention is not None and options.digest_at is not None
+    attention = replace(options.attention, stale_promise_days=stale_promise_days(
+        session, tenant_id, options.attention.stale_promise_days))
+    items = attention_for(session, tenant_id=tenant_id, user_id=user_id, now=now,
+                          options=attention)
+    if not items:
+        return None
+    return DueDigest(tenant_id=tenant_id, user_id=user_id, day=day, time_zone=tz.key,
+                     scheduled_for=local_moment(day, options.digest_at, tz), meeting_ids=(),
+                     dedupe_key=f"digest:{day.isoformat()}",
+                     chain_id=chain_id(tenant_id, user_id, "digest", day),
+                     actions=tuple(items[:options.digest_actions]))
 
 
 def next_digests(session: Session, tenant_id: uuid.UUID, now: datetime, options: PrepOptions,

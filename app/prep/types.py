@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -95,11 +96,38 @@ class DigestEntry:
     prep_url: str | None = None
 
 
+@dataclass(frozen=True, kw_only=True)
+class DigestAction:
+    """One thing to act on, as the digest of a day without customer meetings lists it."""
+
+    kind: str  # one of app.prep.models.NUDGE_KINDS
+    title: str
+    reason: str
+    url: str | None = None
+
+
 @dataclass(frozen=True)
 class DayDigest:
-    """A seller's customer meetings of one local day."""
+    """A seller's customer meetings of one local day (or, on a day without any, the top
+    things they have to act on)."""
 
     seller_name: str
     day: date
     time_zone: str
     meetings: tuple[DigestEntry, ...] = field(default_factory=tuple)
+    actions: tuple[DigestAction, ...] = field(default_factory=tuple)
+
+
+@dataclass(frozen=True, kw_only=True)
+class NudgePrep:
+    """One nudge as its card shows it (``id``: the nudge row, for Done and Snooze)."""
+
+    id: str
+    kind: str
+    title: str
+    reason: str
+    evidence: dict[str, Any] = field(default_factory=dict)
+    account_name: str | None = None
+    contact_name: str | None = None
+    story_url: str | None = None
+    snooze_hours: int = 24

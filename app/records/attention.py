@@ -46,6 +46,7 @@ __all__ = [
     "stale_promises", "theirs_due", "unanswered_mail",
 ]
 
+TRUSTED_RISKS = frozenset({"escalation", "churn"})  # count even when not shown by default
 UNANSWERED_LOOKBACK_DAYS = 14  # older unanswered mail is history, not a nudge
 URGENCY = {"risk": 0, "promise_due": 1, "unanswered": 2, "deal_cold": 3, "single_threaded": 4}
 
@@ -270,20 +271,26 @@ def _works_with(tenant_id: uuid.UUID, user_id: uuid.UUID) -> sa.ColumnElement[bo
 def new_risks(session: Session, *, tenant_id: uuid.UUID, user_id: uuid.UUID, since: datetime,
               kinds: tuple[str, ...] = RISK_KINDS) -> list[AttentionItem]:
     """Risk signals of ``kinds`` (churn, escalation, cancel) found after ``since`` in mail
-    the seller may see, shown, on accounts of their open deals or in their own mail;
-    the signal's words are quoted only where the seller may read the mail."""
+    the seller may see, on accounts of their open deals or in their own mail; the signal's
+    words are quoted only where the seller may read the mail.
+
+    A signal counts when the extraction shows it, or when it is an escalation or a churn
+    threat (:data:`TRUSTED_RISKS`): the calibration shows no risk signal by default yet,
+    and these two, like the team-mailbox handoff (app/records/handoffs.py), are worth
+    hearing of at once; a bare "cancel" ("I had to cancel our call") needs ``shown``."""
     if seller(session, tenant_id=tenant_id, user_id=user_id) is None:
         return []
     found = session.execute(
         sa.select(Signal, Interaction.subject)
         .join(Interaction, sa.and_(Interaction.tenant_id == Signal.tenant_id,
                                    Interaction.id == Signal.interaction_id))
-        .where(Signal.tenant_id == tenant_id, Signal.kind == "risk", Signal.shown.is_(True),
+        .where(Signal.tenant_id == tenant_id, Signal.kind == "risk",
                Signal.occurred_at > since, Interaction.deleted_at.is_(None),
                _works_with(tenant_id, user_id))
         .order_by(Signal.occurred_at)).all()
     wanted = {k.lower() for k in kinds}
-    rows = [(s, subject) for s, subject in found if _risk_subtype(s.value) in wanted]
+    rows = [(s, subject) for s, subject in found if _risk_subtype(s.value) in wanted
+            and (s.shown or _risk_subtype(s.value) in TRUSTED_RISKS)]
     levels = Viewer.load(session, tenant_id=tenant_id, user_id=user_id).levels(
         s.interaction_id for s, _x in rows if s.interaction_id)
     accounts, contacts = names(session, tenant_id, {s.account_id for s, _x in rows},

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from app.prep.models import PrepDelivery
 
+from .forget_nudges import drop_nudges
 from .identity import IdentityContext
 from .models import (
     Account,
@@ -55,6 +56,7 @@ class PurgeReport:
     signature_fields: int = 0
     draft_choices: int = 0
     masked: int = 0  # texts in which an erased address was masked
+    nudges: int = 0  # nudges about them, and their notices
     promise_keys: set[tuple[uuid.UUID | None, str]] = field(default_factory=set, repr=False)
 
     def counts(self) -> dict[str, int]:
@@ -99,9 +101,12 @@ def purge(session: Session, *, ctx: IdentityContext, candidates: Candidates,
                 report.participants += 1
         _drop_findings(session, report, tenant_id=tenant_id, contact_ids=matched_contacts,
                        interaction_id=interaction_id)
+    names = set(session.scalars(sa.select(Contact.display_name).where(
+        Contact.tenant_id == tenant_id, Contact.id.in_(matched_contacts))))
     accounts = _drop_interactions(session, tenant_id, gone, report)
     session.flush()
     dropped = _drop_addresses(session, ctx, candidates, matches, always_addresses, report)
+    report.nudges += drop_nudges(session, tenant_id=tenant_id, matches=matches, names=names)
     _clear_signature_fields(session, tenant_id, touched_contacts - dropped, set(gone), report)
     recompute_contact_rollups(session, tenant_id=tenant_id,
                               contact_ids=touched_contacts - dropped)

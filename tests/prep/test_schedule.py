@@ -24,6 +24,7 @@ from app.prep.schedule import (
     next_digests,
     prep_options,
 )
+from app.records.attention import AttentionOptions
 from app.records.inputs import InteractionIn
 from app.records.models import Interaction, Participant
 from app.records.record import record_interaction
@@ -220,7 +221,10 @@ def test_an_admin_sets_the_lead_time_the_digest_time_and_the_teams_app() -> None
         "STORYLINE_TEAMS_APP_ID": "d98bc993-48d2-4481-b3fa-dcfdfe14b8a6"}))
     assert (options.lead, options.digest_at) == (timedelta(minutes=30), time(8, 15))
     assert options.teams_app_id == "d98bc993-48d2-4481-b3fa-dcfdfe14b8a6"
-    assert prep_options(load_settings({})) == PrepOptions()  # the documented defaults
+    # the documented defaults (with nudges on, a day without meetings gets a digest of what
+    # needs the seller)
+    assert prep_options(load_settings({})) == PrepOptions(attention=AttentionOptions())
+    assert prep_options(load_settings({"STORYLINE_NUDGE_HOURS": "off"})) == PrepOptions()
     assert prep_options(load_settings({"STORYLINE_PREP_DIGEST_AT": "off"})).digest_at is None
     for name, bad in (("STORYLINE_PREP_DIGEST_AT", "7.30"), ("STORYLINE_PREP_DIGEST_AT", "25:00"),
                       ("STORYLINE_PREP_LEAD_MINUTES", "0")):

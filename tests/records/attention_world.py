@@ -79,9 +79,9 @@ def _promise(action: str, due: datetime | None, owner: str = "sender") -> Commit
                         due=due.date() if due else None, text=text, start=0, end=len(text))
 
 
-def _risk(subtype: str, words: str) -> SignalIn:
+def _risk(subtype: str, words: str, shown: bool = True) -> SignalIn:
     return SignalIn(kind="risk", value=subtype, text=words, start=0, end=len(words),
-                    confidence=0.85)
+                    confidence=0.85, shown=shown)
 
 
 def build(session: Session, *, time_zone: str = "Europe/Lisbon") -> AttentionWorld:
@@ -129,14 +129,16 @@ def build(session: Session, *, time_zone: str = "Europe/Lisbon") -> AttentionWor
         "fresh": _mail("fresh", ago(hours=2), OMAR, [ANA], "Quick one", "Are you free?", ana),
         "ben-private": _mail("ben-private", ago(3), IVO, [BEN], "Personal note",
                              "Between us, I am escalating this.", ben, sensitivity="private",
-                             signals=(_risk("escalation", "I am escalating this"),)),
+                             signals=(_risk("escalation", "I am escalating this",
+                                            shown=False),)),
         # Pellucid: a churn threat (the case) and a complaint (a non-risk kind) to Ana
         "churn": _mail("churn", ago(1), IVO, [ANA], "Renewal",
                        "We will not renew next year.", ana,
                        signals=(_risk("churn", "We will not renew"),)),
         "complaint": _mail("complaint", ago(1, 2), IVO, [ANA], "Slow support",
-                           "We are frustrated.", ana,
-                           signals=(_risk("complaint", "We are frustrated"),)),
+                           "We are frustrated. I had to cancel our call.", ana,
+                           signals=(_risk("complaint", "We are frustrated"),
+                                    _risk("cancel", "cancel our call", shown=False))),
         "answer-churn": _mail("answer-churn", ago(0, 20), ANA, [IVO], "Renewal",
                               "Ivo, let us talk.", ana, cc=[JANA]),
         "answer-complaint": _mail("answer-complaint", ago(0, 20), ANA, [IVO], "Slow support",
