@@ -79,6 +79,9 @@ class Settings:
     prep_lead_minutes: int = 60
     prep_digest_at: str = "07:30"
     teams_app_id: str = ""
+    # Ageing: a promise or request with no due date is "stale" after this many days (a
+    # tenant's admin can set its own through the API); it then leaves the overdue list.
+    stale_promise_days: int = 14
     # Privacy: what colleagues see of mail they were not on (a tenant's admin can change it
     # through the API), how many days stored text (snippets, bodies, evidence) is kept (0:
     # for ever), and the key of the hash that remembers erased addresses (empty: a random key
@@ -174,6 +177,9 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
     if not 1 <= settings.backfill_months <= 120:
         raise ValueError("STORYLINE_BACKFILL_MONTHS must be between 1 and 120, "
                          f"not {settings.backfill_months}")
+    if not 1 <= settings.stale_promise_days <= 365:
+        raise ValueError("STORYLINE_STALE_PROMISE_DAYS must be between 1 and 365, "
+                         f"not {settings.stale_promise_days}")
     if settings.sync_lock_seconds < 5:
         raise ValueError("STORYLINE_SYNC_LOCK_SECONDS must be at least 5, "
                          f"not {settings.sync_lock_seconds}")

@@ -22,6 +22,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable
 from dataclasses import replace
+from datetime import datetime
 from typing import Any, TypeVar
 
 import sqlalchemy as sa
@@ -30,6 +31,7 @@ from sqlalchemy.orm import Session
 from app.db import VISIBILITY
 from app.errors import BadRequest, Forbidden, NotFound
 
+from .court import ball_in_court
 from .models import (
     Interaction,
     InteractionMailbox,
@@ -41,11 +43,12 @@ from .models import (
 )
 from .story_types import (
     CommitmentItem,
-    Commitments,
     ContactCard,
+    DealItem,
     FunctionThreads,
     SignalItem,
     Span,
+    Stakeholders,
     Story,
     StoryContact,
     TimelineItem,
@@ -257,6 +260,8 @@ class Viewer:
         ids = [t.id for t in story.timeline.items] + [c.interaction_id for c in found]
         ids += [s.interaction_id for s in story.signals]
         ids += _evidence_sources(card.evidence if card else {})
+        people = story.stakeholders
+        ids += [m.interaction_id for m in people.mentioned] if people else []
         levels = self.levels(i for i in ids if i)
         ours = [_finding(c, levels) for c in story.commitments.ours if _shows(c, levels)]
         theirs = [_finding(c, levels) for c in story.commitments.theirs if _shows(c, levels)]
@@ -266,11 +271,35 @@ class Viewer:
             timeline=replace(story.timeline, items=[
                 _item(t, levels[t.id]) for t in story.timeline.items
                 if levels.get(t.id, "hidden") != "hidden"]),
-            commitments=Commitments(ours=ours, theirs=theirs,
-                                    overdue=sum(1 for c in ours + theirs if c.overdue)),
+            commitments=replace(story.commitments, ours=ours, theirs=theirs,
+                                overdue=sum(1 for c in ours + theirs if c.overdue),
+                                stale=sum(1 for c in ours + theirs if c.stale)),
             signals=[_finding(s, levels) for s in story.signals if _shows(s, levels)],
             team_threads=self._team_threads(story.team_threads),
+            # the ball's reason may quote a promise: it is read again from what they may see
+            deals=[_court(d, ours, theirs, story.generated_at) for d in story.deals],
+            stakeholders=self._stakeholders(people, levels) if people else None,
         )
+
+    def _stakeholders(self, people: Stakeholders, levels: dict[str, str]) -> Stakeholders:
+        """The account's people the viewer may see (a contact known only from others'
+        private mail is not there), mentions only from mail they may see the subject of,
+        their words only from mail they may read."""
+        from .models import Contact
+
+        ids = {uuid.UUID(p.contact_id) for p in people.engaged}
+        ids |= {uuid.UUID(m.contact_id) for m in people.mentioned if m.contact_id}
+        seen = {str(i) for i in self.s.scalars(sa.select(Contact.id).where(
+            Contact.tenant_id == self.t, Contact.id.in_(ids), self.visible_contacts()))} \
+            if ids else set()
+        mentioned = [
+            replace(m, text=m.text if levels.get(m.interaction_id or "") == "full" else "")
+            if m.contact_id is None or m.contact_id in seen else
+            replace(m, contact_id=None, name=None, title=None, engaged=False, text="")
+            for m in people.mentioned
+            if RANK[levels.get(m.interaction_id or "", "hidden")] >= RANK["subject"]]
+        return replace(people, engaged=[p for p in people.engaged if p.contact_id in seen],
+                       mentioned=mentioned)
 
     def _team_threads(self, threads: list[FunctionThreads]) -> list[FunctionThreads]:
         """The open threads per function the viewer may see: none of a function whose team
@@ -304,6 +333,15 @@ class Viewer:
             else {k2: v for k2, v in e.items() if k2 != "text"}
             for k, e in card.evidence.items()}
         return replace(card, evidence=evidence)
+
+
+def _court(deal: DealItem, ours: list[CommitmentItem], theirs: list[CommitmentItem],
+           now: datetime) -> DealItem:
+    if deal.ball_reason is None:
+        return deal
+    side, why = ball_in_court(ours=ours, theirs=theirs, last_in=deal.last_inbound_at,
+                              last_out=deal.last_outbound_at, now=now)
+    return replace(deal, ball_in_court=side, ball_reason=why)
 
 
 def _evidence_sources(evidence: dict[str, Any]) -> list[str]:
