@@ -76,15 +76,25 @@ def _mention(row: Any, live: dict[str, Any], engaged: set[str]) -> MentionedPers
         interaction_id=row.interaction_id or None, mentioned_at=row.occurred_at)
 
 
+def _at(address: str, domains: Iterable[str]) -> bool:
+    host = address.rpartition("@")[2].lower()
+    return any(host == d or host.endswith(f".{d}") for d in domains)
+
+
 def build(*, people: Sequence[Any], engaged: Sequence[Any], mentions: Sequence[Any],
-          open_deals: list[str], now: datetime) -> Stakeholders:
-    """Stakeholders from ``story_sql`` rows: ``ACCOUNT_PEOPLE``, ``ENGAGED`` (per contact,
-    in 90 days) and ``MENTIONS`` (decision-maker signals, newest first)."""
+          open_deals: list[str], domains: Iterable[str], now: datetime) -> Stakeholders:
+    """Stakeholders from ``story_sql`` rows: ``ACCOUNT_PEOPLE``, ``ENGAGED`` (per contact
+    and address, in 90 days; people we keep no contact for count when their address is at
+    one of the account's ``domains``) and ``MENTIONS`` (decision-maker signals, newest first)."""
     top, live = _survivors(people)
+    domains = list(domains)
     folded: dict[str, dict[str, Any]] = {}
     for r in engaged:
-        cid = top.get(r.contact_id, r.contact_id)
-        f = folded.setdefault(cid, {"sent": 0, "received": 0, "meetings": 0, "last": r.last_at})
+        if r.contact_id is None and not _at(r.address, domains):
+            continue  # someone from elsewhere on the account's mail (a partner, a vendor)
+        cid = top.get(r.contact_id, r.contact_id) if r.contact_id else f"address:{r.address}"
+        f = folded.setdefault(cid, {"sent": 0, "received": 0, "meetings": 0, "last": r.last_at,
+                                    "name": r.name or None, "address": r.address})
         f["sent"] += int(r.sent)
         f["received"] += int(r.received)
         f["meetings"] += int(r.meetings)
@@ -102,20 +112,24 @@ def build(*, people: Sequence[Any], engaged: Sequence[Any], mentions: Sequence[A
         if m.contact_id:
             roles.setdefault(m.contact_id, []).append(m.role)
     people_out = sorted(
-        (EngagedPerson(contact_id=cid, name=live[cid].display_name if cid in live else None,
+        (EngagedPerson(contact_id=cid if cid in live else None,
+                       name=live[cid].display_name if cid in live else f["name"],
                        title=live[cid].title if cid in live else None,
-                       email=live[cid].address if cid in live else None, sent=f["sent"],
+                       email=live[cid].address if cid in live else f["address"],
+                       sent=f["sent"],
                        received=f["received"], meetings=f["meetings"], last_touch_at=f["last"],
                        roles=roles.get(cid, []))
          for cid, f in folded.items()),
         key=lambda p: p.last_touch_at, reverse=True)
     recent = [p for p in people_out if p.last_touch_at >= now - timedelta(days=THREAD_DAYS)]
-    single = bool(open_deals) and len(recent) == 1
+    # two addresses of one name (a merge not made yet) are one person, not two threads
+    persons = {(p.name or p.email or "").strip().lower() for p in recent}
+    single = bool(open_deals) and len(persons) == 1
     reason = None
     if single:
         who = recent[0].name or recent[0].email or "one person"
         reason = (f"Only {who} has been in touch in {THREAD_DAYS} days while "
                   f"{open_deals[0]} is open")
     return Stakeholders(engaged=people_out[:MAX_ENGAGED], mentioned=mentioned[:MAX_MENTIONED],
-                        engaged_30d=len(recent), single_threaded=single,
+                        engaged_30d=len(persons), single_threaded=single,
                         single_threaded_reason=reason)

@@ -335,7 +335,8 @@ class StoryQuery:
             engaged=self._rows(q.ENGAGED, acc=account.id, now=self.now,
                                since=self.now - timedelta(days=stakeholders.ENGAGED_DAYS)),
             mentions=self._rows(q.MENTIONS, acc=account.id),
-            open_deals=[d.name for d in deals if d.stage in OPEN_STAGES], now=self.now)
+            open_deals=[d.name for d in deals if d.stage in OPEN_STAGES],
+            domains=account.domains, now=self.now)
 
     def _team(self, family: list[str]) -> list[Teammate]:
         if not family:

@@ -338,9 +338,11 @@ ACCOUNT_PEOPLE = sa.select(
     _text(co.c.id), _text(co.c.merged_into), co.c.display_name, co.c.title,
     _primary.label("address"),
 ).where(co.c.tenant_id == T, co.c.account_id == ACC).order_by(co.c.id).limit(1000)
+# per (contact, address): the account's contacts, and people at the account we keep no
+# contact for (the contact policy records none from mail they only sent us)
 ENGAGED = (
     sa.select(
-        _text(pa.c.contact_id),
+        _text(pa.c.contact_id), pa.c.address, sa.func.max(pa.c.name).label("name"),
         sa.func.count(sa.distinct(sa.case((pa.c.role == "from", it.c.id)))).label("sent"),
         sa.func.count(sa.distinct(sa.case((sa.and_(it.c.kind == "email",
                                                    pa.c.role != "from"), it.c.id))))
@@ -348,16 +350,20 @@ ENGAGED = (
         sa.func.count(sa.distinct(sa.case((it.c.kind == "meeting", it.c.id)))).label("meetings"),
         sa.func.max(pa.c.occurred_at).label("last_at"),
     )
-    .select_from(pa.join(co, sa.and_(co.c.tenant_id == pa.c.tenant_id,
-                                     co.c.id == pa.c.contact_id))
-                 .join(it, sa.and_(it.c.tenant_id == pa.c.tenant_id,
-                                   it.c.id == pa.c.interaction_id)))
-    .where(pa.c.tenant_id == T, co.c.account_id == ACC,
+    .select_from(pa.join(it, sa.and_(it.c.tenant_id == pa.c.tenant_id,
+                                     it.c.id == pa.c.interaction_id))
+                 .outerjoin(co, sa.and_(co.c.tenant_id == pa.c.tenant_id,
+                                        co.c.id == pa.c.contact_id)))
+    .where(pa.c.tenant_id == T,
+           sa.or_(co.c.account_id == ACC,
+                  sa.and_(pa.c.contact_id.is_(None), pa.c.user_id.is_(None),
+                          it.c.account_id == ACC)),
            pa.c.occurred_at >= sa.bindparam("since", type_=UTCDateTime()),
            pa.c.occurred_at <= sa.bindparam("now", type_=UTCDateTime()),
            it.c.deleted_at.is_(None), it.c.private.is_(False), ~_private_thread, _touch)
-    .group_by(pa.c.contact_id)
+    .group_by(pa.c.contact_id, pa.c.address)
+    .limit(500)
 )
 MENTIONS = _signals.where(sg.c.tenant_id == T, sg.c.account_id == ACC,
                           sg.c.kind == "decision_maker", sg.c.shown.is_(True)) \
-    .order_by(sg.c.occurred_at.desc()).limit(50)
+    .order_by(sg.c.occurred_at.desc(), sg.c.evidence_start).limit(50)

@@ -228,9 +228,10 @@ class Teammate:
 
 @dataclass(frozen=True, kw_only=True, slots=True)
 class EngagedPerson:
-    """A contact of the account who wrote to us, heard from us or met us in 90 days."""
+    """Someone at the account who wrote to us, heard from us or met us in 90 days: one of
+    its contacts, or (``contact_id`` None) a person at its domain we keep no contact for."""
 
-    contact_id: str
+    contact_id: str | None
     name: str | None
     title: str | None  # from their signature (or a seller's correction)
     email: str | None

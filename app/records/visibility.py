@@ -287,7 +287,7 @@ class Viewer:
         their words only from mail they may read."""
         from .models import Contact
 
-        ids = {uuid.UUID(p.contact_id) for p in people.engaged}
+        ids = {uuid.UUID(p.contact_id) for p in people.engaged if p.contact_id}
         ids |= {uuid.UUID(m.contact_id) for m in people.mentioned if m.contact_id}
         seen = {str(i) for i in self.s.scalars(sa.select(Contact.id).where(
             Contact.tenant_id == self.t, Contact.id.in_(ids), self.visible_contacts()))} \
@@ -298,7 +298,8 @@ class Viewer:
             replace(m, contact_id=None, name=None, title=None, engaged=False, text="")
             for m in people.mentioned
             if RANK[levels.get(m.interaction_id or "", "hidden")] >= RANK["subject"]]
-        return replace(people, engaged=[p for p in people.engaged if p.contact_id in seen],
+        return replace(people, engaged=[p for p in people.engaged
+                                        if p.contact_id is None or p.contact_id in seen],
                        mentioned=mentioned)
 
     def _team_threads(self, threads: list[FunctionThreads]) -> list[FunctionThreads]:
