@@ -469,3 +469,36 @@ def test_private_mail_counts_for_no_stakeholder(app, client, auth, now, world) -
     for who in (MAYA[1], TOM[1]):
         names = [p["name"] for p in story(client, auth, who=who)["stakeholders"]["engaged"]]
         assert "Dana Reyes" not in names
+
+
+# -- the shared stale-deal rule, at its edges (pure: the nudges call the same function) -------
+NOW = datetime(2026, 6, 1, 12, 0)
+
+
+@pytest.mark.parametrize(("days", "median", "deals", "touch_days", "stale", "why"), [
+    (18, 12.0, 3, 2, False, None),  # exactly 1.5x the median: not above it
+    (19, 12.0, 3, 2, True, "19 days in proposal, over 1.5x the usual 12 (median of 3 deals)"),
+    (59, 12.0, 2, 2, False, None),  # too few deals for a median: the fixed 60 days apply
+    (61, None, 0, 2, True, "61 days in proposal, over 60 days (too few deals have left "
+                           "proposal for a median)"),
+    (5, 12.0, 5, 21, False, None),  # three weeks to the day: not yet
+    (5, 12.0, 5, 22, True, "no two-way touch in 22 days"),
+    (30, 12.0, 5, 40, True, "30 days in proposal, over 1.5x the usual 12 (median of 5 deals); "
+                            "no two-way touch in 40 days"),
+])
+def test_deal_staleness_says_why(days, median, deals, touch_days, stale, why) -> None:
+    from app.records.deals import deal_staleness
+
+    got = deal_staleness(stage="proposal", days_in_stage=days, stage_median_days=median,
+                         stage_deals=deals, last_two_way=NOW - timedelta(days=touch_days),
+                         now=NOW)
+    assert got == (stale, why)
+
+
+def test_a_deal_with_no_two_way_touch_yet_is_stale_only_once_it_is_three_weeks_old() -> None:
+    from app.records.deals import deal_staleness
+
+    args: dict[str, Any] = dict(stage="lead", days_in_stage=3, stage_median_days=None,
+                                stage_deals=0, last_two_way=None, now=NOW)
+    assert deal_staleness(**args, days_open=21) == (False, None)
+    assert deal_staleness(**args, days_open=22) == (True, "no two-way touch yet")

@@ -519,7 +519,7 @@ export class StoryView {
     if (!st) { fill(this.nodes.stakeholders); return; }
     const acc = this.story.account;
     const heading = h("h2", { id: "h-stakeholders" }, `People at ${acc ? acc.name : "the account"}`,
-      h("span.count", {}, plural(st.engaged_30d, "engaged in 30 days", "engaged in 30 days")));
+      h("span.count", {}, `${st.engaged_30d} engaged in 30 days`));
     const touches = (p) => [p.sent ? `${p.sent} from them` : null, p.received ? `${p.received} from us` : null,
       p.meetings ? plural(p.meetings, "meeting", "meetings") : null].filter(Boolean).join(" · ");
     const engaged = st.engaged.length
