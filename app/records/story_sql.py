@@ -354,12 +354,13 @@ ENGAGED = (
                                      it.c.id == pa.c.interaction_id))
                  .outerjoin(co, sa.and_(co.c.tenant_id == pa.c.tenant_id,
                                         co.c.id == pa.c.contact_id)))
-    .where(pa.c.tenant_id == T,
+    # driven by the account's interactions index (tenant, account, time): one account's
+    # 90 days, not every participant of the tenant
+    .where(it.c.tenant_id == T, it.c.account_id == ACC,
+           it.c.occurred_at >= sa.bindparam("since", type_=UTCDateTime()),
+           it.c.occurred_at <= sa.bindparam("now", type_=UTCDateTime()),
            sa.or_(co.c.account_id == ACC,
-                  sa.and_(pa.c.contact_id.is_(None), pa.c.user_id.is_(None),
-                          it.c.account_id == ACC)),
-           pa.c.occurred_at >= sa.bindparam("since", type_=UTCDateTime()),
-           pa.c.occurred_at <= sa.bindparam("now", type_=UTCDateTime()),
+                  sa.and_(pa.c.contact_id.is_(None), pa.c.user_id.is_(None))),
            it.c.deleted_at.is_(None), it.c.private.is_(False), ~_private_thread, _touch)
     .group_by(pa.c.contact_id, pa.c.address)
     .limit(500)
