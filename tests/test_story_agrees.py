@@ -186,6 +186,10 @@ def test_the_ball_is_in_our_court_for_the_reason_it_names(app, client, auth, now
     deal = s["deals"][0]
     assert deal["ball_in_court"] == "ours"
     assert deal["ball_reason"].startswith("We owe an overdue promise: send the revised quote")
+    assert deal["ball_commitment_id"] == by_action(s)["send the revised quote"]["id"]
+    # the deal is the account's: Elena's story (the account's) tells the same court
+    elenas = story(client, auth, ELENA[1])["deals"][0]
+    assert (elenas["ball_in_court"], elenas["ball_reason"]) == ("ours", deal["ball_reason"])
     close(client, auth, by_action(s)["send the revised quote"]["id"])
     deal = story(client, auth)["deals"][0]
     assert deal["ball_in_court"] == "ours"
@@ -202,6 +206,22 @@ def test_the_ball_is_in_our_court_for_the_reason_it_names(app, client, auth, now
     deal = story(client, auth)["deals"][0]
     assert deal["ball_in_court"] == "ours"
     assert deal["ball_reason"] == "Their last mail (today) has no reply from us"
+
+
+def test_the_court_never_quotes_a_promise_from_mail_the_viewer_may_not_see(
+        app, client, auth, now, world) -> None:
+    record(app, mail("hush", now - timedelta(days=12), MAYA, [JONAS], subject="Between us",
+                     body="I'll send the discount letter.", mailbox=world.users[MAYA[1]],
+                     sensitivity="confidential", commitments=(
+                         promise("send the discount letter", due=(now - timedelta(days=8))
+                                 .date()),)))
+    mayas = story(client, auth)["deals"][0]
+    assert mayas["ball_reason"].startswith("We owe 2 overdue promises, the oldest: send the "
+                                           "discount letter")
+    toms = story(client, auth, who=TOM[1])
+    assert toms["deals"][0]["ball_in_court"] == "ours"
+    assert toms["deals"][0]["ball_reason"] == "We owe something from mail you cannot see"
+    assert "discount letter" not in str(toms)
 
 
 def test_suggestions_and_stale_items_do_not_decide_the_court(app, client, auth, now,

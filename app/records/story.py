@@ -218,7 +218,9 @@ class StoryQuery:
                                  since=self.now - timedelta(days=TEAM_THREAD_DAYS))
         via = {r.id: r.function for r in thread_rows}
         team_threads = fold_team_threads(thread_rows, self.now)
-        deals = self._deals(deal_rows, *account_last, commitments)
+        # the ball's court is the account's: every person's story of it tells the same one
+        owed = self._commitments("account", scope) if family and deal_rows else commitments
+        deals = self._deals(deal_rows, *account_last, owed)
         people = self._stakeholders(account, deals) if account else None
         return Story(
             contact=card,
@@ -284,8 +286,8 @@ class StoryQuery:
                    for i in ids[:page_size] if i in found])
 
     def _commitments(self, of: str, scope: dict[str, Any]) -> Commitments:
-        """Open commitments both ways; undated ones older than the tenant's limit are stale
-        (listed apart, never overdue)."""
+        """Open commitments both ways (of the family, or of the account: ``of``); undated
+        ones older than the tenant's limit are stale (listed apart, never overdue)."""
         ours: list[CommitmentItem] = []
         theirs: list[CommitmentItem] = []
         limit = self._stale_days or 14
@@ -303,8 +305,8 @@ class StoryQuery:
         if not rows:
             return []
         two_way = min(last_in, last_out) if last_in and last_out else None
-        court, why = ball_in_court(ours=commitments.ours, theirs=commitments.theirs,
-                                   last_in=last_in, last_out=last_out, now=self.now)
+        court = ball_in_court(ours=commitments.ours, theirs=commitments.theirs,
+                              last_in=last_in, last_out=last_out, now=self.now)
         history: dict[str, list[StageChange]] = {}
         for h in self._rows(q.HISTORY, ids=[r.id for r in rows]):
             history.setdefault(h.deal_id, []).append(
@@ -314,7 +316,8 @@ class StoryQuery:
                                 stages=[r.stage for r in open_rows]) if open_rows else {}
         out = []
         for r in rows:
-            item = cards.deal_row(r, self.now, two_way, court if r.stage in OPEN_STAGES else None,
+            item = cards.deal_row(r, self.now, two_way,
+                                  court.side if r.stage in OPEN_STAGES else None,
                                   history.get(r.id, []))
             if r.stage in OPEN_STAGES:
                 median = medians[r.stage]
@@ -323,8 +326,8 @@ class StoryQuery:
                     stage_median_days=median.days, stage_deals=median.deals,
                     last_two_way=two_way, now=self.now,
                     days_open=max(0, (self.now - r.created_at).days))
-                item = replace(item, ball_reason=why, stale=stale, stale_reason=reason,
-                               last_inbound_at=last_in, last_outbound_at=last_out)
+                item = replace(item, ball_reason=court.reason, stale=stale,
+                               stale_reason=reason, ball_commitment_id=court.commitment_id)
             out.append(item)
         return out
 

@@ -177,8 +177,8 @@ class DealItem:
     stage_history: list[StageChange]
     # why the ball is where it is ("We owe an overdue promise: send the revised quote")
     ball_reason: str | None = None
-    last_inbound_at: datetime | None = None  # the account's last mail or meeting from them
-    last_outbound_at: datetime | None = None  # and from us
+    # the commitment the reason names (for its evidence and a deep link), if any
+    ball_commitment_id: str | None = None
     # an open deal sitting too long in its stage, or with no two-way touch for 21 days
     stale: bool = False
     stale_reason: str | None = None

@@ -22,7 +22,6 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable
 from dataclasses import replace
-from datetime import datetime
 from typing import Any, TypeVar
 
 import sqlalchemy as sa
@@ -31,8 +30,9 @@ from sqlalchemy.orm import Session
 from app.db import VISIBILITY
 from app.errors import BadRequest, Forbidden, NotFound
 
-from .court import ball_in_court
+from .court import Court, unseen
 from .models import (
+    Commitment,
     Interaction,
     InteractionMailbox,
     Participant,
@@ -276,10 +276,29 @@ class Viewer:
                                 stale=sum(1 for c in ours + theirs if c.stale)),
             signals=[_finding(s, levels) for s in story.signals if _shows(s, levels)],
             team_threads=self._team_threads(story.team_threads),
-            # the ball's reason may quote a promise: it is read again from what they may see
-            deals=[_court(d, ours, theirs, story.generated_at) for d in story.deals],
+            deals=self._courts(story.deals, levels),
             stakeholders=self._stakeholders(people, levels) if people else None,
         )
+
+    def _courts(self, deals: list[DealItem], levels: dict[str, str]) -> list[DealItem]:
+        """The deals, a ball's reason that quotes a promise from mail the viewer may not see
+        told without it (whose court it is stays: it is the account's)."""
+        cited = {uuid.UUID(d.ball_commitment_id) for d in deals if d.ball_commitment_id}
+        if not cited:
+            return deals
+        sources = {str(cid): str(iid) if iid else None for cid, iid in self.s.execute(
+            sa.select(Commitment.id, Commitment.interaction_id).where(
+                Commitment.tenant_id == self.t, Commitment.id.in_(cited)))}
+        known = self.levels(i for i in sources.values() if i and i not in levels)
+        out = []
+        for d in deals:
+            source = sources.get(d.ball_commitment_id or "")
+            if d.ball_commitment_id and source and RANK[
+                    {**levels, **known}.get(source, "hidden")] < RANK["subject"]:
+                d = replace(d, ball_reason=unseen(Court(d.ball_in_court, d.ball_reason)),
+                            ball_commitment_id=None)
+            out.append(d)
+        return out
 
     def _stakeholders(self, people: Stakeholders, levels: dict[str, str]) -> Stakeholders:
         """The account's people the viewer may see (a contact known only from others'
@@ -334,15 +353,6 @@ class Viewer:
             else {k2: v for k2, v in e.items() if k2 != "text"}
             for k, e in card.evidence.items()}
         return replace(card, evidence=evidence)
-
-
-def _court(deal: DealItem, ours: list[CommitmentItem], theirs: list[CommitmentItem],
-           now: datetime) -> DealItem:
-    if deal.ball_reason is None:
-        return deal
-    side, why = ball_in_court(ours=ours, theirs=theirs, last_in=deal.last_inbound_at,
-                              last_out=deal.last_outbound_at, now=now)
-    return replace(deal, ball_in_court=side, ball_reason=why)
 
 
 def _evidence_sources(evidence: dict[str, Any]) -> list[str]:
