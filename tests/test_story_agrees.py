@@ -522,3 +522,19 @@ def test_a_deal_with_no_two_way_touch_yet_is_stale_only_once_it_is_three_weeks_o
                                 stage_deals=0, last_two_way=None, now=NOW)
     assert deal_staleness(**args, days_open=21) == (False, None)
     assert deal_staleness(**args, days_open=22) == (True, "no two-way touch yet")
+
+
+def test_the_prep_card_tells_the_same_court_and_the_stale_deal(app, client, auth, now,
+                                                               world) -> None:
+    import json
+
+    from tests.prep.meetings import customer_meeting
+
+    _in_stage_for(app, world, now, 61)  # no other deals: the fixed 60 days apply
+    with context.database(app).session() as s:
+        mid = customer_meeting(s, now)
+    deal = story(client, auth)["deals"][0]
+    card = json.dumps(client.get(f"/api/v1/prep?meeting_id={mid}",
+                                 headers=auth(MAYA[1])).get_json()["card"])
+    assert json.dumps(deal["ball_reason"])[1:-1] in card
+    assert '"title": "Going stale"' in card and "61 days in proposal" in card

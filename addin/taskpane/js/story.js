@@ -80,7 +80,7 @@ export class StoryView {
     const seq = ++this.seq;
     if (this.abort) this.abort.abort();
     this.abort = new AbortController();
-    this.item = item; this.me = me; this.logged = null; this.side = null;
+    this.item = item; this.me = me; this.logged = null; this.side = null; this.allSignals = false;
     const people = externalPeople(item, me);
     this.top = null;
     if (item.kind === "meeting" && people.length) {
@@ -249,6 +249,7 @@ export class StoryView {
     } else {
       this.selected = index;
       this.side = null;
+      this.allSignals = false;
       this.render();
     }
     if (keepFocus) this.root.querySelector('.people [aria-selected="true"]')?.focus();
@@ -502,7 +503,7 @@ export class StoryView {
     const shown = this.allSignals ? s.signals : s.signals.slice(0, SIGNALS_SHOWN);
     const hidden = s.signals.length - shown.length;
     const more = hidden > 0
-      ? h("button.btn.btn-subtle", { type: "button", "aria-expanded": "false", onclick: () => { this.allSignals = true; this.renderSignals(); this.nodes.signals.querySelectorAll(".list li")[SIGNALS_SHOWN]?.setAttribute("tabindex", "-1"); this.nodes.signals.querySelectorAll(".list li")[SIGNALS_SHOWN]?.focus(); } }, `Show more (${hidden})`)
+      ? h("button.btn.btn-subtle", { type: "button", onclick: () => this.moreSignals() }, `Show more (${hidden})`)
       : null;
     fill(this.nodes.signals, heading, h("ul.list", {}, shown.map((sig) => {
       const value = typeof sig.value === "object" && sig.value ? Object.values(sig.value).join(" ") : sig.value;
@@ -511,7 +512,17 @@ export class StoryView {
           value && String(value).toLowerCase() !== String(sig.text).toLowerCase() ? h("span.meta", {}, String(value)) : null,
           sig.occurred_at ? h("span.meta", {}, ` · ${relativeDay(sig.occurred_at)}`) : null),
         h("p.quote", {}, context(sig)));
-    })), more);
+    })), more,
+    this.allSignals && s.signals_more ? h("p.hint", {}, `The ${s.signals.length} that matter most are shown; older ones are in the record.`) : null);
+  }
+
+  /** "Show more": every signal the story has; focus goes to the first one that was hidden. */
+  moreSignals() {
+    this.allSignals = true;
+    this.renderSignals();
+    const first = this.nodes.signals.querySelectorAll(".list li")[SIGNALS_SHOWN];
+    if (first) { first.setAttribute("tabindex", "-1"); first.focus(); }
+    announce(`Showing all ${this.story.signals.length} signals`);
   }
 
   renderStakeholders() {
@@ -523,7 +534,7 @@ export class StoryView {
     const touches = (p) => [p.sent ? `${p.sent} from them` : null, p.received ? `${p.received} from us` : null,
       p.meetings ? plural(p.meetings, "meeting", "meetings") : null].filter(Boolean).join(" · ");
     const engaged = st.engaged.length
-      ? h("ul.list", { "aria-label": "Engaged in 90 days" }, st.engaged.map((p) => h("li", { dataset: { contact: p.contact_id } },
+      ? h("ul.list", { "aria-label": "Engaged in 90 days" }, st.engaged.map((p) => h("li", { dataset: { contact: p.contact_id || "" } },
         h("div.row", {}, avatar(p.name, p.email), h("span.grow", {}, h("span.title", {}, p.name || p.email || "(unknown)"),
           p.title ? h("span.meta", {}, ` · ${p.title}`) : null), h("span.meta", {}, relativeDay(p.last_touch_at))),
         h("div.meta", {}, touches(p), p.roles.length ? ` · ${p.roles.map((r) => r.toUpperCase().length <= 4 ? r.toUpperCase() : label(r)).join(", ")}` : ""))))
