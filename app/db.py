@@ -16,6 +16,8 @@ from app.settings import Settings
 
 HASH_KEY = "hash_key"  # session.info: the key of erased addresses' hashes
 VISIBILITY = "visibility"  # session.info: STORYLINE_VISIBILITY, the tenants' default policy
+# session.info: STORYLINE_STALE_PROMISE_DAYS, the tenants' default age of a stale undated promise
+STALE_PROMISE_DAYS = "stale_promise_days"
 KEY_FILE = "erasure.key"
 
 
@@ -64,15 +66,16 @@ def hash_key(settings: Settings) -> bytes:
 class Database:
     """One engine and session factory per process.
 
-    ``hash_key`` (see :func:`hash_key`) and ``visibility`` ride on every session's ``info``
-    so the records layer can recognise erased addresses and apply the default visibility
-    policy without a settings object.
+    ``hash_key`` (see :func:`hash_key`), ``visibility`` and ``stale_promise_days`` ride on
+    every session's ``info`` so the records layer can recognise erased addresses and apply the
+    default visibility policy and promise ageing without a settings object.
     """
 
     def __init__(self, url: str, *, hash_key: bytes | None = None,
-                 visibility: str = "subject", **engine_kwargs: Any) -> None:
+                 visibility: str = "subject", stale_promise_days: int = 14,
+                 **engine_kwargs: Any) -> None:
         self.engine = make_engine(url, **engine_kwargs)
-        info: dict[str, Any] = {VISIBILITY: visibility}
+        info: dict[str, Any] = {VISIBILITY: visibility, STALE_PROMISE_DAYS: stale_promise_days}
         if hash_key:
             info[HASH_KEY] = hash_key
         self.sessionmaker = sessionmaker(self.engine, expire_on_commit=False, info=info)

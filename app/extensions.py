@@ -30,7 +30,8 @@ EXT = "storyline"
 def init_app(app: Flask, settings: Settings) -> None:
     """Creates the process-wide database and token validator and closes sessions per request."""
     ext: dict[str, Any] = {"db": Database(settings.sqlalchemy_url, hash_key=hash_key(settings),
-                                        visibility=settings.visibility)}
+                                        visibility=settings.visibility,
+                                        stale_promise_days=settings.stale_promise_days)}
     keys: KeySource
     issuer: Callable[[str], str]
     if settings.uses_entra:

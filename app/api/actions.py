@@ -11,7 +11,8 @@ from app import extensions as ctx
 from app.auth.tokens import ADMIN_ROLE
 from app.errors import BadRequest, Forbidden
 from app.records import actions, cards, deals
-from app.records.models import utcnow
+from app.records.ageing import stale_days
+from app.records.models import Interaction, utcnow
 from app.records.suppressions import block
 
 from .answers import DealLinkOut, SuppressionOut
@@ -64,13 +65,20 @@ def deal_link(deal_id: uuid.UUID, json: DealLinkIn) -> Any:
 @spec.validate(json=CommitmentPatch, resp=Documented(HTTP_200=CommitmentOut),
                tags=["commitments"])
 def commitment(commitment_id: uuid.UUID, json: CommitmentPatch) -> Any:
-    """Marks a commitment done or dismissed, reopens it, or snoozes it."""
+    """Marks a commitment done or dismissed, reopens it, snoozes it, or sets or clears its
+    due date (``due_on``)."""
     session = ctx.db_session()
-    c = actions.update_commitment(session, tenant_id=ctx.tenant_id(),
-                                  commitment_id=commitment_id, status=json.status,
-                                  snoozed_until=json.snoozed_until, actor=ctx.user_id())
+    c = actions.update_commitment(
+        session, tenant_id=ctx.tenant_id(), commitment_id=commitment_id, status=json.status,
+        snoozed_until=json.snoozed_until,
+        due_on=json.due_on if "due_on" in json.model_fields_set else actions.KEEP,
+        actor=ctx.user_id())
     session.commit()
-    return json_response(cards.commitment(c, None, utcnow().date()))
+    source = session.get(Interaction, (c.tenant_id, c.interaction_id)) \
+        if c.interaction_id else None
+    return json_response(cards.commitment(
+        c, None, utcnow().date(), made_at=source.occurred_at if source else None,
+        stale_after=stale_days(session, tenant_id=c.tenant_id)))
 
 
 @bp.post("/suppressions")

@@ -1,5 +1,6 @@
-"""Privacy: the tenant's visibility policy, sharing a thread or making it private, blocks
-(list, remove), erasure and export. The policy, erasure and export need the admin role."""
+"""Privacy and the tenant's own settings: the visibility policy, sharing a thread or making it
+private, blocks (list, remove), erasure and export, and the age at which an undated promise
+is stale. Changing the policy or the settings, erasure and export need the admin role."""
 
 from __future__ import annotations
 
@@ -11,12 +12,13 @@ from flask import Blueprint
 from app import extensions as ctx
 from app.auth.tokens import ADMIN_ROLE
 from app.errors import Forbidden
+from app.records.ageing import set_stale_days, stale_days
 from app.records.erasure import erase_person, export_person
-from app.records.models import Suppression
+from app.records.models import Suppression, Tenant
 from app.records.suppressions import list_suppressions, remove_suppression
 from app.records.visibility import Viewer, mark_thread, set_policy, tenant_policy
 
-from .schemas import PersonIn, PersonQuery, PolicyIn, ThreadMarkIn
+from .schemas import PersonIn, PersonQuery, PolicyIn, TenantSettingsIn, ThreadMarkIn
 from .spec import spec
 
 bp = Blueprint("privacy", __name__)
@@ -59,6 +61,34 @@ def change_policy(json: PolicyIn) -> Any:
     set_policy(session, tenant_id=ctx.tenant_id(), visibility=json.visibility)
     session.commit()
     return _policy()
+
+
+def _tenant_settings() -> dict[str, Any]:
+    session = ctx.db_session()
+    tenant = session.get(Tenant, ctx.tenant_id())
+    return {"stale_promise_days": stale_days(session, tenant_id=ctx.tenant_id()),
+            "stale_promise_days_own": tenant.stale_promise_days if tenant else None,
+            "default_stale_promise_days": ctx.settings().stale_promise_days}
+
+
+@bp.get("/tenant/settings")
+@spec.validate(tags=["privacy"])
+def tenant_settings() -> Any:
+    """The tenant's own settings: after how many days an undated promise is stale (the one
+    that applies, the tenant's own choice, and the settings' default)."""
+    return _tenant_settings()
+
+
+@bp.put("/tenant/settings")
+@spec.validate(json=TenantSettingsIn, tags=["privacy"])
+def change_tenant_settings(json: TenantSettingsIn) -> Any:
+    """Sets after how many days (1 to 365) a promise or request with no due date is stale
+    and leaves the overdue list; null goes back to the default (admins only)."""
+    require_admin("change the tenant's settings")
+    session = ctx.db_session()
+    set_stale_days(session, tenant_id=ctx.tenant_id(), days=json.stale_promise_days)
+    session.commit()
+    return _tenant_settings()
 
 
 @bp.post("/threads/mark")

@@ -60,11 +60,22 @@ class DealLinkIn(BaseModel):
 
 
 class CommitmentPatch(BaseModel):
-    """Mark a commitment done, dismissed (cancelled), open again, or snooze it."""
+    """Mark a commitment done, dismissed (cancelled), open again, snooze it, or set its due
+    date (``due_on``: a date, or null to clear it; the seller's date is never overwritten by
+    later extraction)."""
 
     model_config = ConfigDict(extra="forbid")
     status: str | None = Field(None, max_length=10)
     snoozed_until: date | None = None
+    due_on: date | None = None
+
+
+class TenantSettingsIn(BaseModel):
+    """The tenant's own settings (admins): after how many days a promise or request with no
+    due date is stale (1 to 365; null goes back to the settings' default)."""
+
+    model_config = ConfigDict(extra="forbid")
+    stale_promise_days: int | None = Field(..., ge=1, le=365, strict=True)
 
 
 class ContactPatch(BaseModel):

@@ -1,7 +1,7 @@
 """Every ``flask --app app ...`` command, registered in one place.
 
-``ops``: db-upgrade, tenant-add, dev-token; ``sync``: sync, subscriptions, scheduler;
-``prep``: prep-cards; ``manifest``: addin-manifest; ``team_mailboxes``: team-mailbox;
+``ops``: db-upgrade, tenant-add, dev-token, tenant-settings; ``sync``: sync, subscriptions,
+scheduler; ``prep``: prep-cards; ``manifest``: addin-manifest; ``team_mailboxes``: team-mailbox;
 ``privacy``: erase, retention; ``enrol``: enrol, pause; ``data``: import-deals, export;
 ``doctor``: doctor. The commands call the same service and job functions as the API and the
 workers.

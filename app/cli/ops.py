@@ -1,4 +1,5 @@
-"""Operator commands: ``flask --app app db-upgrade | dev-token | tenant-add``."""
+"""Operator commands: ``flask --app app db-upgrade | dev-token | tenant-add |
+tenant-settings``."""
 
 from __future__ import annotations
 
@@ -12,6 +13,8 @@ from flask.cli import with_appcontext
 from app import extensions as context
 from app import migrate
 from app.auth.tokens import ADMIN_ROLE
+from app.errors import StorylineError
+from app.records.ageing import set_stale_days, stale_days
 from app.records.identity import normalize_address
 from app.records.models import Tenant, User
 from app.records.tenants import ensure_tenant
@@ -77,4 +80,32 @@ def dev_token(address: str | None, ttl: int, admin: bool) -> None:
                                roles=(ADMIN_ROLE,) if admin else ()))
 
 
-COMMANDS = (db_upgrade, tenant_add, dev_token)
+@click.command("tenant-settings")
+@with_appcontext
+@click.option("--tenant-id", type=click.UUID, default=None,
+              help="The tenant (default: the only one).")
+@click.option("--stale-promise-days", "stale", default=None, metavar="DAYS|default",
+              help="After how many days (1 to 365) a promise with no due date is stale; "
+                   "'default' goes back to STORYLINE_STALE_PROMISE_DAYS.")
+def tenant_settings(tenant_id: uuid.UUID | None, stale: str | None) -> None:
+    """Shows or changes a tenant's own settings (the API's PUT /api/v1/tenant/settings)."""
+    with context.database().session() as session:
+        if tenant_id is None:
+            ids = session.scalars(sa.select(Tenant.id).limit(2)).all()
+            if len(ids) != 1:
+                raise click.ClickException("several tenants (or none): give --tenant-id")
+            tenant_id = ids[0]
+        if stale is not None:
+            try:
+                days = None if stale.strip().lower() == "default" else int(stale)
+                set_stale_days(session, tenant_id=tenant_id, days=days)
+            except ValueError:
+                raise click.ClickException(
+                    "--stale-promise-days takes a number of days or 'default'") from None
+            except StorylineError as err:
+                raise click.ClickException(err.message) from None
+        click.echo(f"tenant {tenant_id}: a promise with no due date is stale after "
+                   f"{stale_days(session, tenant_id=tenant_id)} days")
+
+
+COMMANDS = (db_upgrade, tenant_add, dev_token, tenant_settings)

@@ -181,7 +181,7 @@ def _serve(argv: list[str] | None = None) -> int:
 
     settings = load_settings()
     db = Database(settings.sqlalchemy_url, hash_key=hash_key(settings),
-                  visibility=settings.visibility)
+                  visibility=settings.visibility, stale_promise_days=settings.stale_promise_days)
     migrate.upgrade(db.engine)
     now = sample_now(5)  # the sample's next meeting is then 40-45 minutes away: a card is due
     standin = start(port=args.standin_port, sample=True, now=now,

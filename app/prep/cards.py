@@ -82,7 +82,8 @@ def _attendee(a: AttendeePrep) -> Element:
 
 def _commitment_line(c: CommitmentPrep) -> str:
     owner = "We owe" if c.side == "us" else "They owe"
-    due = f" (due {short_day(c.due_on)})" if c.due_on else ""
+    due = f" (due {short_day(c.due_on)})" if c.due_on else \
+        f" (no date, {c.age_days} days old)" if c.stale else ""
     flag = "**Overdue** \u00b7 " if c.overdue else ""
     who = f" \u2014 {md(clip(c.who, 50))}" if c.who and c.side == "them" else ""
     return f"{flag}{owner}: {md(clip(c.action, 140))}{due}{who}"
@@ -117,6 +118,7 @@ def prep_card(prep: MeetingPrep) -> dict[str, Any]:
             ("Deal", d.name), ("Stage", _stage(d.stage)),
             ("Days in stage", str(d.days_in_stage)),
             ("Ball in court", COURT.get(d.ball_in_court or "", None)),
+            ("Why", d.court_reason), ("Going stale", d.stale_reason),
             ("Amount", d.amount), ("Close date", short_day(d.close_date) if d.close_date else None),
         ]))
     if prep.team_threads:

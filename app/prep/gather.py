@@ -76,7 +76,8 @@ def external_people(session: Session, meeting: Interaction) -> list[Participant]
 
 def _commitment(c: CommitmentItem, who: str | None) -> CommitmentPrep:
     return CommitmentPrep(id=c.id, side=c.side, kind=c.kind, action=c.action,
-                          due_on=c.due_on, overdue=c.overdue, who=who)
+                          due_on=c.due_on, overdue=c.overdue, who=who, stale=c.stale,
+                          age_days=c.age_days)
 
 
 def _signal(s: SignalItem) -> SignalPrep:
@@ -90,7 +91,8 @@ def _deal(deals: list[DealItem]) -> tuple[DealPrep | None, list[StageChange]]:
             return DealPrep(
                 name=d.name, stage=d.stage, days_in_stage=d.days_in_stage,
                 ball_in_court=d.ball_in_court, amount=money(d.amount, d.currency),
-                close_date=d.close_date,
+                close_date=d.close_date, court_reason=d.ball_reason,
+                stale_reason=d.stale_reason if d.stale else None,
             ), d.stage_history
     return None, []
 
@@ -224,8 +226,8 @@ def _team_line(f: FunctionThreads) -> str:
     return f"{f.function.capitalize()}: {', '.join(parts)}{latest}"
 
 
-def _urgency(c: CommitmentPrep) -> tuple[bool, bool, date]:
-    return (not c.overdue, c.due_on is None, c.due_on or date.max)
+def _urgency(c: CommitmentPrep) -> tuple[bool, bool, bool, date]:
+    return (not c.overdue, c.stale, c.due_on is None, c.due_on or date.max)
 
 
 def gather_prep(session: Session, *, tenant_id: uuid.UUID, meeting_id: uuid.UUID,

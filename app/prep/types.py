@@ -31,6 +31,8 @@ class CommitmentPrep:
     due_on: date | None = None
     overdue: bool = False
     who: str | None = None  # the contact involved
+    stale: bool = False  # no due date and older than the tenant's limit
+    age_days: int = 0  # since the mail it was found in
 
 
 @dataclass(frozen=True)
@@ -53,6 +55,8 @@ class DealPrep:
     ball_in_court: str | None  # ours | theirs | None
     amount: str | None = None  # "EUR 48,000"
     close_date: date | None = None
+    court_reason: str | None = None  # why the ball is in that court
+    stale_reason: str | None = None  # set when the deal is going stale
 
 
 @dataclass(frozen=True)

@@ -60,10 +60,24 @@ def link_deal(session: Session, *, tenant_id: uuid.UUID, deal_id: uuid.UUID,
         session.flush()
 
 
+KEEP = object()  # update_commitment's "leave the due date as it is"
+DUE_PAST_DAYS, DUE_FUTURE_DAYS = 366, 5 * 366  # how far from today a due date may be set
+
+
+def check_due_on(due_on: date, today: date) -> None:
+    """Refuses a due date a seller cannot mean (over a year back, over five years ahead)."""
+    if not -DUE_PAST_DAYS <= (due_on - today).days <= DUE_FUTURE_DAYS:
+        raise BadRequest("due_on must be a date within a year before today and five years "
+                         "after it (null clears it)", code="invalid_due_on")
+
+
 def update_commitment(session: Session, *, tenant_id: uuid.UUID, commitment_id: uuid.UUID,
                       status: str | None = None, snoozed_until: date | None = None,
+                      due_on: date | None | object = KEEP,
                       actor: uuid.UUID | None = None) -> Commitment:
-    """Marks a commitment done / cancelled (dismissed) / open again, or snoozes it.
+    """Marks a commitment done / cancelled (dismissed) / open again, snoozes it, or sets or
+    clears its due date (``due_on``; None clears). A date set here is the seller's: later
+    extraction never overwrites it (``due_set_by_seller``).
 
     Reopening sets ``reopened_at`` (auto-close then only counts mail after it) and clears
     what closed it; an auto-close undone is kept in the audit trail with its evidence.
@@ -71,6 +85,12 @@ def update_commitment(session: Session, *, tenant_id: uuid.UUID, commitment_id: 
     c = session.get(Commitment, (tenant_id, commitment_id))
     if c is None:
         raise NotFound("no commitment with that id")
+    if due_on is not KEEP:
+        if due_on is not None and not isinstance(due_on, date):
+            raise BadRequest("due_on must be a date (YYYY-MM-DD) or null", code="invalid_due_on")
+        if due_on is not None:
+            check_due_on(due_on, utcnow().date())
+        c.due_on, c.due_set_by_seller = due_on, True
     if status is not None:
         if status not in COMMITMENT_STATUSES:
             raise BadRequest(f"status must be one of {', '.join(COMMITMENT_STATUSES)}",

@@ -12,6 +12,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from .ageing import DEFAULT_STALE_DAYS, age_days, is_stale
 from .models import Account, AccountDomain, Commitment, Contact, Deal, Signal
 from .story_types import (
     AccountCard,
@@ -85,36 +86,51 @@ def _overdue(due_on: date | None, status: str, snoozed_until: date | None, today
     return bool(due_on and due_on < today and status == "open" and not snoozed)
 
 
-def commitment(c: Commitment, subject: str | None, today: date,
-               closed_by: ClosedBy | None = None) -> CommitmentItem:
-    """A promise or request, with its overdue flag (and what closed it, when given)."""
+def _ageing(due_on: date | None, status: str, made_at: datetime, today: date,
+            limit: int) -> dict[str, Any]:
+    made_on = made_at.date()
+    return {"age_days": age_days(made_on, today),
+            "stale": is_stale(due_on=due_on, status=status, made_on=made_on, today=today,
+                              limit=limit)}
+
+
+def commitment(c: Commitment, subject: str | None, today: date, *,
+               closed_by: ClosedBy | None = None, made_at: datetime | None = None,
+               stale_after: int = DEFAULT_STALE_DAYS) -> CommitmentItem:
+    """A promise or request, with its overdue and stale flags (its age counts from
+    ``made_at``, the mail it came from, else from when it was recorded), and what closed
+    it, when given."""
     return CommitmentItem(
         id=str(c.id), kind=c.kind, side=c.side, action=c.action, text=c.text,
         evidence=Span(start=c.evidence_start, end=c.evidence_end), due_on=c.due_on,
         status=c.status, overdue=_overdue(c.due_on, c.status, c.snoozed_until, today),
         snoozed_until=c.snoozed_until, interaction_id=_text(c.interaction_id),
         source_subject=subject, created_at=c.created_at, confidence=c.confidence,
-        shown=c.shown, closed_by=closed_by, completed_at=c.completed_at)
+        shown=c.shown, closed_by=closed_by, completed_at=c.completed_at,
+        **_ageing(c.due_on, c.status, made_at or c.created_at, today, stale_after))
 
 
-def closed_commitment_row(row: Any, today: date) -> CommitmentItem:
+def closed_commitment_row(row: Any, today: date, *,
+                          stale_after: int = DEFAULT_STALE_DAYS) -> CommitmentItem:
     """A commitment a later interaction closed, from a ``CLOSED_COMMITMENTS`` row."""
-    item = commitment_row(row, today)
+    item = commitment_row(row, today, stale_after=stale_after)
     closed = ClosedBy(interaction_id=row.closed_by_interaction_id or None,
                       subject=row.closed_subject, occurred_at=row.closed_at,
                       evidence=row.closed_evidence, how=row.closed_how or "auto")
     return replace(item, closed_by=closed, completed_at=row.completed_at)
 
 
-def commitment_row(row: Any, today: date) -> CommitmentItem:
-    """A promise or request, with its overdue flag, from a ``COMMITMENTS`` row."""
+def commitment_row(row: Any, today: date, *,
+                   stale_after: int = DEFAULT_STALE_DAYS) -> CommitmentItem:
+    """A promise or request, with its overdue and stale flags, from a ``COMMITMENTS`` row."""
     return CommitmentItem(
         id=row.id, kind=row.kind, side=row.side, action=row.action, text=row.text,
         evidence=Span(start=row.evidence_start, end=row.evidence_end), due_on=row.due_on,
         status=row.status, overdue=_overdue(row.due_on, row.status, row.snoozed_until, today),
         snoozed_until=row.snoozed_until, interaction_id=row.interaction_id or None,
         source_subject=row.subject, created_at=row.created_at,
-        owner_function=row.owner_function, confidence=row.confidence, shown=row.shown)
+        owner_function=row.owner_function, confidence=row.confidence, shown=row.shown,
+        **_ageing(row.due_on, row.status, row.made_at or row.created_at, today, stale_after))
 
 
 def signal(s: Signal) -> SignalItem:

@@ -9,14 +9,15 @@ from __future__ import annotations
 
 import csv
 import io
+import statistics
 import uuid
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from app.errors import BadRequest, Forbidden, NotFound
 
@@ -30,6 +31,14 @@ CSV_COLUMNS = ("account_domain", "name", "stage", "amount", "currency", "close_d
                "owner_email")
 MAX_IMPORT_ROWS = 50_000
 CENTS = Decimal("0.01")
+# A deal is going stale when its stage age passes STALE_STAGE_FACTOR x the tenant's median
+# for that stage (a median needs MIN_STAGE_DEALS deals that left it; else STALE_STAGE_DAYS),
+# or nobody wrote both ways for STALE_TOUCH_DAYS. The story and the nudges share this rule.
+STALE_STAGE_FACTOR = 1.5
+STALE_STAGE_DAYS = 60
+STALE_TOUCH_DAYS = 21
+MIN_STAGE_DEALS = 3
+STAGE_SAMPLE = 500  # the newest stays per stage the median is taken over
 
 
 @dataclass(frozen=True)
@@ -316,3 +325,63 @@ def terms_from_json(body: dict[str, Any]) -> DealTerms:
         amount=Decimal(str(amount)).quantize(CENTS) if amount is not None else None,
         currency=body.get("currency"), close_date=body.get("close_date"),
         owner_email=body.get("owner_email"))
+
+
+@dataclass(frozen=True)
+class StageMedian:
+    """How long deals of the tenant stayed in a stage before leaving it."""
+
+    days: float | None  # the median, None with fewer than MIN_STAGE_DEALS deals
+    deals: int  # how many deals the stays came from
+
+
+def deal_staleness(*, stage: str, days_in_stage: int, stage_median_days: float | None,
+                   stage_deals: int, last_two_way: datetime | None, now: datetime,
+                   days_open: int | None = None) -> tuple[bool, str | None]:
+    """Whether an open deal is going stale, and why in the seller's words (None if not).
+
+    Stale when ``days_in_stage`` is above 1.5x ``stage_median_days`` (the tenant's median
+    for ``stage``, from ``stage_deals`` deals; with fewer than 3 it falls back to a fixed 60
+    days and says so), or when the last two-way touch is more than 21 days before ``now``
+    (with none at all: once the deal is older than that; ``days_open`` defaults to its stage
+    age). Pure, so the story's flag and the cold-deal nudge cannot disagree.
+    """
+    reasons: list[str] = []
+    where = stage.replace("_", " ")
+    if stage_median_days is not None and stage_deals >= MIN_STAGE_DEALS:
+        if days_in_stage > STALE_STAGE_FACTOR * stage_median_days:
+            reasons.append(f"{days_in_stage} days in {where}, over 1.5x the usual "
+                           f"{stage_median_days:.0f} (median of {stage_deals} deals)")
+    elif days_in_stage > STALE_STAGE_DAYS:
+        reasons.append(f"{days_in_stage} days in {where}, over {STALE_STAGE_DAYS} days (too "
+                       f"few deals have left {where} for a median)")
+    if last_two_way is not None:
+        quiet = (now - last_two_way).days
+        if quiet > STALE_TOUCH_DAYS:
+            reasons.append(f"no two-way touch in {quiet} days")
+    elif (days_open if days_open is not None else days_in_stage) > STALE_TOUCH_DAYS:
+        reasons.append("no two-way touch yet")
+    return (True, "; ".join(reasons)) if reasons else (False, None)
+
+
+def stage_medians(session: Session, *, tenant_id: uuid.UUID,
+                  stages: list[str]) -> dict[str, StageMedian]:
+    """Per stage, the median days the tenant's deals stayed in it before moving on, from
+    their stage history (the newest STAGE_SAMPLE stays; a stay still going does not count)."""
+    out: dict[str, StageMedian] = {}
+    left, came = DealStageChange, aliased(DealStageChange)
+    entered = sa.select(sa.func.max(came.changed_at)).where(
+        came.tenant_id == left.tenant_id, came.deal_id == left.deal_id,
+        came.to_stage == left.from_stage, came.changed_at <= left.changed_at,
+    ).scalar_subquery()
+    for stage in dict.fromkeys(stages):
+        rows = session.execute(
+            sa.select(left.deal_id, entered.label("entered"), left.changed_at)
+            .where(left.tenant_id == tenant_id, left.from_stage == stage)
+            .order_by(left.changed_at.desc()).limit(STAGE_SAMPLE)).all()
+        stays = [(r.changed_at - r.entered).total_seconds() / 86400 for r in rows
+                 if r.entered is not None]
+        deals = len({r.deal_id for r in rows if r.entered is not None})
+        out[stage] = StageMedian(days=statistics.median(stays) if stays and
+                                 deals >= MIN_STAGE_DEALS else None, deals=deals)
+    return out

@@ -107,5 +107,12 @@ def score_health(h: HealthInputs) -> Health:
 
     score = max(0, min(100, sum(r.effect for r in reasons) + 15))
     label = "good" if score >= 70 else "fair" if score >= 40 else "at_risk"
+    if label == "good" and h.overdue_ours:
+        # a relationship where we are late on what we promised is not good, whatever the
+        # traffic says: the label waits for the promises (the score keeps its sum)
+        label = "fair"
+        verb = "is" if h.overdue_ours == 1 else "are"
+        add("overdue_cap", 0, f"{h.overdue_ours} of our promises {verb} overdue: health "
+            "cannot be Good until they are done")
     return Health(score=score, label=label, reasons=reasons)
 

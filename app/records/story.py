@@ -13,6 +13,7 @@ from __future__ import annotations
 import uuid
 from collections import Counter
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any, NamedTuple
 
@@ -21,8 +22,11 @@ from sqlalchemy.orm import Session
 
 from app.errors import NotFound
 
-from . import cards
+from . import cards, stakeholders
 from . import story_sql as q
+from .ageing import stale_days
+from .court import ball_in_court
+from .deals import deal_staleness, stage_medians
 from .health import HealthInputs, score_health
 from .identity import domain_of, free_mail_domains, registrable_domain
 from .merges import merged_family
@@ -36,6 +40,7 @@ from .story_types import (
     DealItem,
     FunctionThreads,
     StageChange,
+    Stakeholders,
     Story,
     StoryContact,
     Teammate,
@@ -94,6 +99,7 @@ class StoryQuery:
         self.now = now or utcnow()
         self.today = self.now.date()
         self._conn: sa.Connection | None = None
+        self._stale_days: int | None = None
 
     # -- entry points -------------------------------------------------------------------
     def for_address(self, address: str, *, page: int = 1,
@@ -133,6 +139,8 @@ class StoryQuery:
         connection, so the story sees the session's own writes within its transaction."""
         self.s.flush()
         self._conn = self.s.connection()
+        if self._stale_days is None:
+            self._stale_days = stale_days(self.s, tenant_id=self.t)
 
     def _rows(self, statement: sa.Executable, **params: Any) -> Rows:
         assert self._conn is not None
@@ -193,6 +201,8 @@ class StoryQuery:
         of = "family" if family else "account"
         commitments = self._commitments(of, scope)
         signal_rows = self._rows(q.SIGNALS["account" if account else "family"], **scope)
+        signals_more = len(signal_rows) > q.SIGNAL_LIMIT
+        signal_rows = signal_rows[:q.SIGNAL_LIMIT]
         # One window of the newest live interactions serves the timeline page and health.
         recent = self._recent(of, scope, max(HEALTH_RECENT, page * page_size + 1))
         deal_rows = self._rows(q.DEALS, **scope) if account else []
@@ -209,13 +219,17 @@ class StoryQuery:
                                  since=self.now - timedelta(days=TEAM_THREAD_DAYS))
         via = {r.id: r.function for r in thread_rows}
         team_threads = fold_team_threads(thread_rows, self.now)
+        # the ball's court is the account's: every person's story of it tells the same one
+        owed = self._commitments("account", scope) if family and deal_rows else commitments
+        deals = self._deals(deal_rows, *account_last, owed)
+        people = self._stakeholders(account, deals) if account else None
         return Story(
             contact=card,
             account=account,
             timeline=self._timeline(recent, page, page_size),
             commitments=commitments,
             signals=[cards.signal_row(r) for r in signal_rows],
-            deals=self._deals(deal_rows, *account_last),
+            deals=deals,
             health=score_health(HealthInputs(
                 now=self.now, last_inbound_at=agg.last_in, last_outbound_at=agg.last_out,
                 inbound_total=int(agg.inbound), outbound_total=int(agg.outbound),
@@ -233,6 +247,8 @@ class StoryQuery:
             generated_at=self.now,
             address=address,
             team_threads=team_threads,
+            stakeholders=people,
+            signals_more=signals_more,
         )
 
     def _recent(self, of: str, scope: dict[str, Any], count: int) -> list[Recent]:
@@ -271,31 +287,64 @@ class StoryQuery:
                    for i in ids[:page_size] if i in found])
 
     def _commitments(self, of: str, scope: dict[str, Any]) -> Commitments:
+        """Open commitments both ways (of the family, or of the account: ``of``); undated
+        ones older than the tenant's limit are stale (listed apart, never overdue)."""
         ours: list[CommitmentItem] = []
         theirs: list[CommitmentItem] = []
+        limit = self._stale_days or 14
         for row in self._rows(q.COMMITMENTS[of], **scope):
-            (ours if row.side == "us" else theirs).append(cards.commitment_row(row, self.today))
-        closed = [cards.closed_commitment_row(r, self.today) for r in self._rows(
-            q.CLOSED_COMMITMENTS[of], **scope, since=self.now - timedelta(days=CLOSED_DAYS))]
-        return Commitments(ours=ours, theirs=theirs,
-                           overdue=sum(1 for x in ours + theirs if x.overdue),
+            (ours if row.side == "us" else theirs).append(
+                cards.commitment_row(row, self.today, stale_after=limit))
+        closed = [cards.closed_commitment_row(r, self.today, stale_after=limit)
+                  for r in self._rows(q.CLOSED_COMMITMENTS[of], **scope,
+                                      since=self.now - timedelta(days=CLOSED_DAYS))]
+        both = ours + theirs
+        return Commitments(ours=ours, theirs=theirs, overdue=sum(1 for x in both if x.overdue),
+                           stale=sum(1 for x in both if x.stale), stale_after_days=limit,
                            recently_closed=closed)
 
-    def _deals(self, rows: Rows, last_in: datetime | None,
-               last_out: datetime | None) -> list[DealItem]:
+    def _deals(self, rows: Rows, last_in: datetime | None, last_out: datetime | None,
+               commitments: Commitments) -> list[DealItem]:
+        """The account's deals; an open one says whose court the ball is in and why, and
+        whether it is going stale (:func:`.deals.deal_staleness`)."""
         if not rows:
             return []
         two_way = min(last_in, last_out) if last_in and last_out else None
-        court = None
-        if last_in or last_out:
-            court = "ours" if (last_out is None or (last_in and last_in > last_out)) else "theirs"
+        court = ball_in_court(ours=commitments.ours, theirs=commitments.theirs,
+                              last_in=last_in, last_out=last_out, now=self.now)
         history: dict[str, list[StageChange]] = {}
         for h in self._rows(q.HISTORY, ids=[r.id for r in rows]):
             history.setdefault(h.deal_id, []).append(
                 StageChange(from_=h.from_stage, to=h.to_stage, at=h.changed_at))
-        return [cards.deal_row(r, self.now, two_way, court if r.stage in OPEN_STAGES else None,
-                               history.get(r.id, []))
-                for r in rows]
+        open_rows = [r for r in rows if r.stage in OPEN_STAGES]
+        medians = stage_medians(self.s, tenant_id=self.t,
+                                stages=[r.stage for r in open_rows]) if open_rows else {}
+        out = []
+        for r in rows:
+            item = cards.deal_row(r, self.now, two_way,
+                                  court.side if r.stage in OPEN_STAGES else None,
+                                  history.get(r.id, []))
+            if r.stage in OPEN_STAGES:
+                median = medians[r.stage]
+                stale, reason = deal_staleness(
+                    stage=r.stage, days_in_stage=item.days_in_stage,
+                    stage_median_days=median.days, stage_deals=median.deals,
+                    last_two_way=two_way, now=self.now,
+                    days_open=max(0, (self.now - r.created_at).days))
+                item = replace(item, ball_reason=court.reason, stale=stale,
+                               stale_reason=reason, ball_commitment_id=court.commitment_id)
+            out.append(item)
+        return out
+
+    def _stakeholders(self, account: AccountCard, deals: list[DealItem]) -> Stakeholders:
+        """The account's people engaged in 90 days and those mentioned with their roles."""
+        return stakeholders.build(
+            people=self._rows(q.ACCOUNT_PEOPLE, acc=account.id),
+            engaged=self._rows(q.ENGAGED, acc=account.id, now=self.now,
+                               since=self.now - timedelta(days=stakeholders.ENGAGED_DAYS)),
+            mentions=self._rows(q.MENTIONS, acc=account.id),
+            open_deals=[d.name for d in deals if d.stage in OPEN_STAGES],
+            domains=account.domains, now=self.now)
 
     def _team(self, family: list[str]) -> list[Teammate]:
         if not family:

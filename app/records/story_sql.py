@@ -29,6 +29,7 @@ from .models import (
     Participant,
     Relationship,
     Signal,
+    ThreadMark,
     User,
 )
 from .models.base import UTCDateTime
@@ -58,6 +59,7 @@ it, pa, rel, us = (Interaction.__table__, Participant.__table__, Relationship.__
 cm, sg, dl, dh = (Commitment.__table__, Signal.__table__, Deal.__table__,
                   DealStageChange.__table__)
 im = InteractionMailbox.__table__
+tm = ThreadMark.__table__
 T = sa.bindparam("t", type_=sa.Uuid())
 
 
@@ -145,7 +147,7 @@ _commitments = sa.select(
     _text(cm.c.id), cm.c.kind, cm.c.side, cm.c.action, cm.c.text, cm.c.evidence_start,
     cm.c.evidence_end, cm.c.due_on, cm.c.status, cm.c.snoozed_until, _text(cm.c.interaction_id),
     cm.c.created_at, it.c.subject, _owner_team.c.function.label("owner_function"),
-    cm.c.confidence, cm.c.shown,
+    cm.c.confidence, cm.c.shown, it.c.occurred_at.label("made_at"),
 ).select_from(cm.outerjoin(it, sa.and_(it.c.tenant_id == cm.c.tenant_id,
                                        it.c.id == cm.c.interaction_id))
               .outerjoin(_owner_team, sa.and_(_owner_team.c.tenant_id == cm.c.tenant_id,
@@ -193,8 +195,17 @@ _signals = sa.select(
     _text(sg.c.id), sg.c.kind, sg.c.value, sg.c.text, sg.c.evidence_start, sg.c.evidence_end,
     sg.c.confidence, sg.c.occurred_at, _text(sg.c.interaction_id), sg.c.shown,
 )
+# Shown signals first, then risk, competitor and budget, then the newest: a competitor named
+# months ago is not pushed out by this week's pricing talk. One more than SIGNAL_LIMIT is read
+# to know whether there are more.
+SIGNAL_LIMIT = 50
+SIGNAL_FIRST = ("risk", "competitor", "budget")
+_signal_rank = sa.case({k: n for n, k in enumerate(SIGNAL_FIRST)}, value=sg.c.kind,
+                       else_=len(SIGNAL_FIRST))
 SIGNALS = {
-    scope: _signals.where(sg.c.tenant_id == T, cond).order_by(sg.c.occurred_at.desc()).limit(20)
+    scope: _signals.where(sg.c.tenant_id == T, cond)
+    .order_by(sg.c.shown.desc(), _signal_rank, sg.c.occurred_at.desc(), sg.c.id)
+    .limit(SIGNAL_LIMIT + 1)
     for scope, cond in (("family", sg.c.contact_id.in_(FAMILY)),
                         ("account", sg.c.account_id == ACC))
 }
@@ -245,7 +256,7 @@ _owner = sa.select(us.c.display_name).where(
     us.c.tenant_id == dl.c.tenant_id, us.c.id == dl.c.owner_user_id).scalar_subquery()
 DEALS = sa.select(
     _text(dl.c.id), dl.c.name, dl.c.stage, dl.c.amount, dl.c.currency, dl.c.close_date,
-    dl.c.stage_changed_at, _owner.label("owner"),
+    dl.c.stage_changed_at, _owner.label("owner"), dl.c.created_at,
 ).where(dl.c.tenant_id == T, dl.c.account_id == ACC).order_by(
     dl.c.stage.in_(OPEN_STAGES).desc(), dl.c.created_at.desc())
 HISTORY = sa.select(
@@ -334,3 +345,52 @@ TEAM_THREADS = {
     "family": _team_threads_of(it.c.id.in_(
         sa.select(pa.c.interaction_id).where(pa.c.tenant_id == T, pa.c.contact_id.in_(FAMILY)))),
 }
+
+
+# -- stakeholders: the account's people (merged ones too, folded into their survivor), the
+# emails and meetings each had with us in 90 days (private mail and private threads count
+# nowhere), and the decision-maker signals that may name them --
+_touch = sa.or_(
+    sa.and_(it.c.kind == "email", pa.c.role == "from", it.c.direction == "inbound"),
+    sa.and_(it.c.kind == "email", pa.c.role.in_(("to", "cc")), it.c.direction == "outbound"),
+    sa.and_(it.c.kind == "meeting", it.c.cancelled.is_(False)),
+)
+_private_thread = sa.exists().where(tm.c.tenant_id == it.c.tenant_id,
+                                    tm.c.thread_id == it.c.thread_id, tm.c.mark == "private")
+_primary = sa.select(ca.c.address).where(
+    ca.c.tenant_id == co.c.tenant_id, ca.c.contact_id == co.c.id,
+).order_by(ca.c.is_primary.desc(), ca.c.address).limit(1).scalar_subquery()
+ACCOUNT_PEOPLE = sa.select(
+    _text(co.c.id), _text(co.c.merged_into), co.c.display_name, co.c.title,
+    _primary.label("address"),
+).where(co.c.tenant_id == T, co.c.account_id == ACC).order_by(co.c.id).limit(1000)
+# per (contact, address): the account's contacts, and people at the account we keep no
+# contact for (the contact policy records none from mail they only sent us)
+ENGAGED = (
+    sa.select(
+        _text(pa.c.contact_id), pa.c.address, sa.func.max(pa.c.name).label("name"),
+        sa.func.count(sa.distinct(sa.case((pa.c.role == "from", it.c.id)))).label("sent"),
+        sa.func.count(sa.distinct(sa.case((sa.and_(it.c.kind == "email",
+                                                   pa.c.role != "from"), it.c.id))))
+        .label("received"),
+        sa.func.count(sa.distinct(sa.case((it.c.kind == "meeting", it.c.id)))).label("meetings"),
+        sa.func.max(pa.c.occurred_at).label("last_at"),
+    )
+    .select_from(pa.join(it, sa.and_(it.c.tenant_id == pa.c.tenant_id,
+                                     it.c.id == pa.c.interaction_id))
+                 .outerjoin(co, sa.and_(co.c.tenant_id == pa.c.tenant_id,
+                                        co.c.id == pa.c.contact_id)))
+    # driven by the account's interactions index (tenant, account, time): one account's
+    # 90 days, not every participant of the tenant
+    .where(it.c.tenant_id == T, it.c.account_id == ACC,
+           it.c.occurred_at >= sa.bindparam("since", type_=UTCDateTime()),
+           it.c.occurred_at <= sa.bindparam("now", type_=UTCDateTime()),
+           sa.or_(co.c.account_id == ACC,
+                  sa.and_(pa.c.contact_id.is_(None), pa.c.user_id.is_(None))),
+           it.c.deleted_at.is_(None), it.c.private.is_(False), ~_private_thread, _touch)
+    .group_by(pa.c.contact_id, pa.c.address)
+    .limit(500)
+)
+MENTIONS = _signals.where(sg.c.tenant_id == T, sg.c.account_id == ACC,
+                          sg.c.kind == "decision_maker", sg.c.shown.is_(True)) \
+    .order_by(sg.c.occurred_at.desc(), sg.c.evidence_start).limit(50)

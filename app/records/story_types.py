@@ -130,6 +130,10 @@ class CommitmentItem:
     # the extraction's calibrated confidence; shown False: a suggestion, not shown by default
     confidence: float = 1.0
     shown: bool = True
+    # ageing: days since the mail it was found in; stale: no due date and older than the
+    # tenant's limit (listed apart, never overdue: "set a due date or close it")
+    age_days: int = 0
+    stale: bool = False
     # set when a later mail or meeting closed it (auto-close); the seller may reopen it
     closed_by: ClosedBy | None = None
     completed_at: datetime | None = None
@@ -137,12 +141,15 @@ class CommitmentItem:
 
 @dataclass(frozen=True, kw_only=True, slots=True)
 class Commitments:
-    """Open commitments both ways and how many of them are overdue; ``recently_closed``:
-    those a later mail or meeting closed in the last days (either side), to see or reopen."""
+    """Open commitments both ways, how many of them are overdue (dated and past due) and how
+    many are stale (undated and older than ``stale_after_days``); ``recently_closed``: those
+    a later mail or meeting closed in the last days (either side), to see or reopen."""
 
     ours: list[CommitmentItem]
     theirs: list[CommitmentItem]
     overdue: int
+    stale: int = 0
+    stale_after_days: int = 14
     recently_closed: list[CommitmentItem] = field(default_factory=list)
 
 
@@ -185,6 +192,13 @@ class DealItem:
     last_two_way_touch: datetime | None
     ball_in_court: str | None
     stage_history: list[StageChange]
+    # why the ball is where it is ("We owe an overdue promise: send the revised quote")
+    ball_reason: str | None = None
+    # the commitment the reason names (for its evidence and a deep link), if any
+    ball_commitment_id: str | None = None
+    # an open deal sitting too long in its stage, or with no two-way touch for 21 days
+    stale: bool = False
+    stale_reason: str | None = None
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -230,6 +244,50 @@ class Teammate:
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
+class EngagedPerson:
+    """Someone at the account who wrote to us, heard from us or met us in 90 days: one of
+    its contacts, or (``contact_id`` None) a person at its domain we keep no contact for."""
+
+    contact_id: str | None
+    name: str | None
+    title: str | None  # from their signature (or a seller's correction)
+    email: str | None
+    sent: int  # emails from them
+    received: int  # emails from us to them
+    meetings: int  # meetings held with them
+    last_touch_at: datetime
+    # their part in the deal, from decision-maker signals that name them ("cfo")
+    roles: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class MentionedPerson:
+    """Someone the mail says has a part in the decision (a decision-maker signal): linked to
+    the account's contact when the words name them or their title, else the role alone."""
+
+    role: str  # "cfo", "procurement lead", "decision maker"
+    contact_id: str | None
+    name: str | None
+    title: str | None
+    engaged: bool  # the contact is among the engaged people
+    text: str  # the words that say it (empty when the viewer may not read them)
+    interaction_id: str | None
+    mentioned_at: datetime
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Stakeholders:
+    """The account's people: engaged in 90 days (most recent first) and mentioned with their
+    roles; single-threaded when only one of them was engaged in 30 days while a deal is open."""
+
+    engaged: list[EngagedPerson]
+    mentioned: list[MentionedPerson]
+    engaged_30d: int
+    single_threaded: bool
+    single_threaded_reason: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
 class Story:
     """Everything the sidebar shows for a person, or for an account known by its domain only
     (then ``contact`` is None and ``address`` is the address asked for)."""
@@ -246,6 +304,10 @@ class Story:
     address: str | None = None
     # open threads of the team mailboxes (support, finance ...), most waiting on us first
     team_threads: list[FunctionThreads] = field(default_factory=list)
+    # the account's people (None without an account)
+    stakeholders: Stakeholders | None = None
+    # signals beyond those returned (the story returns at most story_sql.SIGNAL_LIMIT)
+    signals_more: bool = False
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)

@@ -30,7 +30,9 @@ from sqlalchemy.orm import Session
 from app.db import VISIBILITY
 from app.errors import BadRequest, Forbidden, NotFound
 
+from .court import Court, unseen
 from .models import (
+    Commitment,
     Interaction,
     InteractionMailbox,
     Participant,
@@ -41,11 +43,12 @@ from .models import (
 )
 from .story_types import (
     CommitmentItem,
-    Commitments,
     ContactCard,
+    DealItem,
     FunctionThreads,
     SignalItem,
     Span,
+    Stakeholders,
     Story,
     StoryContact,
     TimelineItem,
@@ -260,6 +263,8 @@ class Viewer:
             c.closed_by.interaction_id for c in closed if c.closed_by]
         ids += [s.interaction_id for s in story.signals]
         ids += _evidence_sources(card.evidence if card else {})
+        people = story.stakeholders
+        ids += [m.interaction_id for m in people.mentioned] if people else []
         levels = self.levels(i for i in ids if i)
         ours = [_finding(c, levels) for c in story.commitments.ours if _shows(c, levels)]
         theirs = [_finding(c, levels) for c in story.commitments.theirs if _shows(c, levels)]
@@ -269,14 +274,58 @@ class Viewer:
             timeline=replace(story.timeline, items=[
                 _item(t, levels[t.id]) for t in story.timeline.items
                 if levels.get(t.id, "hidden") != "hidden"]),
-            commitments=Commitments(ours=ours, theirs=theirs,
-                                    overdue=sum(1 for c in ours + theirs if c.overdue),
-                                    recently_closed=[_closed(c, levels) for c in closed
-                                                     if _shows(c, levels)
-                                                     and _closer_shows(c, levels)]),
+            commitments=replace(story.commitments, ours=ours, theirs=theirs,
+                                overdue=sum(1 for c in ours + theirs if c.overdue),
+                                stale=sum(1 for c in ours + theirs if c.stale),
+                                recently_closed=[_closed(c, levels) for c in closed
+                                                 if _shows(c, levels)
+                                                 and _closer_shows(c, levels)]),
             signals=[_finding(s, levels) for s in story.signals if _shows(s, levels)],
             team_threads=self._team_threads(story.team_threads),
+            deals=self._courts(story.deals, levels),
+            stakeholders=self._stakeholders(people, levels) if people else None,
         )
+
+    def _courts(self, deals: list[DealItem], levels: dict[str, str]) -> list[DealItem]:
+        """The deals, a ball's reason that quotes a promise from mail the viewer may not see
+        told without it (whose court it is stays: it is the account's)."""
+        cited = {uuid.UUID(d.ball_commitment_id) for d in deals if d.ball_commitment_id}
+        if not cited:
+            return deals
+        sources = {str(cid): str(iid) if iid else None for cid, iid in self.s.execute(
+            sa.select(Commitment.id, Commitment.interaction_id).where(
+                Commitment.tenant_id == self.t, Commitment.id.in_(cited)))}
+        known = self.levels(i for i in sources.values() if i and i not in levels)
+        out = []
+        for d in deals:
+            source = sources.get(d.ball_commitment_id or "")
+            if d.ball_commitment_id and source and RANK[
+                    {**levels, **known}.get(source, "hidden")] < RANK["subject"]:
+                d = replace(d, ball_reason=unseen(Court(d.ball_in_court, d.ball_reason)),
+                            ball_commitment_id=None)
+            out.append(d)
+        return out
+
+    def _stakeholders(self, people: Stakeholders, levels: dict[str, str]) -> Stakeholders:
+        """The account's people the viewer may see (a contact known only from others'
+        private mail is not there), mentions only from mail they may see the subject of,
+        their words only from mail they may read."""
+        from .models import Contact
+
+        ids = {uuid.UUID(p.contact_id) for p in people.engaged if p.contact_id}
+        ids |= {uuid.UUID(m.contact_id) for m in people.mentioned if m.contact_id}
+        seen = {str(i) for i in self.s.scalars(sa.select(Contact.id).where(
+            Contact.tenant_id == self.t, Contact.id.in_(ids), self.visible_contacts()))} \
+            if ids else set()
+        mentioned = [
+            replace(m, text=m.text if levels.get(m.interaction_id or "") == "full" else "")
+            if m.contact_id is None or m.contact_id in seen else
+            replace(m, contact_id=None, name=None, title=None, engaged=False, text="")
+            for m in people.mentioned
+            if RANK[levels.get(m.interaction_id or "", "hidden")] >= RANK["subject"]]
+        return replace(people, engaged=[p for p in people.engaged
+                                        if p.contact_id is None or p.contact_id in seen],
+                       mentioned=mentioned)
 
     def _team_threads(self, threads: list[FunctionThreads]) -> list[FunctionThreads]:
         """The open threads per function the viewer may see: none of a function whose team

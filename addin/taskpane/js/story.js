@@ -14,6 +14,15 @@ const KIND_LABEL = {
 };
 const label = (s) => s.charAt(0).toUpperCase() + s.slice(1).replace(/_/g, " ");
 const domainOf = (a) => (a || "").split("@").pop();
+const SIGNALS_SHOWN = 6; // the rest behind "Show more"
+const plural = (n, one, many) => `${n} ${n === 1 ? one : many}`;
+
+/** The overdue and stale counts again, after a commitment changed in the pane. */
+function recount(commitments) {
+  const all = [...commitments.ours, ...commitments.theirs];
+  commitments.overdue = all.filter((x) => x.overdue).length;
+  commitments.stale = all.filter((x) => x.stale).length;
+}
 
 /** The sentence around [start, end) of `text`, with those words highlighted. */
 /** "Support: 1 open thread waiting on us (3 days), 2 waiting on them" */
@@ -72,7 +81,7 @@ export class StoryView {
     const seq = ++this.seq;
     if (this.abort) this.abort.abort();
     this.abort = new AbortController();
-    this.item = item; this.me = me; this.logged = null; this.side = null;
+    this.item = item; this.me = me; this.logged = null; this.side = null; this.allSignals = false;
     const people = externalPeople(item, me);
     this.top = null;
     if (item.kind === "meeting" && people.length) {
@@ -205,7 +214,7 @@ export class StoryView {
         const at = s.commitments[side].findIndex((c) => c.id === id);
         if (at >= 0) { s.commitments[side].splice(at, 1); changed = true; }
       }
-      s.commitments.overdue = [...s.commitments.ours, ...s.commitments.theirs].filter((x) => x.overdue).length;
+      recount(s.commitments);
     }
     if (changed && this.nodes && this.people[this.selected].story?.found) { this.renderCommitments(); this.renderCard(); }
   }
@@ -240,12 +249,13 @@ export class StoryView {
     this.nodes = {
       people: h("div"), card: h("div"), commitments: h("section.section", { "aria-labelledby": "h-commitments" }),
       deals: h("section.section", { "aria-labelledby": "h-deals" }), signals: h("section.section", { "aria-labelledby": "h-signals" }),
+      stakeholders: h("section.section", { "aria-labelledby": "h-stakeholders" }),
       health: h("section.section", { "aria-labelledby": "h-health" }), team: h("section.section", { "aria-labelledby": "h-team" }),
       timeline: h("section.section", { "aria-labelledby": "h-timeline" }), footer: h("div.footer"),
     };
     this.state("ready", ...Object.values(this.nodes));
     this.renderPeople(); this.renderCard(); this.renderCommitments(); this.renderDeals();
-    this.renderSignals(); this.renderHealth(); this.renderTeam(); this.renderTimeline(); this.renderFooter();
+    this.renderSignals(); this.renderStakeholders(); this.renderHealth(); this.renderTeam(); this.renderTimeline(); this.renderFooter();
   }
 
   renderPeople() {
@@ -269,11 +279,12 @@ export class StoryView {
       this.renderPeople();
       fill(this.nodes.card, h("div.card", {}, h("div.who", {}, avatar(person.name, person.address, true),
         h("div.grow", {}, h("h1", {}, person.name || person.address), h("div.sub", {}, "New to your record")))));
-      for (const key of ["commitments", "deals", "signals", "health", "team", "timeline"]) fill(this.nodes[key]);
+      for (const key of ["commitments", "deals", "signals", "stakeholders", "health", "team", "timeline"]) fill(this.nodes[key]);
       fill(this.nodes.footer, this.footerNode(person));
     } else {
       this.selected = index;
       this.side = null;
+      this.allSignals = false;
       this.render();
     }
     if (keepFocus) this.root.querySelector('.people [aria-selected="true"]')?.focus();
@@ -306,7 +317,9 @@ export class StoryView {
       h("div.glance", { "aria-label": "At a glance" },
         health.label ? h(`span.badge.${health.label}`, { title: "Relationship health" }, `${label(health.label)} · ${health.score}`) : null,
         overdue ? h("span.badge.danger", {}, `${overdue} overdue`) : null,
-        openDeal ? h("span.badge.brand", {}, `${label(openDeal.stage)}`) : null),
+        openDeal ? h("span.badge.brand", {}, `${label(openDeal.stage)}`) : null,
+        openDeal && openDeal.stale ? h("span.badge.fair", { title: openDeal.stale_reason || "" }, "Going stale") : null,
+        s.stakeholders && s.stakeholders.single_threaded ? h("span.badge.fair", { title: s.stakeholders.single_threaded_reason || "" }, "Single-threaded") : null),
       c ? (c.merge_suggestions || []).map((m) => h("div.banner", {},
         h("span", {}, `Same person as ${m.name || m.addresses[0]} (${m.addresses.join(", ")})?`),
         h("button.btn", { type: "button", onclick: () => this.merge(m) }, "Merge"))) : null);
@@ -372,22 +385,31 @@ export class StoryView {
         onclick: () => { this.side = key; this.renderCommitments(); },
       }, `${text} (${s.commitments[key].length})`)));
     rovingTabs(tabs, (tab) => { this.side = tab.dataset.side; this.renderCommitments(); this.nodes.commitments.querySelector(`#tab-${tab.dataset.side}`).focus(); });
-    const items = s.commitments[this.side];
-    const list = items.length
-      ? h("ul.list", { id: "commitment-list", role: "tabpanel", "aria-labelledby": `tab-${this.side}` },
-        items.map((c) => h("li", { dataset: { id: c.id } },
-          h("div.title", {}, c.action),
-          h("div.meta", {},
-            c.due_on ? h(`span.due${c.overdue ? ".overdue" : ""}`, {}, `${c.overdue ? "Overdue · " : "Due "}${shortDate(c.due_on)}`) : "No due date",
-            c.source_subject ? ` · ${c.source_subject}` : "",
-            c.owner_function ? ` · ${label(c.owner_function)}` : "",
-            c.snoozed_until ? ` · snoozed until ${shortDate(c.snoozed_until)}` : ""),
-          c.text ? h("p.quote", {}, c.text) : null,
-          h("div.actions", {},
-            h("button.btn.btn-subtle", { type: "button", "aria-label": `Mark done: ${c.action}`, onclick: () => this.updateCommitment(c, { status: "done" }, "Marked done") }, "✓ Done"),
-            h("button.btn.btn-subtle", { type: "button", "aria-label": `Snooze 3 days: ${c.action}`, onclick: () => this.snooze(c) }, "Snooze"),
-            h("button.btn.btn-subtle", { type: "button", "aria-label": `Dismiss: ${c.action}`, onclick: () => this.updateCommitment(c, { status: "cancelled" }, "Dismissed") }, "Dismiss")))))
-      : h("p.empty-line", { id: "commitment-list", role: "tabpanel", "aria-labelledby": `tab-${this.side}` },
+    const all = s.commitments[this.side];
+    // stale ones (no date, older than the tenant's limit) are listed apart, never as overdue
+    const items = all.filter((c) => !c.stale);
+    const stale = all.filter((c) => c.stale);
+    const entry = (c) => h("li", { dataset: { id: c.id } },
+      h("div.title", {}, c.action),
+      h("div.meta", {},
+        c.due_on ? h(`span.due${c.overdue ? ".overdue" : ""}`, {}, `${c.overdue ? "Overdue · " : "Due "}${shortDate(c.due_on)}`)
+          : c.stale ? h("span.due.stale", {}, `No date, ${plural(c.age_days, "day", "days")} old — set a due date or close it`) : "No due date",
+        c.source_subject ? ` · ${c.source_subject}` : "",
+        c.owner_function ? ` · ${label(c.owner_function)}` : "",
+        c.snoozed_until ? ` · snoozed until ${shortDate(c.snoozed_until)}` : ""),
+      c.text ? h("p.quote", {}, c.text) : null,
+      h("div.actions", {},
+        h("button.btn.btn-subtle", { type: "button", "aria-label": `Mark done: ${c.action}`, onclick: () => this.updateCommitment(c, { status: "done" }, "Marked done") }, "✓ Done"),
+        h("button.btn.btn-subtle", { type: "button", "aria-label": `${c.due_on ? "Change due date" : "Set due date"}: ${c.action}`, dataset: { due: c.id }, onclick: (event) => this.editDue(c, event.currentTarget) }, c.due_on ? "Change date" : "Set due date"),
+        h("button.btn.btn-subtle", { type: "button", "aria-label": `Snooze 3 days: ${c.action}`, onclick: () => this.snooze(c) }, "Snooze"),
+        h("button.btn.btn-subtle", { type: "button", "aria-label": `Dismiss: ${c.action}`, onclick: () => this.updateCommitment(c, { status: "cancelled" }, "Dismissed") }, "Dismiss")));
+    const panel = { id: "commitment-list", role: "tabpanel", "aria-labelledby": `tab-${this.side}` };
+    const list = all.length
+      ? h("div", panel,
+        items.length ? h("ul.list", {}, items.map(entry)) : null,
+        stale.length ? h("h3.subhead", { id: "h-stale" }, `No due date, over ${plural(s.commitments.stale_after_days || 14, "day", "days")} old (${stale.length})`) : null,
+        stale.length ? h("ul.list.stale-list", { "aria-labelledby": "h-stale" }, stale.map(entry)) : null)
+      : h("p.empty-line", panel,
         this.side === "ours" ? "Nothing we owe them right now." : "They owe us nothing right now.");
     fill(this.nodes.commitments, h("h2", { id: "h-commitments" }, "Open commitments",
       s.commitments.overdue ? h("span.count", {}, `${s.commitments.overdue} overdue`) : null), tabs, list,
@@ -434,7 +456,7 @@ export class StoryView {
       const list = this.story.commitments[this.side];
       const at = list.indexOf(c);
       if (change.status && change.status !== "open") list.splice(at, 1);
-      this.story.commitments.overdue = [...this.story.commitments.ours, ...this.story.commitments.theirs].filter((x) => x.overdue).length;
+      recount(this.story.commitments);
       this.renderCommitments(); this.renderCard();
       this.prep.refresh();
       toast(message, change.status ? { label: "Undo", run: () => this.reopen(c, at) } : null);
@@ -455,10 +477,36 @@ export class StoryView {
     try {
       const updated = await api(`/api/v1/commitments/${c.id}`, { method: "PATCH", body: { snoozed_until: until } });
       Object.assign(c, { snoozed_until: updated.snoozed_until, overdue: updated.overdue });
-      this.story.commitments.overdue = [...this.story.commitments.ours, ...this.story.commitments.theirs].filter((x) => x.overdue).length;
+      recount(this.story.commitments);
       this.renderCommitments(); this.renderCard();
       toast(`Snoozed until ${shortDate(until)}`);
     } catch (error) { this.fail(error); }
+  }
+
+  /** "Set due date": a date field in place of the button; Save sets it, Clear removes it. */
+  editDue(c, button) {
+    const input = h("input.input", { type: "date", value: c.due_on || "", "aria-label": `Due date: ${c.action}` });
+    const save = async (due) => {
+      try {
+        const updated = await api(`/api/v1/commitments/${c.id}`, { method: "PATCH", body: { due_on: due } });
+        Object.assign(c, { due_on: updated.due_on, overdue: updated.overdue, stale: updated.stale, age_days: updated.age_days });
+        recount(this.story.commitments);
+        this.renderCommitments(); this.renderCard();
+        this.prep.refresh();
+        toast(due ? `Due ${shortDate(due)}` : "Due date cleared");
+      } catch (error) { this.fail(error); }
+    };
+    const form = h("form.due-editor", { "aria-label": `Due date of ${c.action}` }, input,
+      h("button.btn.btn-primary", { type: "submit" }, "Save"),
+      c.due_on ? h("button.btn", { type: "button", onclick: () => save(null) }, "Clear") : null,
+      h("button.btn.btn-subtle", { type: "button", onclick: () => this.renderCommitments() }, "Cancel"));
+    form.addEventListener("submit", (event) => {
+      event.preventDefault();
+      if (!input.value) { toast("Pick a date, or Cancel"); return; }
+      save(input.value);
+    });
+    button.closest(".actions").replaceWith(form);
+    input.focus();
   }
 
   renderDeals() {
@@ -472,11 +520,14 @@ export class StoryView {
         STAGES.map((st) => h("option", { value: st, selected: st === d.stage }, label(st))));
       select.addEventListener("change", () => this.setStage(d, select.value));
       const court = d.ball_in_court === "ours" ? "Ball in your court" : d.ball_in_court === "theirs" ? "Waiting on them" : null;
+      const why = court && d.ball_reason ? h("div.meta.court", {}, h("strong", {}, `${court}: `), d.ball_reason) : null;
       const linked = interaction && this.logged.deal_ids.includes(d.id);
       return h("li", { dataset: { id: d.id } },
         h("div.row", {}, h("span.title", {}, d.name), d.amount ? h("span.meta", {}, `${Number(d.amount).toLocaleString()} ${d.currency || ""}`) : null),
         h("div.row", {}, select, h("span.meta", {}, `${d.days_in_stage} days in stage`)),
-        h("div.meta", {}, [court, d.last_two_way_touch ? `last two-way ${relativeDay(d.last_two_way_touch)}` : "no two-way touch yet", d.owner ? `owner ${d.owner}` : null].filter(Boolean).join(" · ")),
+        why,
+        d.stale ? h("div.meta.stale-deal", {}, h("span.badge.fair", {}, "Going stale"), ` ${d.stale_reason || ""}`) : null,
+        h("div.meta", {}, [why ? null : court, d.last_two_way_touch ? `last two-way ${relativeDay(d.last_two_way_touch)}` : "no two-way touch yet", d.owner ? `owner ${d.owner}` : null].filter(Boolean).join(" · ")),
         interaction ? h("div.actions", {}, linked
           ? h("span.meta", {}, "✓ This email is linked")
           : h("button.btn.btn-subtle", { type: "button", onclick: () => this.linkDeal(d) }, "Link this email")) : null);
@@ -519,14 +570,56 @@ export class StoryView {
       }
       return h("mark", {}, sig.text);
     };
-    fill(this.nodes.signals, heading, h("ul.list", {}, s.signals.slice(0, 6).map((sig) => {
+    const shown = this.allSignals ? s.signals : s.signals.slice(0, SIGNALS_SHOWN);
+    const hidden = s.signals.length - shown.length;
+    const more = hidden > 0
+      ? h("button.btn.btn-subtle", { type: "button", onclick: () => this.moreSignals() }, `Show more (${hidden})`)
+      : null;
+    fill(this.nodes.signals, heading, h("ul.list", {}, shown.map((sig) => {
       const value = typeof sig.value === "object" && sig.value ? Object.values(sig.value).join(" ") : sig.value;
       return h("li", {},
         h("div", {}, h(`span.kind${sig.kind === "risk" ? ".risk" : ""}`, {}, KIND_LABEL[sig.kind] || label(sig.kind)),
           value && String(value).toLowerCase() !== String(sig.text).toLowerCase() ? h("span.meta", {}, String(value)) : null,
           sig.occurred_at ? h("span.meta", {}, ` · ${relativeDay(sig.occurred_at)}`) : null),
         h("p.quote", {}, context(sig)));
-    })));
+    })), more,
+    this.allSignals && s.signals_more ? h("p.hint", {}, `The ${s.signals.length} that matter most are shown; older ones are in the record.`) : null);
+  }
+
+  /** "Show more": every signal the story has; focus goes to the first one that was hidden. */
+  moreSignals() {
+    this.allSignals = true;
+    this.renderSignals();
+    const first = this.nodes.signals.querySelectorAll(".list li")[SIGNALS_SHOWN];
+    if (first) { first.setAttribute("tabindex", "-1"); first.focus(); }
+    announce(`Showing all ${this.story.signals.length} signals`);
+  }
+
+  renderStakeholders() {
+    const st = this.story.stakeholders;
+    if (!st) { fill(this.nodes.stakeholders); return; }
+    const acc = this.story.account;
+    const heading = h("h2", { id: "h-stakeholders" }, `People at ${acc ? acc.name : "the account"}`,
+      h("span.count", {}, `${st.engaged_30d} engaged in 30 days`));
+    const touches = (p) => [p.sent ? `${p.sent} from them` : null, p.received ? `${p.received} from us` : null,
+      p.meetings ? plural(p.meetings, "meeting", "meetings") : null].filter(Boolean).join(" · ");
+    const engaged = st.engaged.length
+      ? h("ul.list", { "aria-label": "Engaged in 90 days" }, st.engaged.map((p) => h("li", { dataset: { contact: p.contact_id || "" } },
+        h("div.row", {}, avatar(p.name, p.email), h("span.grow", {}, h("span.title", {}, p.name || p.email || "(unknown)"),
+          p.title ? h("span.meta", {}, ` · ${p.title}`) : null), h("span.meta", {}, relativeDay(p.last_touch_at))),
+        h("div.meta", {}, touches(p), p.roles.length ? ` · ${p.roles.map((r) => r.toUpperCase().length <= 4 ? r.toUpperCase() : label(r)).join(", ")}` : ""))))
+      : h("p.empty-line", {}, "Nobody at the account in touch in 90 days.");
+    const mentioned = st.mentioned.length
+      ? [h("h3.subhead", { id: "h-mentioned" }, "Mentioned in mail"),
+        h("ul.list", { "aria-labelledby": "h-mentioned" }, st.mentioned.map((m) => h("li", {},
+          h("div", {}, h("span.kind", {}, m.role.length <= 4 ? m.role.toUpperCase() : label(m.role)),
+            h("span.meta", {}, m.name ? ` ${m.name}${m.title ? `, ${m.title}` : ""}${m.engaged ? "" : " · not engaged in 90 days"}` : " not in your contacts yet"),
+            h("span.meta", {}, ` · ${relativeDay(m.mentioned_at)}`)),
+          m.text ? h("p.quote", {}, m.text) : null)))]
+      : null;
+    fill(this.nodes.stakeholders, heading,
+      st.single_threaded ? h("div.banner.single-threaded", { role: "note" }, h("span", {}, h("strong", {}, "Single-threaded: "), st.single_threaded_reason || "")) : null,
+      engaged, mentioned);
   }
 
   renderHealth() {
@@ -559,6 +652,7 @@ export class StoryView {
       h("div.row", {}, h("span.dir", {}, i.kind === "meeting" ? "Meeting" : arrow[i.direction] || ""),
         h("span.meta", {}, relativeDay(i.occurred_at))),
       h("div.title", {}, i.function ? `${label(i.function)} · ${i.subject || "(no subject)"}` : i.subject || "(no subject)"),
+      i.snippet ? h("div.snippet", { title: i.snippet }, i.snippet) : null,
       i.team && i.team.length ? h("div.meta", {}, i.team.join(", ")) : null)));
     const more = tl.has_more && this.story.contact
       ? h("button.btn.btn-subtle", { type: "button", onclick: () => this.moreTimeline(tl) }, "Show older")
