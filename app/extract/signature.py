@@ -15,6 +15,7 @@ from pathlib import Path
 
 import phonenumbers
 
+from .reply import is_mobile_footer
 from .types import Signature
 
 LEXICON = Path(__file__).with_name("patterns") / "signature_lexicon.jsonl"
@@ -61,6 +62,7 @@ DASH_BEFORE_CONTACT = re.compile(r"\s+[-–—]\s+(?=www\.|https?://|\S+@|\+?\(?
 HONORIFICS = frozenset({"dr", "mr", "mrs", "ms", "miss", "prof", "sir", "dame"})
 NAME_SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
 SEPARATOR_RE = re.compile(r"-{2,}|_{2,}")  # "-- ", "---------", "____"
+DASH_NAME_RE = re.compile(r"[-–—~]\s?([A-Z][^\s\d]*(?:\s[A-Z][^\s\d]*){0,3})")
 LIST_FOOTER_RE = re.compile(
     r"^(?:view this message in context\b|sent from the .{1,80} (?:mailing list|archive)\b|"
     r"you received this message because you are subscribed\b|to unsubscribe\b|"
@@ -170,7 +172,11 @@ def find_signature_start(text: str) -> int | None:
 def _is_footer(line: str) -> bool:
     """A line that a phone or a mailing list adds: "Sent from my iPhone", "View this message
     in context: ...", "Sent from the ... mailing list archive at ..."."""
-    return line.lower().startswith(_lexicon().mobile) or bool(LIST_FOOTER_RE.match(line))
+    return (
+        line.lower().startswith(_lexicon().mobile)
+        or is_mobile_footer(line)
+        or bool(LIST_FOOTER_RE.match(line))
+    )
 
 
 def _block_start(lines: list[tuple[int, str]]) -> int | None:
@@ -178,13 +184,16 @@ def _block_start(lines: list[tuple[int, str]]) -> int | None:
     if not filled:
         return None
     tail = filled[-MAX_SIGNATURE_LINES - 1 :]
-    for idx, (_p, s) in enumerate(tail):
+    for idx, (p, s) in enumerate(tail):
+        short = all(len(a) <= MAX_LINE and not a.endswith("?") for _, a in tail[idx + 1 :])
+        if _dash_name(s) and short:
+            return p  # "-Dana Whitfield" / "-A" signs the message off
         if SEPARATOR_RE.fullmatch(s):
             rest = [(p, a) for p, a in tail[idx + 1 :] if not SEPARATOR_RE.fullmatch(a)]
-            # "--" is the signature delimiter; a longer rule may also head a table or a note
-            short = all(len(a) <= MAX_LINE and not a.endswith("?") for _, a in rest)
+            # "--" is the signature delimiter; a longer rule may also head a table or a note.
+            # The delimiter belongs to the block (RFC 3676), not to the message text.
             if rest and (len(s) <= 3 or short):
-                return rest[0][0]
+                return p
     for idx in range(len(tail) - 1, -1, -1):
         p, s = tail[idx]
         if _is_closing(s) and (len(filled) > len(tail) or idx > 0 or len(tail) <= 6):
@@ -198,6 +207,14 @@ def _block_start(lines: list[tuple[int, str]]) -> int | None:
                 return after[0][0]
             return None
     return _trailing_block(lines)
+
+
+def _dash_name(line: str) -> bool:
+    """A sign-off written as a dash and a name or an initial: "-Dana Whitfield", "-A"."""
+    m = DASH_NAME_RE.fullmatch(line)
+    if m is None:
+        return False
+    return looks_like_name(m.group(1)) or bool(re.fullmatch(r"[A-Z][a-z]{0,14}", m.group(1)))
 
 
 def _paragraphs(lines: list[tuple[int, str]]) -> list[list[tuple[int, str]]]:

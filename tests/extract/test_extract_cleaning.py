@@ -25,6 +25,11 @@ QUOTES = {
     "forwarded": "---------- Forwarded message ---------\nFrom: Dana <d@x.com>\n\nOld text.",
     "lotus": "Dana Whitfield\n11/17/2026 09:14 AM\nTo: Jonah Feld/NW@NW\ncc:\n"
     "Subject: quote\n\nOld.",
+    "date_first_block": "Date: Tue, 17 Nov 2026 09:14:02 +0100\nTo: jonah@example.com\n"
+    "Subject: quote\n\nOld text.",
+    "address_colon": "17.11.2026, 09:14, Dana Whitfield <dana@halvorsenfoods.com>:\n\nOld text.",
+    "dated_verb_last": "ti 17. marraskuuta 2026 klo 9.14 Dana Whitfield\n"
+    "<dana@halvorsenfoods.com> kirjoitti:\n\nOld text.",
 }
 
 
@@ -32,6 +37,26 @@ QUOTES = {
 def test_the_quoted_history_is_split_off(style: str) -> None:
     new, history = split_reply(f"{NEW}\n\n{QUOTES[style]}")
     assert new == NEW and history.strip().endswith(("text.", "texte.", "Text.", "Old."))
+
+
+def test_text_below_a_quote_is_the_writers_again_but_a_footer_under_it_is_not() -> None:
+    body = (
+        "On Tue, Nov 17, 2026 at 9:14 AM, Dana Whitfield wrote:\n"
+        "> Can you send the quote?\n> And the order form?\nHere it is.\n\n> Thanks.\n"
+        "The form follows tomorrow.\n\n> Thanks,\n> Dana\n> Halvorsen Foods\n\n"
+        "______________________\nHalvorsen list footer"
+    )
+    new, history = split_reply(body)
+    assert new == "Here it is.\n\nThe form follows tomorrow."
+    assert "Can you send the quote?" in history and history.endswith("Halvorsen list footer")
+
+
+def test_a_phone_footer_ends_the_new_part_and_one_in_a_sentence_is_prose() -> None:
+    new, history = split_reply(f"{NEW}\n\nSent from my Fairphone\n\nOld text.")
+    assert (new, history.strip()) == (f"{NEW}\n\nSent from my Fairphone", "Old text.")
+    assert split_signature(new)[0] == NEW  # the footer stays out of the reply text
+    body = "Here it is.\n\nSent from my desk, which is easier than my phone.\n\nMore news soon."
+    assert split_reply(body) == (body, "")
 
 
 @pytest.mark.parametrize(

@@ -123,8 +123,8 @@ def test_mailing_list_footer_and_dash_rules_around_the_block() -> None:
         "Sent from the Search - User mailing list archive at lists.example.org."
     )
     reply, sig = split_signature(text)
-    assert reply == "The index rebuild fixed it.\n\n---------------"
-    assert sig is not None
+    assert reply == "The index rebuild fixed it."  # the rule above the block belongs to it
+    assert sig is not None and sig.text.startswith("---------------\nJonas Wirth")
     assert (sig.name, sig.title, sig.company) == (
         "Jonas Wirth",
         "Search Engineer",
