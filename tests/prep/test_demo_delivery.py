@@ -146,6 +146,69 @@ def test_make_demo_sends_the_next_meetings_prep_card_and_shows_it(
         subjects = {i["subject"] for i in story["timeline"]["items"]}
     assert subject in subjects, "notified mail did not reach the story: " + log[-2000:]
 
+    # a promise delivered in sent mail closes: the seller sends what a customer asked for
+    # ("send the ...") with it attached, and the story lists it as done, closed by that mail
+    auth = {"Authorization": f"Bearer {token}"}
+    people = http.get(f"{base}/api/v1/contacts", params={"page_size": 50}, timeout=10,
+                      headers=auth).json()["items"]  # an empty q: the most active first
+    owed = None
+    for person in people:
+        story = http.get(f"{base}/api/v1/story", params={"contact_id": person["id"]},
+                         timeout=10, headers=auth).json()
+        owed = next((c for c in story["commitments"]["ours"] if c["shown"]
+                     and re.match(r"send (you )?(the|a|an) \w", c["action"])), None)
+        if owed:
+            break
+    assert owed, "the sample's stories show nothing we owe of the kind 'send the ...'"
+    thing = re.sub(r"^send (you )?", "", owed["action"]).rstrip(".…")
+    to = story["contact"]["addresses"][0]
+    sent_at = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+    delivery = {
+        "subject": f"RE: {owed['source_subject'] or 'your request'}", "isDraft": False,
+        "sentDateTime": sent_at, "receivedDateTime": sent_at, "hasAttachments": True,
+        "internetMessageId": f"<demo-delivery-{time.time_ns()}@lumenfield.io>",
+        "conversationId": f"demo-delivery-{time.time_ns()}",
+        "from": {"emailAddress": {"address": mailbox, "name": ""}},
+        "toRecipients": [{"emailAddress": {"address": to, "name": ""}}],
+        "body": {"contentType": "text", "content": f"Hi,\n\nAs promised, attached is {thing}."
+                 "\n\nBest regards"},
+        "bodyPreview": f"As promised, attached is {thing}.",
+        "attachments": [{"@odata.type": "#microsoft.graph.fileAttachment",
+                         "id": "AAMkAD-demo-1", "name": "-".join(thing.split()[-3:]) + ".pdf",
+                         "contentType": "application/pdf", "size": 48213,
+                         "isInline": False, "lastModifiedDateTime": sent_at}]}
+    added = control.post(f"{standin_base}/_standin/mailboxes/{mailbox}/items",
+                         json={"folder": "sentitems", "resource": delivery, "notify": True},
+                         timeout=10)
+    assert added.status_code == 201 and added.json()["notifications"], added.text
+    closed: list[dict[str, Any]] = []
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and not closed:
+        time.sleep(1)
+        story = http.get(f"{base}/api/v1/story", params={"contact_id": person["id"]},
+                         timeout=10, headers=auth).json()
+        closed = [c for c in story["commitments"]["recently_closed"] if c["id"] == owed["id"]]
+    assert closed, f"the delivered {thing!r} did not close: " + log_path.read_text()[-2000:]
+    assert closed[0]["closed_by"]["subject"] == delivery["subject"]
+    assert owed["id"] not in {c["id"] for c in story["commitments"]["ours"]}
+
+    # the nudge round runs in the demo too: /prep lists every kind with its card
+    from app.prep.models import NUDGE_KINDS
+
+    nudges: list[dict[str, Any]] = []
+    deadline = time.monotonic() + 150
+    while time.monotonic() < deadline and {n["kind"] for n in nudges} != set(NUDGE_KINDS):
+        time.sleep(2)
+        found = re.search(r'<script type="application/json" id="nudges-data">(.*?)</script>',
+                          http.get(f"{base}/prep", timeout=10).text, re.S)
+        assert found, "the /prep page carries no list of nudges"
+        nudges = json.loads(found.group(1))
+    assert {n["kind"] for n in nudges} == set(NUDGE_KINDS), log_path.read_text()[-2000:]
+    for n in nudges:
+        assert n["reason"]
+        assert_valid_card(n["card"])
+
+    log = log_path.read_text()
     assert log.count("inline scheduler leading") == 1  # two workers, one schedule
 
     proc.send_signal(signal.SIGINT)
