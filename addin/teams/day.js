@@ -80,5 +80,49 @@
     target.hidden = false;
   }
 
-  window.StorylineDay = {render: render};
+  var KIND_LABELS = {promise_due: "Promise due", unanswered: "Waiting on your reply",
+                     deal_cold: "Deal going cold", single_threaded: "Single-threaded deal",
+                     risk: "New risk"};
+
+  /** Renders the seller's nudges (GET /api/v1/nudges) into ``target``, each with why, Open
+   * the story, Done and Snooze; ``act(nudge, verb)`` does "open", "done" or "snooze". */
+  function renderNudges(target, nudges, act) {
+    var head = el("h2", "day-head", "Nudges ");
+    head.id = "h-nudges-mine";
+    head.append(el("span", "day-count", String(nudges.length)));
+    var parts = [head];
+    if (!nudges.length) {
+      parts.push(el("p", "day-empty", "Nothing needs you right now."));
+    } else {
+      var list = el("ul");
+      nudges.forEach(function (n) {
+        var title = (n.evidence && n.evidence.title) || n.title || KIND_LABELS[n.kind] || n.kind;
+        var box = el("article", "day-item nudge");
+        box.dataset.kind = n.kind;
+        box.dataset.nudgeId = n.id;
+        var who = [n.evidence && n.evidence.contact, n.evidence && n.evidence.account]
+          .filter(Boolean).join(" · ");
+        box.append(el("span", "day-meta", [KIND_LABELS[n.kind] || n.kind, who].filter(Boolean).join(" · ")),
+                   el("span", "day-title", title), el("span", "day-reason", n.reason));
+        var row = el("div", "nudge-actions");
+        [["open", "Open the story"], ["done", "Done"], ["snooze", "Snooze"]].forEach(function (b) {
+          if (b[0] === "open" && !n.link) { return; }
+          var button = el("button", "nudge-" + b[0], b[1]);
+          button.type = "button";
+          button.setAttribute("aria-label", b[1] + ": " + title);
+          button.addEventListener("click", function () { act(n, b[0]); });
+          row.append(button);
+        });
+        box.append(row);
+        var li = el("li");
+        li.append(box);
+        list.append(li);
+      });
+      parts.push(list);
+    }
+    target.replaceChildren.apply(target, parts);
+    target.hidden = false;
+  }
+
+  window.StorylineDay = {render: render, renderNudges: renderNudges};
 })();

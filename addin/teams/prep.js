@@ -12,6 +12,7 @@
   var cardEl = document.getElementById("card");
   var storyEl = document.getElementById("story");
   var dayEl = document.getElementById("day");
+  var nudgesEl = document.getElementById("nudges-mine");
   var teams = null; // the Teams context when running inside Teams
   var tokenPromise = null;
 
@@ -179,6 +180,21 @@
     });
   }
 
+  // The seller's nudges on the tab's home: Done closes one for good, Snooze holds it for the
+  // default time (STORYLINE_NUDGE_SNOOZE_HOURS); either way it leaves the list.
+  async function showNudges(note) {
+    var data = await api("/api/v1/nudges");
+    window.StorylineDay.renderNudges(nudgesEl, data.nudges, function (nudge, verb) {
+      if (verb === "open") { openUrl(nudge.link); return; }
+      status(verb === "done" ? "Marking it done…" : "Snoozing it…");
+      api("/api/v1/nudges/" + encodeURIComponent(nudge.id) + "/" + verb,
+          {method: "POST", json: {}})
+        .then(function () { return showNudges(verb === "done" ? "Done." : "Snoozed."); })
+        .catch(function (e) { status("Could not save that: " + e.message); });
+    });
+    if (note) { status(note); }
+  }
+
   async function showList() {
     var data = await api("/api/v1/prep/upcoming");
     listEl.replaceChildren();
@@ -254,11 +270,16 @@
       (sub && sub !== "today" && sub.indexOf("story:") !== 0 ? sub : null);
     if (mode === "panel") { await showMeeting(meetingId); return; }
     if (meetingId) { await showMeeting(meetingId); return; }
-    if (params.get("contact_id") || params.get("email")) {
-      await showStory(params.get("email") ? [params.get("email")] : [], params.get("contact_id"));
+    // "story:contact_id:<id>" from a nudge's deep link, or ?contact_id= outside Teams; a
+    // nudge about a mail or an account without a contact opens the home with its nudges
+    var storyOf = sub && /^story:contact_id:/.test(sub) ? sub.split(":")[2] : null;
+    var contactId = params.get("contact_id") || storyOf;
+    if (contactId || params.get("email")) {
+      await showStory(params.get("email") ? [params.get("email")] : [], contactId);
       return;
     }
     await Promise.all([showDay().catch(function (e) { status("Could not load your day: " + e.message); }),
+                       showNudges().catch(function (e) { status("Could not load your nudges: " + e.message); }),
                        showList()]);
   }
 

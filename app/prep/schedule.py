@@ -68,13 +68,14 @@ def prep_options(settings: Settings) -> PrepOptions:
 
 
 def story_link(options: PrepOptions, item: AttentionItem) -> str:
-    """Where a nudge or a digest line leads: the story of its mail (else its contact, else
-    its account) in our Teams tab, by Teams deep link when the app id is known."""
+    """Where a nudge or a digest line leads: the story of its contact (else of its mail, else
+    of its account: the tab's home with its nudges) in our Teams tab, by Teams deep link when
+    the app id is known."""
     sub: uuid.UUID | None
-    if item.interaction_id is not None:
-        target, sub = "interaction_id", item.interaction_id
-    elif item.contact_id is not None:
+    if item.contact_id is not None:  # the tab opens a contact's story
         target, sub = "contact_id", item.contact_id
+    elif item.interaction_id is not None:
+        target, sub = "interaction_id", item.interaction_id
     else:
         target, sub = "account_id", item.account_id
     if options.teams_app_id:

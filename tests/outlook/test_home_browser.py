@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 import pytest
@@ -53,3 +54,56 @@ def test_the_teams_tab_home_shows_my_day(page: Any, live_server: Any) -> None:
     day.locator("section[data-section=ours] button", has_text="send the revised quote").click()
     page.locator("#story h2", has_text="The story with Jonas Weber").wait_for()
     assert "contact_id=" in page.url
+
+
+def test_the_teams_tab_lists_my_nudges_and_done_and_snooze_take_them_off(
+        page: Any, live_server: Any) -> None:
+    from datetime import UTC, datetime, time
+    from typing import cast
+
+    import sqlalchemy as sa
+
+    from app import extensions
+    from app.graph.service import Graph
+    from app.prep.models import Nudge
+    from app.prep.nudges import NudgeOptions, seller_round
+    from app.records.models import User
+    from tests.world import TENANT_A
+
+    db = extensions.database(live_server.app)
+    with db.session() as s:
+        maya = s.scalar(sa.select(User).where(User.tenant_id == TENANT_A,
+                                              User.email == MAYA[1]))
+        assert maya is not None
+        s.expunge(maya)
+    # a round outside the working hours finds Maya's nudges and holds them: nothing is sent
+    # (so no Graph is needed), and the tab lists them to act on
+    report = seller_round(db, cast(Graph, None), maya, datetime.now(UTC),
+                          NudgeOptions(hours=(time(0), time(0))))
+    assert report.found >= 2 and report.sent == 0
+    page.goto(f"/teams/tab?user={MAYA[1]}")
+    mine = page.locator("#nudges-mine")
+    mine.locator(".nudge").first.wait_for()
+    count = mine.locator(".nudge").count()
+    assert count == report.found
+    first, second = (mine.locator(".nudge").nth(i) for i in (0, 1))
+    done_id = first.get_attribute("data-nudge-id")
+    snoozed_id = second.get_attribute("data-nudge-id")
+    assert first.locator(".day-reason").inner_text()  # each says why
+
+    first.get_by_role("button", name="Done", exact=False).first.click()
+    page.locator("#status", has_text="Done.").wait_for()
+    mine.locator(f'.nudge[data-nudge-id="{snoozed_id}"]').get_by_role(
+        "button", name="Snooze", exact=False).click()
+    page.locator("#status", has_text="Snoozed.").wait_for()
+    page.reload()
+    mine.locator(".day-head").wait_for()
+    left = {mine.locator(".nudge").nth(i).get_attribute("data-nudge-id")
+            for i in range(mine.locator(".nudge").count())}
+    assert done_id not in left and snoozed_id not in left and len(left) == count - 2
+    with db.session() as s:
+        rows = {str(n.id): n for n in s.scalars(sa.select(Nudge).where(
+            Nudge.id.in_([uuid.UUID(str(done_id)), uuid.UUID(str(snoozed_id))])))}
+    assert rows[str(done_id)].status == "done"
+    assert rows[str(snoozed_id)].status == "snoozed"
+    assert rows[str(snoozed_id)].snoozed_until > datetime.now(UTC)

@@ -94,7 +94,7 @@ def test_every_kind_reaches_the_seller_once_with_why_and_a_link(
             assert row.card is not None
             assert_valid_card(row.card)
     pricing = next(n for n in notices if "pricing sheet" in n["body"]["previewText"]["content"])
-    assert "interaction_id=" in pricing["body"]["topic"]["webUrl"]
+    assert "contact_id=" in pricing["body"]["topic"]["webUrl"]  # the tab opens their story
     again = send_nudges(db, graph, NOW + timedelta(minutes=15), options=OPTIONS)
     assert (again.found, again.sent) == (0, 0) and len(_notices(standin)) == 8
 
