@@ -236,10 +236,23 @@ class Viewer:
         of_contact = sa.and_(Participant.tenant_id == Contact.tenant_id,
                              Participant.contact_id == Contact.id)
         seen = sa.exists(sa.select(1).select_from(Participant).join(Interaction, live).where(
-            of_contact, sa.or_(Interaction.private.is_(False),
-                               Interaction.id.in_(_owned(self.t, self.user_id)))))
+            of_contact, sa.or_(Interaction.private.is_(False), self._holds_interaction())))
         any_mail = sa.exists(sa.select(1).select_from(Participant).where(of_contact))
         return sa.or_(seen, sa.not_(any_mail))
+
+    def _holds_interaction(self) -> sa.ColumnElement[bool]:
+        """A clause on ``interactions``: the viewer holds it (in their mailbox, or on it).
+        Correlated lookups by primary key, not ``IN`` the seller's whole holdings: on
+        PostgreSQL that set is built in full for every statement (tens of thousands of rows
+        for a busy seller)."""
+        on_it = sa.orm.aliased(Participant)
+        return sa.or_(
+            sa.exists().where(InteractionMailbox.tenant_id == Interaction.tenant_id,
+                              InteractionMailbox.interaction_id == Interaction.id,
+                              InteractionMailbox.user_id == self.user_id),
+            sa.exists().where(on_it.tenant_id == Interaction.tenant_id,
+                              on_it.interaction_id == Interaction.id,
+                              on_it.user_id == self.user_id))
 
     def sees_contact(self, contact_id: str | uuid.UUID) -> bool:
         """Whether the viewer may see this contact at all (see :meth:`visible_contacts`)."""
