@@ -29,10 +29,13 @@ def default_stale_days(session: Session) -> int:
     return int(session.info.get(STALE_PROMISE_DAYS, DEFAULT_STALE_DAYS))
 
 
-def stale_days(session: Session, *, tenant_id: uuid.UUID) -> int:
-    """The tenant's limit: its admin's choice, else the settings' default."""
+def stale_days(session: Session, *, tenant_id: uuid.UUID, default: int | None = None) -> int:
+    """The tenant's limit: its admin's choice, else ``default`` (the settings' default, from
+    the session when not given)."""
     chosen = session.scalar(sa.select(Tenant.stale_promise_days).where(Tenant.id == tenant_id))
-    return chosen if chosen is not None else default_stale_days(session)
+    if chosen is not None and chosen > 0:
+        return int(chosen)
+    return default if default is not None else default_stale_days(session)
 
 
 def set_stale_days(session: Session, *, tenant_id: uuid.UUID, days: int | None) -> int:

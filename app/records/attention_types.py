@@ -12,7 +12,8 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from .models import Account, Contact, Tenant, User
+from .ageing import stale_days
+from .models import Account, Contact, User
 
 # Risk signals are kind "risk" with a subtype value (app/extract/patterns/signals.jsonl):
 # these three say the customer may leave or is going over our heads; complaint, delay and
@@ -68,9 +69,9 @@ def seller(session: Session, *, tenant_id: uuid.UUID, user_id: uuid.UUID) -> Use
 
 
 def stale_promise_days(session: Session, tenant_id: uuid.UUID, settings_default: int) -> int:
-    """The tenant's days after which an undated promise is stale (None: the settings')."""
-    chosen = session.scalar(sa.select(Tenant.stale_promise_days).where(Tenant.id == tenant_id))
-    return chosen if chosen is not None and chosen > 0 else settings_default
+    """The tenant's days after which an undated promise is stale (None: the settings'), as
+    the story reads it (:func:`app.records.ageing.stale_days`)."""
+    return stale_days(session, tenant_id=tenant_id, default=settings_default)
 
 
 def zone_of(name: str | None) -> ZoneInfo:
