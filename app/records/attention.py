@@ -74,6 +74,26 @@ def _late(due: date, today: date) -> str:
     return f"it is {days} day{'s' if days != 1 else ''} overdue"
 
 
+
+def _due_item(c: Commitment, subject: str | None, side: str, said: str,
+              accounts: dict[uuid.UUID, str], contacts: dict[uuid.UUID, str],
+              today: date) -> AttentionItem:
+    """A dated commitment that is due or overdue, owed by ``side`` (``said``: who owes what)."""
+    assert c.due_on is not None
+    return AttentionItem(
+        kind="promise_due",
+        dedupe_key=f"{'promise_due' if side == 'us' else 'theirs_due'}:{c.id}:"
+                   f"{c.due_on.isoformat()}",
+        subject_id=c.id, account_id=c.account_id,
+        account_name=accounts.get(c.account_id) if c.account_id else None,
+        contact_id=c.contact_id,
+        contact_name=contacts.get(c.contact_id) if c.contact_id else None, title=c.action,
+        reason=f"{said} by {day_label(c.due_on)}; {_late(c.due_on, today)}.",
+        evidence={"side": side, "commitment": c.kind, "action": c.action, "text": c.text,
+                  "due_on": c.due_on.isoformat(), "days_overdue": (today - c.due_on).days,
+                  "subject": subject or ""},
+        due_on=c.due_on, occurred_at=c.created_at, interaction_id=c.interaction_id)
+
 def promises_due(session: Session, *, tenant_id: uuid.UUID, user_id: uuid.UUID, today: date,
                  stale_days: int) -> list[AttentionItem]:
     """What the seller owes, due today or overdue: their open, shown promises (and the
@@ -92,17 +112,7 @@ def promises_due(session: Session, *, tenant_id: uuid.UUID, user_id: uuid.UUID, 
         who = who or (accounts.get(c.account_id) if c.account_id else None) or "the customer"
         said = (f"You promised {who} to {c.action}" if c.kind == "promise"
                 else f"{who} asked you to {c.action}")
-        out.append(AttentionItem(
-            kind="promise_due", dedupe_key=f"promise_due:{c.id}:{c.due_on.isoformat()}",
-            subject_id=c.id, account_id=c.account_id,
-            account_name=accounts.get(c.account_id) if c.account_id else None,
-            contact_id=c.contact_id, contact_name=contacts.get(c.contact_id)
-            if c.contact_id else None, title=c.action,
-            reason=f"{said} by {day_label(c.due_on)}; {_late(c.due_on, today)}.",
-            evidence={"side": "us", "commitment": c.kind, "action": c.action, "text": c.text,
-                      "due_on": c.due_on.isoformat(), "days_overdue": (today - c.due_on).days,
-                      "subject": subject or ""},
-            due_on=c.due_on, occurred_at=c.created_at, interaction_id=c.interaction_id))
+        out.append(_due_item(c, subject, "us", said, accounts, contacts, today))
     return out
 
 
@@ -145,17 +155,7 @@ def theirs_due(session: Session, *, tenant_id: uuid.UUID, user_id: uuid.UUID,
         who = (contacts.get(c.contact_id) if c.contact_id else None) or "The customer"
         said = (f"{who} promised to {c.action}" if c.kind == "promise"
                 else f"You asked {who} to {c.action}")
-        out.append(AttentionItem(
-            kind="promise_due", dedupe_key=f"theirs_due:{c.id}:{c.due_on.isoformat()}",
-            subject_id=c.id, account_id=c.account_id,
-            account_name=accounts.get(c.account_id) if c.account_id else None,
-            contact_id=c.contact_id, contact_name=contacts.get(c.contact_id)
-            if c.contact_id else None, title=c.action,
-            reason=f"{said} by {day_label(c.due_on)}; {_late(c.due_on, today)}.",
-            evidence={"side": "them", "commitment": c.kind, "action": c.action,
-                      "text": c.text, "due_on": c.due_on.isoformat(),
-                      "days_overdue": (today - c.due_on).days, "subject": subject or ""},
-            due_on=c.due_on, occurred_at=c.created_at, interaction_id=c.interaction_id))
+        out.append(_due_item(c, subject, "them", said, accounts, contacts, today))
     return out
 
 
