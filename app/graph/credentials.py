@@ -54,20 +54,26 @@ class GraphAuth:
             app = self._apps.get(tenant)
             if app is None:
                 host = urlsplit(self.config.authority_host).hostname or ""
-                app = msal.ConfidentialClientApplication(
-                    self.config.client_id,
-                    client_credential=self.config.client_secret.reveal(),
-                    authority=f"{self.config.authority_host}/{tenant}",
-                    http_client=self._session,
-                    timeout=self.config.timeout,
-                    instance_discovery=host in MICROSOFT_HOSTS,
-                )
+                try:  # msal reads the authority's OpenID configuration here
+                    app = msal.ConfidentialClientApplication(
+                        self.config.client_id,
+                        client_credential=self.config.client_secret.reveal(),
+                        authority=f"{self.config.authority_host}/{tenant}",
+                        http_client=self._session,
+                        timeout=self.config.timeout,
+                        instance_discovery=host in MICROSOFT_HOSTS,
+                    )
+                except (requests.RequestException, ValueError) as exc:
+                    raise _unreachable(exc) from exc
                 self._apps[tenant] = app
             return app
 
     def app_token(self, tenant: str) -> str:
         """An app-only Graph token for ``tenant`` (msal serves it from its cache while valid)."""
-        result = self._app(tenant).acquire_token_for_client(scopes=[self.config.scope])
+        try:
+            result = self._app(tenant).acquire_token_for_client(scopes=[self.config.scope])
+        except requests.RequestException as exc:
+            raise _unreachable(exc) from exc
         return _token_or_raise(result, "client credentials")
 
     def app_token_source(self, tenant: str) -> Any:
@@ -85,13 +91,25 @@ class GraphAuth:
             cached = self._obo.get(key)
         if cached and cached[1] - EXPIRY_MARGIN > now:
             return cached[0]
-        result = self._app(tenant).acquire_token_on_behalf_of(assertion, scopes=scopes)
+        try:
+            result = self._app(tenant).acquire_token_on_behalf_of(assertion, scopes=scopes)
+        except requests.RequestException as exc:
+            raise _unreachable(exc) from exc
         token = _token_or_raise(result, "on-behalf-of")
         with self._lock:
             if len(self._obo) > 10_000:
                 self._obo.clear()
             self._obo[key] = (token, now + float(result.get("expires_in", 0)))
         return token
+
+
+def _unreachable(exc: Exception) -> GraphAuthError:
+    """The identity provider could not be reached (DNS, TCP, TLS, timeout) or answered its
+    discovery with nonsense: a 503 in the error shape, never an unhandled 500; the exception's
+    class only (its text names hosts and URLs)."""
+    log.warning("identity provider unreachable: %s", type(exc).__name__)
+    return GraphAuthError("the identity provider cannot be reached",
+                          code="identity_unreachable")
 
 
 def _token_or_raise(result: dict[str, Any] | None, flow: str) -> str:

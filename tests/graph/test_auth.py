@@ -71,3 +71,23 @@ def test_a_refused_grant_is_a_typed_error(standin: RunningStandIn) -> None:
 def test_an_http_authority_is_refused() -> None:
     with pytest.raises(ValueError):
         GraphAuth(GraphConfig(authority_host="http://127.0.0.1:1"))
+
+
+def test_an_identity_provider_that_cannot_be_reached_is_a_typed_error(
+        standin: RunningStandIn) -> None:
+    # a port nobody listens on: what a DNS failure or a firewall looks like to msal
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    config = GraphConfig(base_url=standin.graph_url, authority_host=f"https://127.0.0.1:{port}",
+                         client_id="storyline-sync", client_secret=Secret("s3cret"),
+                         verify=str(standin.ca_path), timeout=2)
+    auth = GraphAuth(config)
+    with pytest.raises(GraphAuthError) as raised:
+        auth.app_token(standin.state.tenant_id)
+    assert raised.value.code == "identity_unreachable"
+    assert str(port) not in str(raised.value)  # no host or URL in what callers may show
+    with pytest.raises(GraphAuthError):
+        auth.obo_token(tenant=standin.state.tenant_id, user_key="u", assertion="x.y.z")
