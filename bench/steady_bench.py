@@ -35,6 +35,7 @@ import tempfile
 import threading
 import time
 import uuid
+from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -92,17 +93,6 @@ def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
-
-
-def _arrivals(rate: float, seconds: float, even: bool, rng: random.Random) -> list[float]:
-    """Offsets in seconds at which messages arrive: Poisson at ``rate`` a minute, or evenly."""
-    if even:
-        return [i * 60 / rate for i in range(int(seconds * rate / 60))]
-    out, t = [], rng.expovariate(rate / 60)
-    while t < seconds:
-        out.append(t)
-        t += rng.expovariate(rate / 60)
-    return out
 
 
 def run(args: argparse.Namespace) -> dict[str, Any]:
@@ -247,7 +237,7 @@ def _measure(args: argparse.Namespace, procs: Processes, env: dict[str, str], db
     rng = random.Random(args.seed + 1)
     run_tag = uuid.uuid4().hex[:4]
     seconds = args.minutes * 60
-    offsets = _arrivals(args.rate, seconds, args.even, rng)
+    offsets = steady_stats.arrivals(args.rate, seconds, args.even, rng)
     puts: dict[str, Put] = {}
     lock, local, stop = threading.Lock(), threading.local(), threading.Event()
     names = ("worker-a", "worker-b", "web")
@@ -293,6 +283,7 @@ def _measure(args: argparse.Namespace, procs: Processes, env: dict[str, str], db
                 next_rss = began + 5
             stop.wait(max(0.0, POLL - (time.monotonic() - began)))
 
+    load_at_start = [round(x, 2) for x in os.getloadavg()]
     poller = threading.Thread(target=poll, name="poll", daemon=True)
     poller.start()
     start = time.monotonic()
@@ -330,22 +321,8 @@ def _measure(args: argparse.Namespace, procs: Processes, env: dict[str, str], db
              args.grace, every=1.0)
     stop.set()
     poller.join(timeout=30)
-    return _figures(args, procs, db, port, puts, rss, queue, start, fired, offsets_at_start)
-
-
-def _bursts(fires: list[float], queue: list[tuple[float, int]]) -> list[tuple[float, float]]:
-    """Each safety net's span: from when it was sent until the Celery queue, having filled
-    with its delta rounds, was empty again."""
-    spans = []
-    for fired in sorted(fires):
-        after = [(t, depth) for t, depth in queue if t >= fired]
-        peak = max(range(len(after)), key=lambda i: after[i][1], default=None)
-        if peak is None or after[peak][1] == 0:
-            spans.append((fired, fired))
-            continue
-        end = next((t for t, depth in after[peak:] if depth == 0), after[-1][0])
-        spans.append((fired, end))
-    return spans
+    return _figures(args, procs, db, port, puts, rss, queue, start, fired, offsets_at_start) \
+        | {"load_average_at_window_start": load_at_start}
 
 
 def _figures(args: argparse.Namespace, procs: Processes, db: Any, port: int,
@@ -362,7 +339,7 @@ def _figures(args: argparse.Namespace, procs: Processes, db: Any, port: int,
     clock = time.time() - time.monotonic()
     beat = [datetime.strptime(t, "%Y-%m-%d %H:%M:%S,%f").timestamp() - clock
             for t in steady_stats.beat_sends(since_start("beat"))]
-    spans = _bursts(fired + beat, queue)
+    spans = steady_stats.bursts(fired + beat, queue)
     ok = [p for p in puts.values() if not p.error]
 
     def summary(chosen: list[Put]) -> dict[str, Any]:
@@ -406,7 +383,8 @@ def _story_check(procs: Processes, port: int, captured: list[Put]) -> str:
     """Looks up to three captured messages of one seller up in that seller's story API."""
     if not captured:
         return "nothing captured"
-    mailbox = captured[0].mailbox
+    counts = Counter(p.mailbox for p in captured)
+    mailbox = counts.most_common(1)[0][0]
     mine = [p for p in captured if p.mailbox == mailbox][:3]
     out = subprocess.run([str(BIN / "flask"), "--app", "app", "dev-token", "--user", mailbox],
                          env=procs.env, capture_output=True, text=True, timeout=120)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import ast
 import math
+import random
 import re
 from collections.abc import Iterable, Sequence
 from typing import Any
@@ -80,3 +81,32 @@ def beat_sends(log_text: str, entry: str = "safety-net-sync") -> list[str]:
     """The local times (as beat logged them) at which beat sent ``entry``."""
     return [m.group(1) for line in log_text.splitlines()
             if (m := BEAT_SENT.match(line)) and m.group(2) == entry]
+
+
+def arrivals(rate: float, seconds: float, even: bool, rng: random.Random) -> list[float]:
+    """Offsets in seconds at which messages arrive: Poisson at ``rate`` a minute, or evenly."""
+    if even:
+        return [i * 60 / rate for i in range(int(seconds * rate / 60))]
+    out, t = [], rng.expovariate(rate / 60)
+    while t < seconds:
+        out.append(t)
+        t += rng.expovariate(rate / 60)
+    return out
+
+
+def bursts(fires: list[float], queue: list[tuple[float, int]]) -> list[tuple[float, float]]:
+    """Each safety net's span, from ``(time, Celery queue depth)`` samples: from when it was
+    sent until the queue, having filled with its delta rounds, was empty again (or the next
+    safety net, or the last sample)."""
+    spans = []
+    ordered = sorted(fires)
+    for n, fired in enumerate(ordered):
+        until = ordered[n + 1] if n + 1 < len(ordered) else float("inf")
+        after = [(t, depth) for t, depth in queue if fired <= t < until]
+        peak = max(range(len(after)), key=lambda i: after[i][1], default=None)
+        if peak is None or after[peak][1] == 0:
+            spans.append((fired, fired))
+            continue
+        end = next((t for t, depth in after[peak:] if depth == 0), after[-1][0])
+        spans.append((fired, end))
+    return spans

@@ -5,7 +5,15 @@ from __future__ import annotations
 
 import pytest
 
-from bench.steady_stats import beat_sends, latency_summary, percentile, stored_by, task_results
+from bench.steady_stats import (
+    arrivals,
+    beat_sends,
+    bursts,
+    latency_summary,
+    percentile,
+    stored_by,
+    task_results,
+)
 
 
 @pytest.mark.parametrize(("p", "expected"), [(50, 10.0), (95, 19.0), (99, 20.0), (100, 20.0),
@@ -54,3 +62,20 @@ def test_beat_sends_are_read_by_entry():
            "safety-net-sync (storyline.safety_net)\n")
     assert beat_sends(log) == ["2026-12-01 20:31:52,010"]
     assert beat_sends(log, "meeting-prep") == ["2026-12-01 20:21:52,051"]
+
+
+def test_a_safety_net_lasts_until_the_queue_it_filled_is_empty_again():
+    queue = [(0.0, 0), (1.0, 0), (2.0, 1), (3.0, 40), (4.0, 25), (5.0, 3), (6.0, 0),
+             (7.0, 0), (20.0, 0), (21.0, 30), (22.0, 0)]
+    assert bursts([1.5, 20.5], queue) == [(1.5, 6.0), (20.5, 22.0)]
+    assert bursts([30.0], queue) == [(30.0, 30.0)]  # nothing sampled after it
+
+
+def test_poisson_arrivals_keep_the_rate_and_even_ones_are_evenly_spaced():
+    import random
+
+    times = arrivals(85, 3600, False, random.Random(3))
+    assert 85 * 60 * 0.95 < len(times) < 85 * 60 * 1.05
+    assert times == sorted(times) and 0 < times[0] and times[-1] < 3600
+    even = arrivals(60, 10, True, random.Random(3))
+    assert even == [float(i) for i in range(10)]
