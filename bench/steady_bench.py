@@ -28,6 +28,7 @@ import json
 import os
 import random
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -99,8 +100,6 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     """The whole benchmark; gives the JSON figures (raises SetupFailed)."""
     import redis
 
-    from app.records.tenants import ensure_tenant
-
     problem = _services(args.postgres, args.redis)
     if problem:
         return {"bench": "sync_steady", "skipped": problem}
@@ -109,6 +108,28 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     broker.flushdb()
     sellers = steady_mail.cast(args.mailboxes, seed=args.seed)
     work = Path(tempfile.mkdtemp(prefix="storyline-steady-"))
+    keep = args.keep
+    try:
+        figures = _deployed(args, broker, sellers, work)
+    except SetupFailed:
+        keep = True  # the message names the logs
+        raise
+    finally:
+        if not keep:
+            shutil.rmtree(work, ignore_errors=True)
+    load_after = [round(x, 2) for x in os.getloadavg()]
+    return {"bench": "sync_steady", "mailboxes": args.mailboxes, "minutes": args.minutes,
+            "rate_per_minute": args.rate, "arrivals": "even" if args.even else "poisson",
+            **figures, "workers": 2, "extract": True, "db": "postgresql",
+            "load_average_before": load_before, "load_average_after": load_after}
+
+
+def _deployed(args: argparse.Namespace, broker: Any, sellers: list[steady_mail.Seller],
+              work: Path) -> dict[str, Any]:
+    """The stand-in with the sellers' mailboxes, a scratch database and the processes of a
+    deployment; enrolment, then the measurement. Stops them all on the way out."""
+    from app.records.tenants import ensure_tenant
+
     port = _free_port()
     with scratch_database(args.postgres, "storyline_steady") as (url, db), \
             standin_process(0.02, datetime.now(UTC), work) as info:
@@ -118,10 +139,13 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         http.trust_env, http.verify = False, info["ca_bundle"]
         now = datetime.now(UTC)
         for i in range(0, len(sellers), 200):
-            http.post(f"{info['control']}/mailboxes", timeout=120, json={"mailboxes": [
-                {"address": s.who[1], "displayName": s.who[0],
-                 "items": steady_mail.first_mail(s, now)} for s in sellers[i:i + 200]]}
-            ).raise_for_status()
+            try:
+                http.post(f"{info['control']}/mailboxes", timeout=120, json={"mailboxes": [
+                    {"address": s.who[1], "displayName": s.who[0],
+                     "items": steady_mail.first_mail(s, now)} for s in sellers[i:i + 200]]}
+                ).raise_for_status()
+            except requests.RequestException as err:
+                raise SetupFailed(f"the stand-in did not take the mailboxes: {err}") from err
         env = dict(os.environ) | standin_env(info) | {
             "STORYLINE_DATABASE_URL": url, "STORYLINE_BROKER_URL": args.redis,
             "STORYLINE_INSTANCE_PATH": str(work / "instance"), "STORYLINE_SCHEDULER": "off",
@@ -144,13 +168,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         finally:
             procs.stop_all()
             broker.flushdb()
-    if not args.keep:
-        shutil.rmtree(work, ignore_errors=True)
-    load_after = [round(x, 2) for x in os.getloadavg()]
-    return {"bench": "sync_steady", "mailboxes": args.mailboxes, "minutes": args.minutes,
-            "rate_per_minute": args.rate, "arrivals": "even" if args.even else "poisson",
-            **figures, "workers": 2, "extract": True, "db": "postgresql",
-            "load_average_before": load_before, "load_average_after": load_after}
+    return figures
 
 
 def _setup(args: argparse.Namespace, env: dict[str, str], db: Any, broker: Any, port: int,
@@ -423,6 +441,9 @@ def main(argv: list[str] | None = None) -> int:
             float(args.safety_net)
         except ValueError:
             parser.error("--safety-net: auto, off or a number of seconds")
+    # a SIGTERM (timeout, a CI stop) unwinds like Ctrl-C: the processes it started, each in
+    # its own session, are stopped and the scratch database is dropped
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     try:
         result = run(args)
     except SetupFailed as err:
