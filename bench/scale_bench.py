@@ -18,6 +18,8 @@ import sys
 import tempfile
 import time
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -30,27 +32,52 @@ ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 
 
+def standin_env(info: dict[str, Any]) -> dict[str, str]:
+    """The settings that point Storyline's processes at a stand-in started by
+    :func:`bench.sync_bench.standin_process` (app-only credentials, its CA)."""
+    return {
+        "STORYLINE_GRAPH_BASE_URL": info["graph_url"],
+        "STORYLINE_GRAPH_AUTHORITY_HOST": info["authority_host"],
+        "STORYLINE_GRAPH_CLIENT_ID": "storyline-bench",
+        "STORYLINE_GRAPH_CLIENT_SECRET": "bench",
+        "STORYLINE_GRAPH_CA_BUNDLE": info["ca_bundle"],
+    }
+
+
+@contextmanager
+def scratch_database(pg_admin: str, prefix: str) -> Iterator[tuple[str, Any]]:
+    """A new PostgreSQL database at the newest schema: gives its URL and a
+    :class:`app.db.Database` on it; dropped on exit."""
+    from app import migrate
+    from app.db import Database
+    from app.dev.prodcheck import _pg
+
+    name = f"{prefix}_{uuid.uuid4().hex[:8]}"
+    url = f"{pg_admin.rsplit('/', 1)[0]}/{name}"
+    _pg(pg_admin, f'CREATE DATABASE "{name}"')
+    db = Database(url.replace("postgresql://", "postgresql+psycopg://", 1))
+    try:
+        migrate.upgrade(db.engine)
+        yield url, db
+    finally:
+        db.dispose()
+        _pg(pg_admin, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
 def run(messages: int, workers: int, extract: bool, pg_admin: str, redis_url: str,
         workdir: Path) -> dict[str, Any]:
     """One backfill of about ``messages`` messages on ``workers`` Celery workers."""
     import redis
 
-    from app import migrate
-    from app.db import Database
-    from app.dev.prodcheck import Processes, _celery, _pg, wait_for
+    from app.dev.prodcheck import Processes, _celery, wait_for, worker_argv
     from app.dev.sample.cast import INTERNAL_DOMAIN, SELLERS, TENANT_ID, TENANT_NAME
     from app.records.models import Interaction, SyncState, User
     from app.records.tenants import ensure_tenant, ensure_user
 
-    name = f"storyline_scale_{uuid.uuid4().hex[:8]}"
-    url = f"{pg_admin.rsplit('/', 1)[0]}/{name}"
-    _pg(pg_admin, f'CREATE DATABASE "{name}"')
     redis.Redis.from_url(redis_url).flushdb()
-    db = Database(url.replace("postgresql://", "postgresql+psycopg://", 1))
     run_dir = workdir / f"run-{messages}-{workers}"
     run_dir.mkdir(parents=True, exist_ok=True)
-    try:
-        migrate.upgrade(db.engine)
+    with scratch_database(pg_admin, "storyline_scale") as (url, db):
         with db.session() as s:
             ensure_tenant(s, tenant_id=TENANT_ID, name=TENANT_NAME, domains=[INTERNAL_DOMAIN])
             for seller in SELLERS:
@@ -59,23 +86,15 @@ def run(messages: int, workers: int, extract: bool, pg_admin: str, redis_url: st
         with db.sessionmaker() as s:
             users = [str(u) for u in s.scalars(sa.select(User.id))]
         with standin_process(messages / MESSAGES_PER_SCALE, datetime.now(UTC), run_dir) as info:
-            env = dict(os.environ) | {
+            env = dict(os.environ) | standin_env(info) | {
                 "STORYLINE_DATABASE_URL": url, "STORYLINE_BROKER_URL": redis_url,
                 "STORYLINE_INSTANCE_PATH": str(run_dir / "instance"),
-                "STORYLINE_GRAPH_BASE_URL": info["graph_url"],
-                "STORYLINE_GRAPH_AUTHORITY_HOST": info["authority_host"],
-                "STORYLINE_GRAPH_CLIENT_ID": "storyline-bench",
-                "STORYLINE_GRAPH_CLIENT_SECRET": "bench",
-                "STORYLINE_GRAPH_CA_BUNDLE": info["ca_bundle"],
                 "STORYLINE_BACKFILL_MONTHS": "120", "STORYLINE_SCHEDULER": "off",
             }
             procs = Processes(env, run_dir)
             try:
                 for i in range(workers):
-                    argv = [str(BIN / "celery"), "-A", "app.jobs.worker", "worker",
-                            "--concurrency", "1", "--hostname", f"bench{i}@scale",
-                            "--without-gossip", "--without-mingle", "--loglevel", "WARNING"]
-                    procs.start(f"worker-{i}", argv)
+                    procs.start(f"worker-{i}", worker_argv(f"bench{i}@scale", "WARNING"))
                 celery_app = _celery(env)
                 wait_for(lambda: len(celery_app.control.ping(timeout=1.0) or []) >= workers, 180)
                 if not extract:
@@ -125,9 +144,6 @@ def run(messages: int, workers: int, extract: bool, pg_admin: str, redis_url: st
                 "worker_rss_mb": [round(r) for r in rss], "db": "postgresql",
                 "requeued_after_error": requeued,
                 "mailboxes": len(users)}
-    finally:
-        db.dispose()
-        _pg(pg_admin, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def main(argv: list[str] | None = None) -> None:

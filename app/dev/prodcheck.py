@@ -143,6 +143,28 @@ def wait_for(what: Callable[[], Any], timeout: float, every: float = 0.5) -> Any
     return value
 
 
+def web_argv(port: int) -> list[str]:
+    """gunicorn serving the app on loopback, as deploy/ runs it, with two workers."""
+    return [str(BIN / "gunicorn"), "-c", str(ROOT / "gunicorn.conf.py"),
+            "--bind", f"127.0.0.1:{port}", "--workers", "2",
+            # the default control socket is one path per user: a second gunicorn on the
+            # machine would take it over
+            "--no-control-socket", "app:create_app()"]
+
+
+def worker_argv(hostname: str, loglevel: str = "INFO") -> list[str]:
+    """One Celery worker with one pool process, as deploy/ runs it."""
+    return [str(BIN / "celery"), "-A", "app.jobs.worker", "worker", "--concurrency", "1",
+            "--hostname", hostname, "--without-gossip", "--without-mingle",
+            "--loglevel", loglevel]
+
+
+def beat_argv(schedule: Path) -> list[str]:
+    """Celery beat with the production schedule (app/jobs/periodic.py)."""
+    return [str(BIN / "celery"), "-A", "app.jobs.worker", "beat", "--schedule",
+            str(schedule), "--loglevel", "INFO"]
+
+
 def _services(pg_admin: str, redis_url: str) -> str | None:
     import psycopg
     import redis
@@ -208,17 +230,10 @@ def run(args: argparse.Namespace) -> int:
     tenant = str(company.tenant_id)
     try:
         # -- the processes of a deployment (they boot while the database is prepared)
-        procs.start("web", [str(BIN / "gunicorn"), "-c", str(ROOT / "gunicorn.conf.py"),
-                            "--bind", f"127.0.0.1:{port}", "--workers", "2",
-                            # the default control socket is one path per user: a second
-                            # gunicorn on the machine would take it over
-                            "--no-control-socket", "app:create_app()"])
+        procs.start("web", web_argv(port))
         for name in ("worker-a", "worker-b"):
-            procs.start(name, [str(BIN / "celery"), "-A", "app.jobs.worker", "worker",
-                               "--concurrency", "1", "--hostname", f"{name}@prodcheck",
-                               "--without-gossip", "--without-mingle", "--loglevel", "INFO"])
-        procs.start("beat", [str(BIN / "celery"), "-A", "app.jobs.worker", "beat",
-                             "--schedule", str(work / "beat-schedule"), "--loglevel", "INFO"])
+            procs.start(name, worker_argv(f"{name}@prodcheck"))
+        procs.start("beat", beat_argv(work / "beat-schedule"))
         # the yardstick: the same mailboxes synced in one process, uninterrupted
         reference: dict[str, Any] = {}
         yardstick = threading.Thread(target=lambda: reference.update(

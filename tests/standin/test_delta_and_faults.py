@@ -128,3 +128,27 @@ def test_a_mailbox_is_served_only_to_its_own_tenants_app_token(standin, http, gr
     assert refused.status_code == 403
     assert refused.json()["error"]["code"] == "ErrorAccessDenied"
     assert graph("GET", INBOX).status_code == 200  # the sample tenant's own token
+
+
+def test_added_mailboxes_serve_their_first_items_and_a_bad_entry_adds_none(standin, http,
+                                                                          graph):
+    new = "ada.quinn@lumenfield.io"
+    first = {"folder": "sentitems", "resource": {
+        "subject": "Welcome pack", "internetMessageId": "<welcome-1@lumenfield.io>",
+        "sentDateTime": "2026-11-20T09:00:00Z", "receivedDateTime": "2026-11-20T09:00:00Z",
+        "from": {"emailAddress": {"address": new}},
+        "toRecipients": [{"emailAddress": {"address": "li.park@orbitfen.example"}}]}}
+    bad = http.post(f"{standin.base_url}/_standin/mailboxes", timeout=10, json={"mailboxes": [
+        {"address": new, "items": [first]},
+        {"address": "bo.reyes@lumenfield.io", "items": [{"folder": "outbox"}]}]})
+    assert bad.status_code == 400 and "Unknown folder" in bad.json()["error"]["message"]
+    assert graph("GET", f"/users/{new}/mailFolders/sentitems/messages/delta()"
+                 ).status_code == 404  # nothing was added
+    added = control(standin, "POST", "/mailboxes", json={"mailboxes": [
+        {"address": new, "displayName": "Ada Quinn", "items": [first]}]})
+    assert added == {"added": 1, "items": 1}
+    page = graph("GET", f"/users/{new}/mailFolders/sentitems/messages/delta()").json()
+    assert [m["subject"] for m in page["value"]] == ["Welcome pack"]
+    assert graph("GET", f"/users/{new}/mailFolders/inbox/messages/delta()").json()["value"] == []
+    listed = {b["address"]: b for b in control(standin, "GET", "/mailboxes")["value"]}
+    assert listed[new]["displayName"] == "Ada Quinn"

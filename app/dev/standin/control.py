@@ -3,12 +3,14 @@ send notifications, mint user tokens, and read back what clients did."""
 
 from __future__ import annotations
 
+import uuid
 from datetime import datetime
 from typing import Any
 
 from flask import Blueprint, Response, current_app, jsonify, request
 
 from app.dev.standin.errors import GraphError, graph_error
+from app.dev.standin.store import FOLDERS
 
 
 def _state() -> Any:
@@ -55,6 +57,32 @@ def blueprint() -> Blueprint:
     @bp.get("/mailboxes")
     def mailboxes() -> Response:
         return jsonify({"value": _mailboxes()})
+
+    @bp.post("/mailboxes")
+    def add_mailboxes() -> tuple[Response, int] | Response:
+        """Adds users' mailboxes (and their first items, no notifications): a benchmark's
+        invented sellers beside the sample. Every entry is checked before any is added."""
+        spec = request.get_json(silent=True) or {}
+        wanted = spec.get("mailboxes")
+        if not isinstance(wanted, list) or not wanted:
+            return graph_error(400, "InvalidRequest", "Give a list of mailboxes.")
+        for entry in wanted:
+            if not isinstance(entry, dict) or "@" not in str(entry.get("address", "")):
+                return graph_error(400, "InvalidRequest", f"Not a mailbox: {entry!r:.80}.")
+            for item in entry.get("items") or ():
+                if not isinstance(item, dict) or item.get("folder") not in FOLDERS:
+                    return graph_error(400, "InvalidRequest", "Unknown folder in "
+                                       f"{entry['address']}'s items.")
+        store, items = _state().store, 0
+        for entry in wanted:
+            address = str(entry["address"])
+            box = store.add_mailbox(address, str(entry.get("oid") or uuid.uuid5(
+                uuid.NAMESPACE_URL, f"mailto:{address.lower()}")),
+                str(entry.get("displayName") or address))
+            for item in entry.get("items") or ():
+                store.put(box, item["folder"], dict(item.get("resource") or {}))
+                items += 1
+        return jsonify({"added": len(wanted), "items": items}), 201
 
     @bp.post("/mailboxes/<mailbox>/items")
     def add_item(mailbox: str) -> tuple[Response, int] | Response:
