@@ -161,3 +161,77 @@ class PreviewInboxOut(BaseModel):
 
 class TeamMailboxesOut(RootModel[dict[str, Any]]):
     """Team mailboxes (see app/api/team_mailboxes.py)."""
+
+
+class PolicyOut(_Out):
+    """What colleagues see of mail they were not on (the tenant's policy, the settings'
+    default) and how many days stored text is kept (0: for ever)."""
+
+    visibility: Literal["metadata", "subject", "full"]
+    default: Literal["metadata", "subject", "full"]
+    retention_days: int
+
+
+class TenantSettingsOut(_Out):
+    """After how many days an undated promise is stale: the one that applies, the tenant's
+    own choice (null: none), and the settings' default."""
+
+    stale_promise_days: int
+    stale_promise_days_own: int | None
+    default_stale_promise_days: int
+
+
+class BlockOut(_Out):
+    """An address or domain never tracked again, with why and since when."""
+
+    id: str
+    kind: Literal["address", "domain"]
+    value: str
+    scope: Literal["user", "tenant"]
+    reason: str | None
+    created_at: str
+
+
+class BlocksOut(_Out):
+    """The tenant's blocks and the caller's own."""
+
+    suppressions: list[BlockOut]
+
+
+class ErasureOut(_Out):
+    """A person erased: the hashes kept so they are never recorded again, and how many rows
+    of each table went."""
+
+    address_hashes: list[str]
+    removed: dict[str, int]
+
+
+class PersonExportOut(_Out):
+    """Every stored row about a person (a subject access request), by table."""
+
+    email: str
+    addresses: list[str]
+    erased: bool
+    tables: dict[str, list[dict[str, Any]]]
+    contact_ids: list[str]
+
+
+class PauseOut(_Out):
+    """The caller's mailbox and whether its sync is paused."""
+
+    mailbox: str
+    paused: bool
+
+
+class EnrolledOut(_Out):
+    """One seller enrolled: ``new`` when their sync was off or they were not known."""
+
+    email: str
+    user_id: str
+    new: bool
+
+
+class EnrolmentOut(_Out):
+    """The sellers enrolled; each one's subscriptions and backfill are queued."""
+
+    enrolled: list[EnrolledOut]

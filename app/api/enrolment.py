@@ -12,14 +12,15 @@ from app.auth.tokens import ADMIN_ROLE
 from app.errors import Forbidden
 from app.records.enrolment import enrol_sellers, set_paused
 
+from .answers import EnrolmentOut, PauseOut
 from .schemas import EnrolIn, PauseIn
-from .spec import spec
+from .spec import Documented, spec
 
 bp = Blueprint("enrolment", __name__)
 
 
 @bp.post("/enrolments")
-@spec.validate(json=EnrolIn, tags=["sync"])
+@spec.validate(json=EnrolIn, resp=Documented(HTTP_202=EnrolmentOut), tags=["sync"])
 def enrol(json: EnrolIn) -> Any:
     """Enrols sellers; each gets subscriptions and a backfill (queued)."""
     if not ctx.principal().is_admin:
@@ -45,7 +46,7 @@ def enrol(json: EnrolIn) -> Any:
 
 
 @bp.put("/sync/me/paused")
-@spec.validate(json=PauseIn, tags=["sync"])
+@spec.validate(json=PauseIn, resp=Documented(HTTP_200=PauseOut), tags=["sync"])
 def pause(json: PauseIn) -> Any:
     """Pauses or resumes the sync of the caller's own mailbox."""
     session = ctx.db_session()

@@ -18,8 +18,9 @@ from app.records.models import Suppression, Tenant
 from app.records.suppressions import list_suppressions, remove_suppression
 from app.records.visibility import Viewer, mark_thread, set_policy, tenant_policy
 
+from .answers import BlocksOut, ErasureOut, PersonExportOut, PolicyOut, TenantSettingsOut
 from .schemas import PersonIn, PersonQuery, PolicyIn, TenantSettingsIn, ThreadMarkIn
-from .spec import spec
+from .spec import Documented, spec
 
 bp = Blueprint("privacy", __name__)
 
@@ -46,14 +47,14 @@ def _policy() -> dict[str, Any]:
 
 
 @bp.get("/privacy/policy")
-@spec.validate(tags=["privacy"])
+@spec.validate(resp=Documented(HTTP_200=PolicyOut), tags=["privacy"])
 def policy() -> Any:
     """What colleagues see of mail they were not on, and how long stored text is kept."""
     return _policy()
 
 
 @bp.put("/privacy/policy")
-@spec.validate(json=PolicyIn, tags=["privacy"])
+@spec.validate(json=PolicyIn, resp=Documented(HTTP_200=PolicyOut), tags=["privacy"])
 def change_policy(json: PolicyIn) -> Any:
     """Sets the tenant's visibility policy (metadata, subject or full)."""
     require_admin("change what colleagues see")
@@ -72,7 +73,7 @@ def _tenant_settings() -> dict[str, Any]:
 
 
 @bp.get("/tenant/settings")
-@spec.validate(tags=["privacy"])
+@spec.validate(resp=Documented(HTTP_200=TenantSettingsOut), tags=["privacy"])
 def tenant_settings() -> Any:
     """The tenant's own settings: after how many days an undated promise is stale (the one
     that applies, the tenant's own choice, and the settings' default)."""
@@ -80,7 +81,8 @@ def tenant_settings() -> Any:
 
 
 @bp.put("/tenant/settings")
-@spec.validate(json=TenantSettingsIn, tags=["privacy"])
+@spec.validate(json=TenantSettingsIn, resp=Documented(HTTP_200=TenantSettingsOut),
+               tags=["privacy"])
 def change_tenant_settings(json: TenantSettingsIn) -> Any:
     """Sets after how many days (1 to 365) a promise or request with no due date is stale
     and leaves the overdue list; null goes back to the default (admins only)."""
@@ -111,7 +113,7 @@ def sharing(interaction_id: uuid.UUID) -> dict[str, Any]:
 
 
 @bp.get("/suppressions")
-@spec.validate(tags=["suppressions"])
+@spec.validate(resp=Documented(HTTP_200=BlocksOut), tags=["suppressions"])
 def suppressions() -> Any:
     """The tenant's blocks and the caller's own."""
     rows = list_suppressions(ctx.db_session(), tenant_id=ctx.tenant_id(),
@@ -131,7 +133,7 @@ def unsuppress(suppression_id: uuid.UUID) -> Any:
 
 
 @bp.post("/erasures")
-@spec.validate(json=PersonIn, tags=["privacy"])
+@spec.validate(json=PersonIn, resp=Documented(HTTP_201=ErasureOut), tags=["privacy"])
 def erase(json: PersonIn) -> Any:
     """Erases a person: afterwards their address occurs nowhere in the database."""
     require_admin("erase a person")
@@ -143,7 +145,8 @@ def erase(json: PersonIn) -> Any:
 
 
 @bp.get("/people/export")
-@spec.validate(query=PersonQuery, tags=["privacy"])
+@spec.validate(query=PersonQuery, resp=Documented(HTTP_200=PersonExportOut),
+               tags=["privacy"])
 def export(query: PersonQuery) -> Any:
     """Every stored row about a person, as JSON (a subject access request)."""
     require_admin("export what is stored about a person")
