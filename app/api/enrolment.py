@@ -9,7 +9,8 @@ from flask import Blueprint
 
 from app import extensions as ctx
 from app.auth.tokens import ADMIN_ROLE
-from app.errors import Forbidden
+from app.errors import BadRequest, Forbidden, NotFound
+from app.graph.errors import GraphError
 from app.records.enrolment import enrol_sellers, set_paused
 
 from .answers import EnrolmentOut, PauseOut
@@ -31,7 +32,16 @@ def enrol(json: EnrolIn) -> Any:
         from app.jobs.context import build_context
 
         graph = build_context(ctx.settings(), db=ctx.database(), with_extraction=False).graph
-        members = graph.group_members(str(tenant_id), json.group)
+        try:
+            members = graph.group_members(str(tenant_id), json.group)
+        except GraphError as exc:  # Graph's own "no such group" / "not a group id"
+            if exc.http_status == 404:
+                raise NotFound("no group with that id in your directory",
+                               code="group_not_found") from exc
+            if exc.http_status == 400:
+                raise BadRequest("group must be an Entra group's object id",
+                                 code="invalid_group") from exc
+            raise
         addresses += [m.mail for m in members]
         names = {m.mail.lower(): m.display_name for m in members}
     session = ctx.db_session()

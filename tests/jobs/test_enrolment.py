@@ -133,6 +133,13 @@ def test_an_unknown_address_or_group_is_refused_and_enrols_nobody(
     group = runner.invoke(args=["enrol", "--tenant-id", str(TENANT_ID), "--group",
                                 "00000000-0000-4000-8000-00000000dead"])
     assert group.exit_code == 1 and "404" in group.output
+    # through the API a group Graph does not know is a 404 in the error shape, not a 503
+    client = app.test_client()
+    admin = _token(app, MAYA.email, MAYA.oid, admin=True)
+    resp = client.post("/api/v1/enrolments", headers=admin,
+                       json={"group": "00000000-0000-4000-8000-00000000dead"})
+    assert resp.status_code == 404, resp.get_json()
+    assert resp.get_json()["error"]["code"] == "group_not_found"
 
 
 def test_a_seller_pauses_their_own_mailbox(world: dict[str, Any]) -> None:
