@@ -18,6 +18,7 @@ signature; all offsets point into it), ``signature`` (name, title, company, phon
 emails, urls, text, start/end), ``commitments`` (kind ``promise``|``request``, owner
 ``sender``|``recipient``, action, due ``date`` or None, text, start, end, confidence),
 ``signals`` (kind, value, text, start, end, confidence), ``entities`` (PERSON/ORG),
+``people`` (name, role, start, end: people named with their role),
 ``truncated`` and ``notes`` (what was capped or skipped). ``to_dict()`` gives the JSON shape of
 ``python -m app.extract``. Owners are relative to the mail: in sent mail a promise is ours,
 in received mail it is the customer's.
@@ -33,6 +34,7 @@ from .types import (
     EmailIn,
     Entity,
     ExtractionResult,
+    PersonMention,
     Signal,
     Signature,
 )
@@ -47,6 +49,7 @@ __all__ = [
     "ExtractionResult",
     "Extractor",
     "ModelMissingWarning",
+    "PersonMention",
     "Signal",
     "Signature",
     "build_nlp",

@@ -20,6 +20,7 @@ from . import (
 )
 from .clean import clean_body
 from .dates import local_day
+from .people import find_people
 from .reply import split_reply
 from .routing import needs_ner, needs_tagger, salutation_name, scan
 from .segment import split_sentences
@@ -130,6 +131,7 @@ class Extractor:
         self._known_key: tuple[frozenset[str], ...] | None = None
         self._names: re.Pattern[str] | None = None
         self._competitors: re.Pattern[str] | None = None
+        self._known_orgs: frozenset[str] = frozenset()
         # the trained sentence model that decides after the rules (app/extract/model.py)
         self.sentence_model: model.SentenceModel | None = model.load()
 
@@ -154,6 +156,7 @@ class Extractor:
             ruler.add_patterns(patterns)  # type: ignore[attr-defined]
         self._names = _names_regex(key[0] | key[1] | key[2])
         self._competitors = _names_regex(key[2])
+        self._known_orgs = key[0] | key[2]
         self._known_key = key
 
     def extract(self, email: EmailIn, **known: Sequence[str]) -> ExtractionResult:
@@ -185,6 +188,10 @@ class Extractor:
         else:
             self._run_candidates(prepared, results)
         decide.apply_many([p.email for p in prepared], results, self.sentence_model)
+        for p, r in zip(prepared, results, strict=True):
+            sender = p.email.from_.name if p.email.from_ else None
+            r.people = find_people(r.reply_text, r.entities, sender,
+                                   organisations=self._known_orgs)
         return results
 
     def _run_full(self, prepared: list[_Prepared], results: list[ExtractionResult]) -> None:

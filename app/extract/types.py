@@ -97,6 +97,17 @@ class Entity:
     end: int
 
 
+@dataclass(frozen=True, kw_only=True)
+class PersonMention:
+    """A person the new part names with their role ("Zeynep Fontaine (Finance Business
+    Partner)"); ``start``/``end`` span the words that say it."""
+
+    name: str
+    role: str
+    start: int
+    end: int
+
+
 @dataclass(kw_only=True)
 class ExtractionResult:  # filled in step by step by the pipeline, so not frozen
     """Everything extracted from one email; offsets point into ``reply_text``."""
@@ -107,6 +118,7 @@ class ExtractionResult:  # filled in step by step by the pipeline, so not frozen
     commitments: list[Commitment] = field(default_factory=list)
     signals: list[Signal] = field(default_factory=list)
     entities: list[Entity] = field(default_factory=list)
+    people: list[PersonMention] = field(default_factory=list)  # named with a role
     truncated: bool = False
     notes: list[str] = field(default_factory=list)
 

@@ -22,6 +22,7 @@ from app.prep.models import PrepDelivery
 
 from .forget_nudges import drop_nudges
 from .identity import IdentityContext
+from .mentions import drop_mentions
 from .models import (
     Account,
     Commitment,
@@ -31,6 +32,7 @@ from .models import (
     DealInteraction,
     Interaction,
     InteractionMailbox,
+    Mention,
     Participant,
     Relationship,
     Signal,
@@ -53,6 +55,7 @@ class PurgeReport:
     addresses: int = 0
     commitments: int = 0
     signals: int = 0
+    mentions: int = 0  # the mail naming them with a role (by contact or by name)
     signature_fields: int = 0
     draft_choices: int = 0
     masked: int = 0  # texts in which an erased address was masked
@@ -84,6 +87,7 @@ def purge(session: Session, *, ctx: IdentityContext, candidates: Candidates,
     matched_contacts = _wholly_matched(session, tenant_id, {p.contact_id for p in hits
                                                             if p.contact_id}, matches)
     gone: list[uuid.UUID] = []
+    partial: list[uuid.UUID] = []
     for interaction_id in dict.fromkeys(p.interaction_id for p in hits):
         if only_mailbox is not None and _held_by_others(session, tenant_id, interaction_id,
                                                         only_mailbox):
@@ -95,6 +99,7 @@ def purge(session: Session, *, ctx: IdentityContext, candidates: Candidates,
         if all(matches(p.address) for p in outside):
             gone.append(interaction_id)
             continue
+        partial.append(interaction_id)
         for p in outside:
             if matches(p.address):
                 session.delete(p)
@@ -103,6 +108,11 @@ def purge(session: Session, *, ctx: IdentityContext, candidates: Candidates,
                        interaction_id=interaction_id)
     names = set(session.scalars(sa.select(Contact.display_name).where(
         Contact.tenant_id == tenant_id, Contact.id.in_(matched_contacts))))
+    # the mail naming them with a role: everywhere, or (a seller's own block) in the mail
+    # purged for that seller; a person dropped below loses the rest with their contact
+    report.mentions += drop_mentions(
+        session, tenant_id=tenant_id, contact_ids=matched_contacts, names=names,
+        interaction_ids=None if only_mailbox is None else partial)
     accounts = _drop_interactions(session, tenant_id, gone, report)
     session.flush()
     dropped = _drop_addresses(session, ctx, candidates, matches, always_addresses, report)
@@ -171,6 +181,7 @@ def _drop_interactions(session: Session, tenant_id: uuid.UUID, ids: list[uuid.UU
         Interaction.tenant_id == tenant_id, Interaction.id.in_(ids))) if a}
     for model, column in ((Commitment, Commitment.interaction_id),
                           (Signal, Signal.interaction_id),
+                          (Mention, Mention.interaction_id),
                           (Participant, Participant.interaction_id),
                           (InteractionMailbox, InteractionMailbox.interaction_id),
                           (DealInteraction, DealInteraction.interaction_id),
@@ -184,6 +195,8 @@ def _drop_interactions(session: Session, tenant_id: uuid.UUID, ids: list[uuid.UU
             report.commitments += count
         elif model is Signal:
             report.signals += count
+        elif model is Mention:
+            report.mentions += count
         elif model is Participant:
             report.participants += count
         elif model is Interaction:
@@ -223,9 +236,14 @@ def _drop_addresses(session: Session, ctx: IdentityContext, candidates: Candidat
 
 def forget_contacts(session: Session, *, tenant_id: uuid.UUID, contact_ids: set[uuid.UUID],
                     report: PurgeReport) -> None:
-    """Deletes contacts with their findings, relationships, merges and remaining rows."""
+    """Deletes contacts with their findings, the mentions of them (linked, or by their
+    name), relationships, merges and remaining rows."""
     ids = list(contact_ids)
     _drop_findings(session, report, tenant_id=tenant_id, contact_ids=contact_ids)
+    names = set(session.scalars(sa.select(Contact.display_name).where(
+        Contact.tenant_id == tenant_id, Contact.id.in_(ids))))
+    report.mentions += drop_mentions(session, tenant_id=tenant_id, contact_ids=ids,
+                                     names=names)
     session.flush()
     session.execute(sa.update(Participant).where(
         Participant.tenant_id == tenant_id, Participant.contact_id.in_(ids)).values(

@@ -44,6 +44,16 @@ class SignalIn:
 
 
 @dataclass(frozen=True, kw_only=True)
+class MentionIn:
+    """A person the message names with their role, with the span that says it."""
+
+    name: str
+    role: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, kw_only=True)
 class SignatureIn:
     """What the sender's signature says about them."""
 
@@ -79,6 +89,7 @@ class InteractionIn:
     teams_thread: str | None = None  # a Teams meeting's chat thread id (app.graph.joinurl)
     commitments: tuple[CommitmentIn, ...] = ()
     signals: tuple[SignalIn, ...] = ()
+    mentions: tuple[MentionIn, ...] = ()  # people named with their role
     signature: SignatureIn | None = None
     sensitivity: str = "normal"  # Outlook's: normal | personal | private | confidential
     # the names of the mail's attachments (names only, never content): what auto-close reads

@@ -37,6 +37,7 @@ from .inputs import (
     SignalIn,
     SignatureIn,
 )
+from .mentions import store_mentions
 from .models import (
     OPEN_STAGES,
     Commitment,
@@ -163,6 +164,7 @@ def record_interaction(
     outbound = parties.direction == "outbound"
     owner_user = interaction.from_user_id if outbound else item.mailbox_user_id
     _store_findings(session, interaction, item, primary, owner_user)
+    store_mentions(session, interaction=interaction, item=item)
     close_delivered(session, interaction=interaction,
                     contact_ids=[c.id for c in contacts.values()], attachments=item.attachments)
     if not outbound and primary is not None and item.signature is not None:

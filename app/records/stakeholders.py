@@ -5,7 +5,9 @@ deal hangs on one person.
 A decision-maker signal ("our CFO has to sign off") is linked to a contact only when its
 words name them, or name a role exactly one contact's title carries; otherwise it is listed
 by its role alone, and only when that is a real role (not "stakeholders" or "final say"):
-a wrong name beside a deal costs more trust than a missing one.
+a wrong name beside a deal costs more trust than a missing one. People the mail names with
+their role (the ``mentions`` table: "Zeynep Fontaine (Finance Business Partner)") are listed
+beside them by name, the newest role winning, linked to the contact the record linked.
 """
 
 from __future__ import annotations
@@ -76,16 +78,30 @@ def _mention(row: Any, live: dict[str, Any], engaged: set[str]) -> MentionedPers
         interaction_id=row.interaction_id or None, mentioned_at=row.occurred_at)
 
 
+def _named_in_mail(row: Any, top: dict[str, str], live: dict[str, Any],
+                   engaged: set[str]) -> MentionedPerson:
+    cid = top.get(row.contact_id, row.contact_id) if row.contact_id else None
+    person = live.get(cid) if cid else None
+    return MentionedPerson(
+        role=row.role, contact_id=person.id if person else None,
+        name=person.display_name if person else row.name,
+        title=person.title if person else None, engaged=bool(person and person.id in engaged),
+        text="", interaction_id=row.interaction_id or None, mentioned_at=row.occurred_at,
+        source="mail")
+
+
 def _at(address: str, domains: Iterable[str]) -> bool:
     host = address.rpartition("@")[2].lower()
     return any(host == d or host.endswith(f".{d}") for d in domains)
 
 
 def build(*, people: Sequence[Any], engaged: Sequence[Any], mentions: Sequence[Any],
-          open_deals: list[str], domains: Iterable[str], now: datetime) -> Stakeholders:
+          open_deals: list[str], domains: Iterable[str], now: datetime,
+          named: Sequence[Any] = ()) -> Stakeholders:
     """Stakeholders from ``story_sql`` rows: ``ACCOUNT_PEOPLE``, ``ENGAGED`` (per contact
     and address, in 90 days; people we keep no contact for count when their address is at
-    one of the account's ``domains``) and ``MENTIONS`` (decision-maker signals, newest first)."""
+    one of the account's ``domains``), ``MENTIONS`` (decision-maker signals, newest first)
+    and ``NAMED`` (people the mail named with a role in 90 days, newest first)."""
     top, live = _survivors(people)
     domains = list(domains)
     folded: dict[str, dict[str, Any]] = {}
@@ -99,12 +115,14 @@ def build(*, people: Sequence[Any], engaged: Sequence[Any], mentions: Sequence[A
         f["received"] += int(r.received)
         f["meetings"] += int(r.meetings)
         f["last"] = max(f["last"], r.last_at)
+    found = [m for m in (_mention(row, live, set(folded)) for row in mentions) if m]
+    found += [_named_in_mail(row, top, live, set(folded)) for row in named]
+    found.sort(key=lambda m: m.mentioned_at, reverse=True)  # stable: newest first
     mentioned: list[MentionedPerson] = []
     seen: set[str] = set()
-    for row in mentions:
-        m = _mention(row, live, set(folded))
-        key = m.contact_id or m.role if m else ""
-        if m is not None and key not in seen:
+    for m in found:  # one line per person (by name, else by role): the newest role wins
+        key = f"name:{' '.join(m.name.split()).lower()}" if m.name else m.contact_id or m.role
+        if key not in seen:
             seen.add(key)
             mentioned.append(m)
     roles: dict[str, list[str]] = {}

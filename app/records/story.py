@@ -343,6 +343,8 @@ class StoryQuery:
             engaged=self._rows(q.ENGAGED, acc=account.id, now=self.now,
                                since=self.now - timedelta(days=stakeholders.ENGAGED_DAYS)),
             mentions=self._rows(q.MENTIONS, acc=account.id),
+            named=self._rows(q.NAMED, acc=account.id,
+                             since=self.now - timedelta(days=stakeholders.ENGAGED_DAYS)),
             open_deals=[d.name for d in deals if d.stage in OPEN_STAGES],
             domains=account.domains, now=self.now)
 

@@ -26,6 +26,7 @@ from .models import (
     DealStageChange,
     Interaction,
     InteractionMailbox,
+    Mention,
     Participant,
     Relationship,
     Signal,
@@ -59,6 +60,7 @@ it, pa, rel, us = (Interaction.__table__, Participant.__table__, Relationship.__
 cm, sg, dl, dh = (Commitment.__table__, Signal.__table__, Deal.__table__,
                   DealStageChange.__table__)
 im = InteractionMailbox.__table__
+mn = Mention.__table__
 tm = ThreadMark.__table__
 T = sa.bindparam("t", type_=sa.Uuid())
 
@@ -394,3 +396,15 @@ ENGAGED = (
 MENTIONS = _signals.where(sg.c.tenant_id == T, sg.c.account_id == ACC,
                           sg.c.kind == "decision_maker", sg.c.shown.is_(True)) \
     .order_by(sg.c.occurred_at.desc(), sg.c.evidence_start).limit(50)
+# people the account's mail named with a role in 90 days, newest first: driven by the
+# mentions' account index (tenant, account, time); mail that left every mailbox is not read
+NAMED = (
+    sa.select(mn.c.name, mn.c.role, _text(mn.c.contact_id), _text(mn.c.interaction_id),
+              mn.c.occurred_at)
+    .select_from(mn.join(it, sa.and_(it.c.tenant_id == mn.c.tenant_id,
+                                     it.c.id == mn.c.interaction_id)))
+    .where(mn.c.tenant_id == T, mn.c.account_id == ACC,
+           mn.c.occurred_at >= sa.bindparam("since", type_=UTCDateTime()),
+           it.c.deleted_at.is_(None))
+    .order_by(mn.c.occurred_at.desc(), mn.c.evidence_start).limit(100)
+)

@@ -263,7 +263,9 @@ class EngagedPerson:
 @dataclass(frozen=True, kw_only=True, slots=True)
 class MentionedPerson:
     """Someone the mail says has a part in the decision (a decision-maker signal): linked to
-    the account's contact when the words name them or their title, else the role alone."""
+    the account's contact when the words name them or their title, else the role alone; or
+    (``source`` "mail") someone the mail names with their role ("Zeynep Fontaine (Finance
+    Business Partner)"), linked when one of the account's contacts has that name."""
 
     role: str  # "cfo", "procurement lead", "decision maker"
     contact_id: str | None
@@ -273,6 +275,7 @@ class MentionedPerson:
     text: str  # the words that say it (empty when the viewer may not read them)
     interaction_id: str | None
     mentioned_at: datetime
+    source: str = "signal"  # "signal": a decision-maker signal; "mail": named with a role
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)

@@ -322,7 +322,8 @@ class Viewer:
     def _stakeholders(self, people: Stakeholders, levels: dict[str, str]) -> Stakeholders:
         """The account's people the viewer may see (a contact known only from others'
         private mail is not there), mentions only from mail they may see the subject of,
-        their words only from mail they may read."""
+        their words only from mail they may read; a name the mail itself gives stays when
+        the contact it links to does not."""
         from .models import Contact
 
         ids = {uuid.UUID(p.contact_id) for p in people.engaged if p.contact_id}
@@ -333,7 +334,8 @@ class Viewer:
         mentioned = [
             replace(m, text=m.text if levels.get(m.interaction_id or "") == "full" else "")
             if m.contact_id is None or m.contact_id in seen else
-            replace(m, contact_id=None, name=None, title=None, engaged=False, text="")
+            replace(m, contact_id=None, name=m.name if m.source == "mail" else None,
+                    title=None, engaged=False, text="")
             for m in people.mentioned
             if RANK[levels.get(m.interaction_id or "", "hidden")] >= RANK["subject"]]
         return replace(people, engaged=[p for p in people.engaged

@@ -21,6 +21,7 @@ from app.graph.types import MailMessage, Meeting
 from app.records.inputs import (
     CommitmentIn,
     InteractionIn,
+    MentionIn,
     SignalIn,
     SignatureIn,
 )
@@ -99,6 +100,11 @@ def findings_fields(result: ExtractionResult | None) -> dict[str, Any]:
                      else s.value, text=safe_text(s.text), start=s.start, end=s.end,
                      confidence=s.confidence, shown=s.shown)
             for s in result.signals
+        ),
+        "mentions": tuple(
+            MentionIn(name=safe_line(p.name, 200), role=safe_line(p.role, 120), start=p.start,
+                      end=p.end)
+            for p in result.people
         ),
         "signature": None if sig is None else SignatureIn(
             name=sig.name and safe_line(sig.name), title=sig.title and safe_line(sig.title),

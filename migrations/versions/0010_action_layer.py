@@ -5,6 +5,7 @@
 evidence, and reopened by the seller. ``commitments.due_set_by_seller``: a due date the
 seller set in the pane. ``tenants.stale_promise_days``: after how many days a promise without
 a due date leaves the overdue list. ``nudges``: what the nudge round found and sent, once.
+``mentions``: people the mail names with their role, for the account's stakeholders.
 
 Revision ID: 0010_action_layer
 Revises: 0009_rel_sync_safety
@@ -60,9 +61,33 @@ def upgrade() -> None:
     with op.batch_alter_table("nudges") as batch:
         batch.create_index("ix_nudges_user", ["tenant_id", "user_id", "status", "created_at"],
                            unique=False)
+    op.create_table(
+        "mentions",
+        sa.Column("tenant_id", sa.Uuid(), nullable=False),
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.Column("interaction_id", sa.Uuid(), nullable=True),
+        sa.Column("account_id", sa.Uuid(), nullable=True),
+        sa.Column("contact_id", sa.Uuid(), nullable=True),
+        sa.Column("name", sa.String(length=200), nullable=False),
+        sa.Column("role", sa.String(length=120), nullable=False),
+        sa.Column("evidence_start", sa.Integer(), nullable=True),
+        sa.Column("evidence_end", sa.Integer(), nullable=True),
+        sa.Column("occurred_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(["tenant_id", "interaction_id"],
+                                ["interactions.tenant_id", "interactions.id"],
+                                name=op.f("fk_mentions_tenant_id_interactions"),
+                                ondelete="CASCADE"),
+        sa.PrimaryKeyConstraint("tenant_id", "id", name=op.f("pk_mentions")),
+    )
+    with op.batch_alter_table("mentions") as batch:
+        batch.create_index("ix_mentions_account", ["tenant_id", "account_id", "occurred_at"],
+                           unique=False)
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("mentions") as batch:
+        batch.drop_index("ix_mentions_account")
+    op.drop_table("mentions")
     with op.batch_alter_table("nudges") as batch:
         batch.drop_index("ix_nudges_user")
     op.drop_table("nudges")

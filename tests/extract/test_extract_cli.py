@@ -48,7 +48,8 @@ def test_one_output_per_input_line_in_order(blank_extractor: object) -> None:
     out = _run_in_process(LINES, blank_extractor)
     assert [o["id"] for o in out] == ["a", None, "no-body", "7", "bad-date", "x"]
     first = out[0]
-    assert set(first) >= {"id", "reply_text", "signature", "commitments", "signals", "entities"}
+    assert set(first) >= {"id", "reply_text", "signature", "commitments", "signals", "entities",
+                          "people"}
     assert [(c["kind"], c["owner"], c["due"]) for c in first["commitments"]] == [
         ("promise", "sender", "2026-11-20"),
         ("request", "recipient", None),

@@ -612,8 +612,9 @@ export class StoryView {
     const mentioned = st.mentioned.length
       ? [h("h3.subhead", { id: "h-mentioned" }, "Mentioned in mail"),
         h("ul.list", { "aria-labelledby": "h-mentioned" }, st.mentioned.map((m) => h("li", {},
-          h("div", {}, h("span.kind", {}, m.role.length <= 4 ? m.role.toUpperCase() : label(m.role)),
-            h("span.meta", {}, m.name ? ` ${m.name}${m.title ? `, ${m.title}` : ""}${m.engaged ? "" : " · not engaged in 90 days"}` : " not in your contacts yet"),
+          // a role the mail wrote ("Finance Business Partner") is shown as written
+          h("div", {}, h("span.kind", {}, m.source === "mail" ? m.role : m.role.length <= 4 ? m.role.toUpperCase() : label(m.role)),
+            h("span.meta", {}, m.name ? ` ${m.name}${m.title ? `, ${m.title}` : ""}${!m.contact_id ? " · not in your contacts yet" : m.engaged ? "" : " · not engaged in 90 days"}` : " not in your contacts yet"),
             h("span.meta", {}, ` · ${relativeDay(m.mentioned_at)}`)),
           m.text ? h("p.quote", {}, m.text) : null)))]
       : null;

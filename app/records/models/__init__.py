@@ -11,6 +11,7 @@ from .deals import (
     DealInteraction,
     DealStage,
     DealStageChange,
+    Mention,
     Signal,
 )
 from .ops import (
@@ -29,7 +30,7 @@ __all__ = [
     "Account", "AccountDomain", "AuditEvent", "Base", "Commitment", "Contact",
     "ContactAddress", "ContactMerge", "Deal", "DealInteraction", "DealStage", "DealStageChange",
     "ErasedAddress", "ThreadMark",
-    "Interaction", "InteractionMailbox", "Participant", "Relationship", "Signal",
+    "Interaction", "InteractionMailbox", "Mention", "Participant", "Relationship", "Signal",
     "Subscription", "Suppression", "SyncState", "Tenant", "TenantDomain", "User",
     "new_id", "utcnow",
 ]

@@ -114,6 +114,26 @@ class Signal(TenantScoped, Base):
     )
 
 
+class Mention(TenantScoped, Base):
+    """A person the mail names with their role ("Zeynep Fontaine (Finance Business Partner)"):
+    linked to the account's contact of that name when there is one (app.extract.people)."""
+
+    __tablename__ = "mentions"
+    id: Mapped[uuid.UUID] = mapped_column(sa.Uuid, primary_key=True, default=new_id)
+    interaction_id: Mapped[uuid.UUID | None] = mapped_column(sa.Uuid)
+    account_id: Mapped[uuid.UUID | None] = mapped_column(sa.Uuid)
+    contact_id: Mapped[uuid.UUID | None] = mapped_column(sa.Uuid)
+    name: Mapped[str] = mapped_column(sa.String(200))
+    role: Mapped[str] = mapped_column(sa.String(120))
+    evidence_start: Mapped[int | None] = mapped_column(sa.Integer)
+    evidence_end: Mapped[int | None] = mapped_column(sa.Integer)
+    occurred_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    __table_args__ = (
+        tenant_fk("interaction_id", "interactions", ondelete="CASCADE"),
+        sa.Index("ix_mentions_account", "tenant_id", "account_id", "occurred_at"),
+    )
+
+
 class Deal(TenantScoped, Base):
     """An opportunity with an account."""
 
