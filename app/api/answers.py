@@ -27,6 +27,7 @@ class SuppressionOut(_Out):
     kind: Literal["address", "domain"]
     value: str
     scope: Literal["user", "tenant"]
+    removed: dict[str, int]  # what was purged, by table
 
 
 class DraftAnalysisOut(_Out):

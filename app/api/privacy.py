@@ -122,7 +122,7 @@ def suppressions() -> Any:
 
 
 @bp.delete("/suppressions/<uuid:suppression_id>")
-@spec.validate(tags=["suppressions"])
+@spec.validate(resp=Documented(HTTP_204=None), tags=["suppressions"])
 def unsuppress(suppression_id: uuid.UUID) -> Any:
     """Removes a block (one for the whole tenant: admins only); new mail is tracked again."""
     session = ctx.db_session()
