@@ -142,3 +142,29 @@ def build_world(session: Session, now: datetime) -> World:
     session.flush()
     assert session.scalar(sa.select(sa.func.count()).select_from(Contact)) >= 5
     return w
+
+
+ASK = "Maybe you could look at the pallet sensors at some point."
+OFFER = "Perhaps I can ask our depot team about a trial."
+
+
+def suggestions_mail(now: datetime, mailbox: User) -> InteractionIn:
+    """Jonas's vague mail: a request and a promise the extraction was unsure of (kept as
+    suggestions, not shown by default), an overdue one among them, and an unsure signal."""
+    body = f"Hi Maya. {ASK} {OFFER}"
+    ask, offer = body.index(ASK), body.index(OFFER)
+    return mail("vague", now - timedelta(days=1), JONAS, [MAYA], subject="Pallet sensors",
+                body=body, mailbox=mailbox,
+                commitments=(
+                    CommitmentIn(kind="request", owner="recipient",
+                                 action="look at the pallet sensors",
+                                 due=(now - timedelta(days=2)).date(), text=ASK, start=ask,
+                                 end=ask + len(ASK), confidence=0.35, shown=False),
+                    CommitmentIn(kind="promise", owner="sender",
+                                 action="ask our depot team about a trial", due=None,
+                                 text=OFFER, start=offer, end=offer + len(OFFER),
+                                 confidence=0.4, shown=False),
+                ),
+                signals=(SignalIn(kind="expansion", value="depot trial", text="a trial",
+                                  start=offer + len(OFFER) - 8, end=offer + len(OFFER) - 1,
+                                  confidence=0.3, shown=False),))

@@ -65,14 +65,15 @@ def deal_link(deal_id: uuid.UUID, json: DealLinkIn) -> Any:
 @spec.validate(json=CommitmentPatch, resp=Documented(HTTP_200=CommitmentOut),
                tags=["commitments"])
 def commitment(commitment_id: uuid.UUID, json: CommitmentPatch) -> Any:
-    """Marks a commitment done or dismissed, reopens it, snoozes it, or sets or clears its
-    due date (``due_on``)."""
+    """Marks a commitment done or dismissed, reopens it, snoozes it, sets or clears its due
+    date (``due_on``), or tracks a suggestion (``shown``: true); the seller's answer to a
+    suggestion is kept as the tenant's label."""
     session = ctx.db_session()
     c = actions.update_commitment(
         session, tenant_id=ctx.tenant_id(), commitment_id=commitment_id, status=json.status,
         snoozed_until=json.snoozed_until,
         due_on=json.due_on if "due_on" in json.model_fields_set else actions.KEEP,
-        actor=ctx.user_id())
+        shown=json.shown, actor=ctx.user_id())
     session.commit()
     source = session.get(Interaction, (c.tenant_id, c.interaction_id)) \
         if c.interaction_id else None

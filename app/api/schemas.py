@@ -60,14 +60,16 @@ class DealLinkIn(BaseModel):
 
 
 class CommitmentPatch(BaseModel):
-    """Mark a commitment done, dismissed (cancelled), open again, snooze it, or set its due
+    """Mark a commitment done, dismissed (cancelled), open again, snooze it, set its due
     date (``due_on``: a date, or null to clear it; the seller's date is never overwritten by
-    later extraction)."""
+    later extraction), or track a suggestion (``shown``: true, "Track it"; dismissing a
+    suggestion, "Not a promise", is status cancelled)."""
 
     model_config = ConfigDict(extra="forbid")
     status: str | None = Field(None, max_length=10)
     snoozed_until: date | None = None
     due_on: date | None = None
+    shown: bool | None = Field(None, strict=True)
 
 
 class TenantSettingsIn(BaseModel):

@@ -145,7 +145,8 @@ def _signal_kinds(session: Session, tenant_id: uuid.UUID,
     out: dict[uuid.UUID, set[str]] = {}
     if contact_ids:
         for cid, kind in session.execute(sa.select(Signal.contact_id, Signal.kind).where(
-                Signal.tenant_id == tenant_id, Signal.contact_id.in_(contact_ids)).distinct()):
+                Signal.tenant_id == tenant_id, Signal.contact_id.in_(contact_ids),
+                Signal.shown.is_(True)).distinct()):
             if cid is not None:
                 out.setdefault(cid, set()).add(kind)
     return out
@@ -201,10 +202,12 @@ def _collect(stories: list[tuple[Participant, Story | None]], *, user_id: uuid.U
         out.attendees.append(attendee)
         if story is None:
             continue
+        # suggestions (not shown by default) stay off the card and the digest
         for c in story.commitments.ours + story.commitments.theirs:
-            out.commitments.setdefault(c.id, _commitment(c, attendee.name))
+            if c.shown:
+                out.commitments.setdefault(c.id, _commitment(c, attendee.name))
         for s in story.signals:
-            if s.id not in out.signals:
+            if s.shown and s.id not in out.signals:
                 out.signals[s.id] = _signal(s)
         if out.deal is None:
             out.deal, out.moves = _deal(story.deals)

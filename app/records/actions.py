@@ -73,11 +73,14 @@ def check_due_on(due_on: date, today: date) -> None:
 
 def update_commitment(session: Session, *, tenant_id: uuid.UUID, commitment_id: uuid.UUID,
                       status: str | None = None, snoozed_until: date | None = None,
-                      due_on: date | None | object = KEEP,
+                      due_on: date | None | object = KEEP, shown: bool | None = None,
                       actor: uuid.UUID | None = None) -> Commitment:
-    """Marks a commitment done / cancelled (dismissed) / open again, snoozes it, or sets or
-    clears its due date (``due_on``; None clears). A date set here is the seller's: later
-    extraction never overwrites it (``due_set_by_seller``).
+    """Marks a commitment done / cancelled (dismissed) / open again, snoozes it, sets or
+    clears its due date (``due_on``; None clears), or tracks a suggestion (``shown``). A date
+    set here is the seller's: later extraction never overwrites it (``due_set_by_seller``).
+
+    A seller's answer to a suggestion (one not shown by default) is kept as the tenant's
+    label (``commitment.label``): "Track it" (``shown=True``) or "Not a promise" (dismissed).
 
     Reopening sets ``reopened_at`` (auto-close then only counts mail after it) and clears
     what closed it; an auto-close undone is kept in the audit trail with its evidence.
@@ -85,6 +88,9 @@ def update_commitment(session: Session, *, tenant_id: uuid.UUID, commitment_id: 
     c = session.get(Commitment, (tenant_id, commitment_id))
     if c is None:
         raise NotFound("no commitment with that id")
+    if shown and status == "cancelled":
+        raise BadRequest("track a suggestion or dismiss it, not both", code="invalid_request")
+    suggestion, was = not c.shown, c.status
     if due_on is not KEEP:
         if due_on is not None and not isinstance(due_on, date):
             raise BadRequest("due_on must be a date (YYYY-MM-DD) or null", code="invalid_due_on")
@@ -105,8 +111,29 @@ def update_commitment(session: Session, *, tenant_id: uuid.UUID, commitment_id: 
         if snoozed_until <= utcnow().date():
             raise BadRequest("snooze until a future date")
         c.snoozed_until = snoozed_until
+    if suggestion:
+        _label(session, c, shown, status if status != was else None, actor)
+    if shown is not None:
+        c.shown = shown
     session.flush()
     return c
+
+
+def _label(session: Session, c: Commitment, shown: bool | None, status: str | None,
+           actor: uuid.UUID | None) -> None:
+    """The seller's answer to a suggestion (``status``: the status it moved to, if any), kept
+    as a label of the tenant's: ``track`` or ``not_a_promise``, with what the extraction said
+    (kind, side, confidence). Ids only, never the sentence: the commitment row holds that,
+    and erasure removes it there."""
+    if shown:
+        label = "track"
+    elif status == "cancelled":
+        label = "not_a_promise"
+    else:
+        return
+    session.add(AuditEvent(tenant_id=c.tenant_id, actor_user_id=actor, action="commitment.label",
+                           details={"commitment_id": str(c.id), "label": label, "kind": c.kind,
+                                    "side": c.side, "confidence": c.confidence}))
 
 
 def _reopen(session: Session, c: Commitment, actor: uuid.UUID | None) -> None:

@@ -237,7 +237,7 @@ class StoryQuery:
                 recent=[(r.occurred_at, r.direction, r.thread_id)
                         for r in recent[:HEALTH_RECENT]],
                 open_risks=len(risks),
-                overdue_ours=sum(1 for c in commitments.ours if c.overdue),
+                overdue_ours=sum(1 for c in commitments.ours if c.overdue and c.shown),
                 team_risks=Counter(via[r.interaction_id] for r in risks
                                    if r.interaction_id in via),
                 team_waiting=[(f.function, f.oldest_wait_days) for f in team_threads
@@ -298,7 +298,7 @@ class StoryQuery:
         closed = [cards.closed_commitment_row(r, self.today, stale_after=limit)
                   for r in self._rows(q.CLOSED_COMMITMENTS[of], **scope,
                                       since=self.now - timedelta(days=CLOSED_DAYS))]
-        both = ours + theirs
+        both = [x for x in ours + theirs if x.shown]  # suggestions are not counted
         return Commitments(ours=ours, theirs=theirs, overdue=sum(1 for x in both if x.overdue),
                            stale=sum(1 for x in both if x.stale), stale_after_days=limit,
                            recently_closed=closed)

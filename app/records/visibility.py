@@ -288,8 +288,8 @@ class Viewer:
                 _item(t, levels[t.id]) for t in story.timeline.items
                 if levels.get(t.id, "hidden") != "hidden"]),
             commitments=replace(story.commitments, ours=ours, theirs=theirs,
-                                overdue=sum(1 for c in ours + theirs if c.overdue),
-                                stale=sum(1 for c in ours + theirs if c.stale),
+                                overdue=sum(1 for c in ours + theirs if c.overdue and c.shown),
+                                stale=sum(1 for c in ours + theirs if c.stale and c.shown),
                                 recently_closed=[_closed(c, levels) for c in closed
                                                  if _shows(c, levels)
                                                  and _closer_shows(c, levels)]),

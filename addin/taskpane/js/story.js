@@ -17,9 +17,13 @@ const domainOf = (a) => (a || "").split("@").pop();
 const SIGNALS_SHOWN = 6; // the rest behind "Show more"
 const plural = (n, one, many) => `${n} ${n === 1 ? one : many}`;
 
-/** The overdue and stale counts again, after a commitment changed in the pane. */
+// what the extraction was unsure of (shown false) is a suggestion: listed apart, never counted
+const tracked = (list) => list.filter((x) => x.shown !== false);
+const unsure = (list) => list.filter((x) => x.shown === false);
+
+/** The overdue and stale counts again (tracked items only), after a commitment changed in the pane. */
 function recount(commitments) {
-  const all = [...commitments.ours, ...commitments.theirs];
+  const all = tracked([...commitments.ours, ...commitments.theirs]);
   commitments.overdue = all.filter((x) => x.overdue).length;
   commitments.stale = all.filter((x) => x.stale).length;
 }
@@ -82,6 +86,7 @@ export class StoryView {
     if (this.abort) this.abort.abort();
     this.abort = new AbortController();
     this.item = item; this.me = me; this.logged = null; this.side = null; this.allSignals = false;
+    this.suggestionsOpen = false; this.possibleOpen = false;
     const people = externalPeople(item, me);
     this.top = null;
     if (item.kind === "meeting" && people.length) {
@@ -285,6 +290,7 @@ export class StoryView {
       this.selected = index;
       this.side = null;
       this.allSignals = false;
+      this.suggestionsOpen = false; this.possibleOpen = false;
       this.render();
     }
     if (keepFocus) this.root.querySelector('.people [aria-selected="true"]')?.focus();
@@ -377,15 +383,16 @@ export class StoryView {
   renderCommitments() {
     const s = this.story;
     const sides = [["ours", "We owe"], ["theirs", "They owe"]];
-    this.side = this.side || (s.commitments.ours.length || !s.commitments.theirs.length ? "ours" : "theirs");
+    const ours = tracked(s.commitments.ours), theirs = tracked(s.commitments.theirs);
+    this.side = this.side || (ours.length || !theirs.length ? "ours" : "theirs");
     const tabs = h("div.tabs", { role: "tablist", "aria-label": "Open commitments" },
       sides.map(([key, text]) => h("button.tab", {
         type: "button", role: "tab", id: `tab-${key}`, "aria-controls": "commitment-list",
         "aria-selected": String(this.side === key), tabindex: this.side === key ? "0" : "-1", dataset: { side: key },
         onclick: () => { this.side = key; this.renderCommitments(); },
-      }, `${text} (${s.commitments[key].length})`)));
+      }, `${text} (${(key === "ours" ? ours : theirs).length})`)));
     rovingTabs(tabs, (tab) => { this.side = tab.dataset.side; this.renderCommitments(); this.nodes.commitments.querySelector(`#tab-${tab.dataset.side}`).focus(); });
-    const all = s.commitments[this.side];
+    const all = this.side === "ours" ? ours : theirs;
     // stale ones (no date, older than the tenant's limit) are listed apart, never as overdue
     const items = all.filter((c) => !c.stale);
     const stale = all.filter((c) => c.stale);
@@ -413,7 +420,52 @@ export class StoryView {
         this.side === "ours" ? "Nothing we owe them right now." : "They owe us nothing right now.");
     fill(this.nodes.commitments, h("h2", { id: "h-commitments" }, "Open commitments",
       s.commitments.overdue ? h("span.count", {}, `${s.commitments.overdue} overdue`) : null), tabs, list,
-    this.closedList());
+    this.suggestionList(), this.closedList());
+  }
+
+  /** "Suggestions (N)": open promises and requests the extraction was unsure of, behind a
+   * toggle; the seller answers "Track it" (it joins the list) or "Not a promise" (dismissed). */
+  suggestionList() {
+    const { ours, theirs } = this.story.commitments;
+    const items = unsure([...ours, ...theirs]).filter((c) => c.status === "open");
+    if (!items.length) return null;
+    const toggle = h("button.btn.btn-subtle.suggestions-toggle", {
+      type: "button", "aria-expanded": String(!!this.suggestionsOpen), "aria-controls": "suggestion-list",
+      onclick: () => { this.suggestionsOpen = !this.suggestionsOpen; this.renderCommitments(); this.nodes.commitments.querySelector(".suggestions-toggle")?.focus(); },
+    }, `Suggestions (${items.length})`);
+    const what = (c) => (c.kind === "request" ? "request" : "promise");
+    const list = this.suggestionsOpen ? h("ul.list.suggestion-list", { id: "suggestion-list", "aria-label": "Suggestions" }, items.map((c) => h("li", { dataset: { id: c.id } },
+      h("div.title", {}, c.action),
+      h("div.meta", {}, c.side === "us" ? "We would owe it" : "They would owe it", c.source_subject ? ` · ${c.source_subject}` : ""),
+      c.text ? h("p.quote", {}, c.text) : null,
+      h("div.actions", {}, h("span.meta", {}, `Is this a ${what(c)}?`),
+        h("button.btn", { type: "button", "aria-label": `Track it: ${c.action}`, onclick: () => this.track(c) }, "Track it"),
+        h("button.btn.btn-subtle", { type: "button", "aria-label": `Not a ${what(c)}: ${c.action}`, onclick: () => this.notAPromise(c) }, `Not a ${what(c)}`))))) : null;
+    return h("div.suggestions", {}, toggle, list);
+  }
+
+  /** "Track it": the suggestion becomes a tracked item, shown in its side's list. */
+  async track(c) {
+    try {
+      const updated = await api(`/api/v1/commitments/${c.id}`, { method: "PATCH", body: { shown: true } });
+      Object.assign(c, updated);
+      this.side = c.side === "us" ? "ours" : "theirs";
+      recount(this.story.commitments);
+      this.renderCommitments(); this.renderCard();
+      this.prep.refresh();
+      toast(`Tracking: ${c.action}`);
+    } catch (error) { this.fail(error); }
+  }
+
+  /** "Not a promise": the suggestion is dismissed (and the answer kept as a label). */
+  async notAPromise(c) {
+    try {
+      await api(`/api/v1/commitments/${c.id}`, { method: "PATCH", body: { status: "cancelled" } });
+      const list = this.story.commitments[c.side === "us" ? "ours" : "theirs"];
+      list.splice(list.indexOf(c), 1);
+      this.renderCommitments();
+      toast("Dismissed");
+    } catch (error) { this.fail(error); }
   }
 
   /** What a later mail or meeting closed lately: "done · closed by <subject, date>", the
@@ -443,7 +495,7 @@ export class StoryView {
       const list = this.story.commitments.recently_closed;
       list.splice(list.indexOf(c), 1);
       this.story.commitments[c.side === "us" ? "ours" : "theirs"].push({ ...c, ...updated, closed_by: null });
-      this.story.commitments.overdue = [...this.story.commitments.ours, ...this.story.commitments.theirs].filter((x) => x.overdue).length;
+      recount(this.story.commitments);
       this.renderCommitments(); this.renderCard();
       this.prep.refresh();
       toast("Reopened");
@@ -556,6 +608,7 @@ export class StoryView {
   renderSignals() {
     const s = this.story;
     const heading = h("h2", { id: "h-signals" }, "Signals");
+    const sure = tracked(s.signals), possible = unsure(s.signals);
     if (!s.signals.length) { fill(this.nodes.signals, heading, h("p.empty-line", {}, "No deal signals in recent mail.")); return; }
     const snippets = new Map(s.timeline.items.map((i) => [i.id, i.snippet || ""]));
     const current = this.logged && this.logged.interaction_id;
@@ -570,20 +623,30 @@ export class StoryView {
       }
       return h("mark", {}, sig.text);
     };
-    const shown = this.allSignals ? s.signals : s.signals.slice(0, SIGNALS_SHOWN);
-    const hidden = s.signals.length - shown.length;
+    const shown = this.allSignals ? sure : sure.slice(0, SIGNALS_SHOWN);
+    const hidden = sure.length - shown.length;
     const more = hidden > 0
       ? h("button.btn.btn-subtle", { type: "button", onclick: () => this.moreSignals() }, `Show more (${hidden})`)
       : null;
-    fill(this.nodes.signals, heading, h("ul.list", {}, shown.map((sig) => {
+    const entry = (sig) => {
       const value = typeof sig.value === "object" && sig.value ? Object.values(sig.value).join(" ") : sig.value;
       return h("li", {},
         h("div", {}, h(`span.kind${sig.kind === "risk" ? ".risk" : ""}`, {}, KIND_LABEL[sig.kind] || label(sig.kind)),
           value && String(value).toLowerCase() !== String(sig.text).toLowerCase() ? h("span.meta", {}, String(value)) : null,
           sig.occurred_at ? h("span.meta", {}, ` · ${relativeDay(sig.occurred_at)}`) : null),
         h("p.quote", {}, context(sig)));
-    })), more,
-    this.allSignals && s.signals_more ? h("p.hint", {}, `The ${s.signals.length} that matter most are shown; older ones are in the record.`) : null);
+    };
+    // signals the extraction was unsure of: behind "Possible signals (N)", never in the list
+    const maybe = possible.length ? h("div.possible-signals", {},
+      h("button.btn.btn-subtle.possible-toggle", {
+        type: "button", "aria-expanded": String(!!this.possibleOpen), "aria-controls": "possible-signals",
+        onclick: () => { this.possibleOpen = !this.possibleOpen; this.renderSignals(); this.nodes.signals.querySelector(".possible-toggle")?.focus(); },
+      }, `Possible signals (${possible.length})`),
+      this.possibleOpen ? h("ul.list.possible-list", { id: "possible-signals", "aria-label": "Possible signals" }, possible.map(entry)) : null) : null;
+    fill(this.nodes.signals, heading,
+      sure.length ? h("ul.list", {}, shown.map(entry)) : h("p.empty-line", {}, "No deal signals in recent mail."), more,
+      this.allSignals && s.signals_more ? h("p.hint", {}, `The ${sure.length} that matter most are shown; older ones are in the record.`) : null,
+      maybe);
   }
 
   /** "Show more": every signal the story has; focus goes to the first one that was hidden. */
@@ -592,7 +655,7 @@ export class StoryView {
     this.renderSignals();
     const first = this.nodes.signals.querySelectorAll(".list li")[SIGNALS_SHOWN];
     if (first) { first.setAttribute("tabindex", "-1"); first.focus(); }
-    announce(`Showing all ${this.story.signals.length} signals`);
+    announce(`Showing all ${tracked(this.story.signals).length} signals`);
   }
 
   renderStakeholders() {
