@@ -157,33 +157,38 @@ def send_due_cards(db: Database, graph: Graph, now: datetime | None = None, *,
     with db.session() as session:
         tenants = tenant_ids(session)
     for tenant_id in tenants:
-        with db.session() as session:
-            cards = due_cards(session, tenant_id, now, options)
-            cancels = due_cancellations(session, tenant_id, now)
-        for due in cards:
-            outcome = _deliver_card(db, graph, due, now, options)
-            setattr(report, outcome, getattr(report, outcome) + 1)
-        for c in cancels:
+        try:
             with db.session() as session:
-                user = session.get(User, (tenant_id, c.user_id))
-                row = session.get(PrepDelivery, (tenant_id, c.delivery_id))
-                assert user is not None and row is not None
-                title = (row.card or {}).get("fallbackText", "Your meeting")
-                claimed = session.execute(sa.update(PrepDelivery).where(
-                    PrepDelivery.tenant_id == tenant_id, PrepDelivery.chain_id == c.chain_id,
-                    PrepDelivery.kind == "card", PrepDelivery.status == "sent",
-                ).values(status="cancelled"))
-                recipient = _recipient(user)
-            if not claimed.rowcount:  # type: ignore[attr-defined]
-                continue
-            notice = teams.ActivityNotice(
-                user=recipient, activity_type="meetingCancelled", topic="Meeting prep",
-                web_url=_link(options, str(c.meeting_id), "Meeting prep",
-                              options.links.story(c.meeting_id)),
-                preview=clip(f"Cancelled: {title.removeprefix('Prep for ')}", 150),
-                chain_id=c.chain_id, parameters={"meeting": clip(title, 80)})
-            if send_notice(db, graph, tenant_id, c.delivery_id, notice, done_status="cancelled"):
-                report.cancelled += 1
+                cards = due_cards(session, tenant_id, now, options)
+                cancels = due_cancellations(session, tenant_id, now)
+            for due in cards:
+                outcome = _deliver_card(db, graph, due, now, options)
+                setattr(report, outcome, getattr(report, outcome) + 1)
+            for c in cancels:
+                with db.session() as session:
+                    user = session.get(User, (tenant_id, c.user_id))
+                    row = session.get(PrepDelivery, (tenant_id, c.delivery_id))
+                    assert user is not None and row is not None
+                    title = (row.card or {}).get("fallbackText", "Your meeting")
+                    claimed = session.execute(sa.update(PrepDelivery).where(
+                        PrepDelivery.tenant_id == tenant_id, PrepDelivery.chain_id == c.chain_id,
+                        PrepDelivery.kind == "card", PrepDelivery.status == "sent",
+                    ).values(status="cancelled"))
+                    recipient = _recipient(user)
+                if not claimed.rowcount:  # type: ignore[attr-defined]
+                    continue
+                notice = teams.ActivityNotice(
+                    user=recipient, activity_type="meetingCancelled", topic="Meeting prep",
+                    web_url=_link(options, str(c.meeting_id), "Meeting prep",
+                                  options.links.story(c.meeting_id)),
+                    preview=clip(f"Cancelled: {title.removeprefix('Prep for ')}", 150),
+                    chain_id=c.chain_id, parameters={"meeting": clip(title, 80)})
+                if send_notice(db, graph, tenant_id, c.delivery_id, notice,
+                               done_status="cancelled"):
+                    report.cancelled += 1
+        except Exception:  # noqa: BLE001 - one tenant's failure must not stop the rest
+            log.exception("prep card round failed for tenant %s", tenant_id)
+            report.failed += 1
     return report
 
 
@@ -275,18 +280,22 @@ def send_due_digests(db: Database, graph: Graph, now: datetime | None = None, *,
     with db.session() as session:
         tenants = tenant_ids(session)
     for tenant_id in tenants:
-        with db.session() as session:
-            digests = due_digests(session, tenant_id, now, options)
-        for due in digests:
-            digest, recipient = build_digest(db, due, now, options)
-            card = digest_card(digest) if digest.meetings else action_digest_card(digest)
-            delivery_id = _claim(db, due, "digest", card, None, None)
-            if delivery_id is None:
-                report.skipped += 1
-                continue
-            notice = _digest_notice(digest, recipient, due, options)
-            ok = send_notice(db, graph, tenant_id, delivery_id, notice)
-            report.sent, report.failed = report.sent + ok, report.failed + (not ok)
+        try:
+            with db.session() as session:
+                digests = due_digests(session, tenant_id, now, options)
+            for due in digests:
+                digest, recipient = build_digest(db, due, now, options)
+                card = digest_card(digest) if digest.meetings else action_digest_card(digest)
+                delivery_id = _claim(db, due, "digest", card, None, None)
+                if delivery_id is None:
+                    report.skipped += 1
+                    continue
+                notice = _digest_notice(digest, recipient, due, options)
+                ok = send_notice(db, graph, tenant_id, delivery_id, notice)
+                report.sent, report.failed = report.sent + ok, report.failed + (not ok)
+        except Exception:  # noqa: BLE001 - one tenant's failure must not stop the rest
+            log.exception("digest round failed for tenant %s", tenant_id)
+            report.failed += 1
     return report
 
 

@@ -77,27 +77,39 @@ def send_handoffs(db: Database, graph: Graph, now: datetime | None = None, *,
     with db.session() as session:
         tenants = tenant_ids(session)
     for tenant_id in tenants:
-        with db.session() as session:
-            alerts = team_alerts(session, tenant_id=tenant_id, since=now - WINDOW)
-            recipients = {a.owner_user_id: session.get(User, (tenant_id, a.owner_user_id))
-                          for a in alerts}
-        for alert in alerts:
-            user = recipients.get(alert.owner_user_id)
-            if user is None:
-                continue
-            url = f"{options.links.base_url.rstrip('/')}/teams/tab?interaction_id=" \
-                  f"{alert.interaction_id}"
-            card = handoff_card(alert, url)
-            delivery_id = _claim(db, alert, card, now)
-            if delivery_id is None:
-                report = report.add(DeliveryReport(skipped=1))
-                continue
-            notice = teams.ActivityNotice(
-                user=str(user.oid) if user.oid else user.email, activity_type=ACTIVITY,
-                topic="Customer handoff", web_url=url, preview=card["fallbackText"],
-                chain_id=zlib.crc32(f"handoff:{alert.interaction_id}".encode()),
-                parameters={"function": alert.function.capitalize(),
-                            "what": WHAT[alert.kind], "account": clip(alert.account_name, 80)})
-            sent = send_notice(db, graph, tenant_id, delivery_id, notice)
-            report = report.add(DeliveryReport(sent=1) if sent else DeliveryReport(failed=1))
+        try:
+            report = report.add(_tenant_handoffs(db, graph, tenant_id, now, options))
+        except Exception:  # noqa: BLE001 - one tenant's failure must not cost the others theirs
+            log.exception("handoff round failed for tenant %s", tenant_id)
+            report = report.add(DeliveryReport(failed=1))
+    return report
+
+
+def _tenant_handoffs(db: Database, graph: Graph, tenant_id: uuid.UUID, now: datetime,
+                     options: PrepOptions) -> DeliveryReport:
+    """One tenant's handoff notices."""
+    report = DeliveryReport()
+    with db.session() as session:
+        alerts = team_alerts(session, tenant_id=tenant_id, since=now - WINDOW)
+        recipients = {a.owner_user_id: session.get(User, (tenant_id, a.owner_user_id))
+                      for a in alerts}
+    for alert in alerts:
+        user = recipients.get(alert.owner_user_id)
+        if user is None:
+            continue
+        url = f"{options.links.base_url.rstrip('/')}/teams/tab?interaction_id=" \
+              f"{alert.interaction_id}"
+        card = handoff_card(alert, url)
+        delivery_id = _claim(db, alert, card, now)
+        if delivery_id is None:
+            report = report.add(DeliveryReport(skipped=1))
+            continue
+        notice = teams.ActivityNotice(
+            user=str(user.oid) if user.oid else user.email, activity_type=ACTIVITY,
+            topic="Customer handoff", web_url=url, preview=card["fallbackText"],
+            chain_id=zlib.crc32(f"handoff:{alert.interaction_id}".encode()),
+            parameters={"function": alert.function.capitalize(),
+                        "what": WHAT[alert.kind], "account": clip(alert.account_name, 80)})
+        sent = send_notice(db, graph, tenant_id, delivery_id, notice)
+        report = report.add(DeliveryReport(sent=1) if sent else DeliveryReport(failed=1))
     return report

@@ -137,3 +137,29 @@ def test_the_job_uses_the_lead_time_the_admin_set(app: Any, db: Any, world: Any,
     assert early["sent"] == 0 and _notices(standin) == []  # 50 min out: not due at 30
     later = settings.with_overrides(prep_lead_minutes=60)
     assert JOBS["prep_round"](JobContext(settings=later, db=db, graph=graph))["sent"] == 2
+
+
+def test_one_tenant_failing_does_not_stop_the_next_ones_cards(
+        db: Any, world: Any, graph: Any, standin: Any, now: datetime,
+        monkeypatch: Any) -> None:
+    """A tenant whose round fails (here: its schedule cannot be read) is logged and counted;
+    the tenants after it still get their cards, and a later round sends nothing twice."""
+    import uuid
+
+    from app.prep import deliver
+
+    broken = uuid.UUID("99999999-9999-4999-8999-999999999999")
+    real_due = deliver.due_cards
+
+    def due(session: Any, tenant_id: uuid.UUID, *args: Any) -> Any:
+        if tenant_id == broken:
+            raise RuntimeError("this tenant's schedule cannot be read")
+        return real_due(session, tenant_id, *args)
+
+    monkeypatch.setattr(deliver, "tenant_ids", lambda _s: [broken, TENANT_A])
+    monkeypatch.setattr(deliver, "due_cards", due)
+    with db.session() as s:
+        customer_meeting(s, now)
+    report = send_due_cards(db, graph, now)
+    assert (report.sent, report.failed) == (2, 1)
+    assert sorted(n["mailbox"] for n in _notices(standin)) == sorted([MAYA[1], TOM[1]])

@@ -120,3 +120,30 @@ def test_the_prep_card_lists_open_support_and_finance_threads(
     card = prep_card(prep)
     assert_valid_card(card)
     assert "Open with support and finance" in json.dumps(card)
+
+
+def test_one_tenant_failing_does_not_stop_the_next_ones_handoffs(
+        db: Any, world: Any, graph: Any, standin: Any, monkeypatch: Any) -> None:
+    import uuid
+
+    from app.prep import handoff
+
+    now = world.now
+    text = "I am escalating this to our CIO: the tracking outage is still not fixed."
+    _team_mail(db, now, function="support", address="support@brightloop.io", sender=ELENA,
+               subject="Outage still not fixed", body=text,
+               signals=(SignalIn(kind="risk", value={"subtype": "escalation"}, text=text,
+                                 start=0, end=len(text), confidence=0.9),))
+    broken = uuid.UUID("99999999-9999-4999-8999-999999999999")
+    real_alerts = handoff.team_alerts
+
+    def alerts(session: Any, *, tenant_id: uuid.UUID, since: datetime) -> Any:
+        if tenant_id == broken:
+            raise RuntimeError("this tenant's alerts cannot be read")
+        return real_alerts(session, tenant_id=tenant_id, since=since)
+
+    monkeypatch.setattr(handoff, "tenant_ids", lambda _s: [broken, TENANT_A])
+    monkeypatch.setattr(handoff, "team_alerts", alerts)
+    report = send_handoffs(db, graph, now)
+    assert (report.sent, report.failed) == (1, 1)
+    assert [n["mailbox"] for n in _handoffs(standin)] == [MAYA[1]]
