@@ -33,14 +33,19 @@ def _team_mail(db: Any, now: datetime, *, function: str, address: str, sender: t
             body=body, mailbox=box, signals=signals))
 
 
-def test_an_escalation_to_support_reaches_the_deal_owner_once(
-        db: Any, world: Any, graph: Any, standin: Any, assert_valid_card: Any) -> None:
-    now = world.now
+def _escalation(db: Any, now: datetime) -> None:
+    """Elena of Harbourline escalates to support (Maya owns Harbourline's open deal)."""
     text = "I am escalating this to our CIO: the tracking outage is still not fixed."
     _team_mail(db, now, function="support", address="support@brightloop.io", sender=ELENA,
                subject="Outage still not fixed", body=text,
                signals=(SignalIn(kind="risk", value={"subtype": "escalation"}, text=text,
                                  start=0, end=len(text), confidence=0.9),))
+
+
+def test_an_escalation_to_support_reaches_the_deal_owner_once(
+        db: Any, world: Any, graph: Any, standin: Any, assert_valid_card: Any) -> None:
+    now = world.now
+    _escalation(db, now)
     first = send_handoffs(db, graph, now)
     assert (first.sent, first.failed) == (1, 0)
     [notice] = _handoffs(standin)
@@ -129,11 +134,7 @@ def test_one_tenant_failing_does_not_stop_the_next_ones_handoffs(
     from app.prep import handoff
 
     now = world.now
-    text = "I am escalating this to our CIO: the tracking outage is still not fixed."
-    _team_mail(db, now, function="support", address="support@brightloop.io", sender=ELENA,
-               subject="Outage still not fixed", body=text,
-               signals=(SignalIn(kind="risk", value={"subtype": "escalation"}, text=text,
-                                 start=0, end=len(text), confidence=0.9),))
+    _escalation(db, now)
     broken = uuid.UUID("99999999-9999-4999-8999-999999999999")
     real_alerts = handoff.team_alerts
 
