@@ -209,7 +209,7 @@ def _serve(argv: list[str] | None = None) -> int:
               f"Storyline: {base}/  (task pane preview)\n"
               f"  meeting-prep cards sent: {base}/prep  (first round a few seconds after "
               f"start, then every 5 minutes)\n"
-              f"  nudges (every kind, a minute after start): {base}/prep\n"
+              f"  nudges (every kind, seconds after start): {base}/prep\n"
               f"  Teams tab: {base}/teams/tab\n(Ctrl-C to stop)", flush=True)
         server = subprocess.Popen([*command, "app.dev:create_app()"], env=env, cwd=root)
         try:

@@ -25,8 +25,9 @@ PERIODIC: dict[str, Periodic] = {
     "meeting-prep": Periodic("prep_round", timedelta(minutes=5), timedelta(seconds=5)),
     # an escalation to support reaches the account's owner within five minutes
     "team-handoffs": Periodic("handoff_round", timedelta(minutes=5), timedelta(seconds=20)),
-    # nudges: what needs a seller, within a quarter of an hour of their working day starting
-    "nudges": Periodic("nudge_round", timedelta(minutes=15), timedelta(minutes=1)),
+    # nudges: what needs a seller, within a quarter of an hour of their working day starting;
+    # the first round soon after start, so a restart never holds one back a whole period
+    "nudges": Periodic("nudge_round", timedelta(minutes=15), timedelta(seconds=15)),
     # retention counts in days: an hourly pass keeps text at most an hour past its limit
     "retention": Periodic("drop_old_text", timedelta(hours=1), timedelta(minutes=10)),
 }

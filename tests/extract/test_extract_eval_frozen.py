@@ -17,6 +17,7 @@ def test_the_test_labels_are_the_frozen_ones() -> None:
     assert now["emails_test_labels_sha256"] == frozen["emails_test_labels_sha256"]
 
 
+@pytest.mark.datasets
 def test_the_intent_test_part_is_the_frozen_one() -> None:
     path = data.DATASETS / "email-intent-train.jsonl"
     if not path.exists():
