@@ -3,14 +3,13 @@ the Outlook pane and the Teams tab."""
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Any
 
 from flask import Blueprint
 
 from app import extensions as ctx
 from app.prep.schedule import attention_options as configured_options
-from app.records.attention import AttentionOptions, stale_promise_days
+from app.records.attention import AttentionOptions
 from app.records.home import my_day
 from app.records.models import utcnow
 
@@ -24,9 +23,7 @@ bp = Blueprint("home", __name__)
 def attention_options() -> AttentionOptions:
     """The thresholds the nudges use too, so the home lists what the nudges say; the
     tenant's own stale-promise days where it set them."""
-    default = configured_options(ctx.settings())
-    return replace(default, stale_promise_days=stale_promise_days(
-        ctx.db_session(), ctx.tenant_id(), default.stale_promise_days))
+    return configured_options(ctx.settings()).for_tenant(ctx.db_session(), ctx.tenant_id())
 
 
 @bp.get("/me/day")

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import logging
 import uuid
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, field
 from datetime import datetime, time, timedelta
 from typing import Any
 
@@ -30,7 +30,6 @@ from app.records.attention import (
     AttentionItem,
     AttentionOptions,
     attention_for,
-    stale_promise_days,
 )
 from app.records.models import User, utcnow
 from app.settings import ALWAYS, Settings, nudge_window
@@ -210,8 +209,7 @@ def seller_round(db: Database, graph: Graph, user: User, now: datetime,
     report = NudgeReport()
     tenant_id, user_id = user.tenant_id, user.id
     with db.session() as session:
-        attention = replace(options.attention, stale_promise_days=stale_promise_days(
-            session, tenant_id, options.attention.stale_promise_days))
+        attention = options.attention.for_tenant(session, tenant_id)
         items = attention_for(session, tenant_id=tenant_id, user_id=user_id, now=now,
                               options=attention)
     report.found, report.errors = _claim_new(db, tenant_id, user_id, items, options)

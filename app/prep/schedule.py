@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from app.graph import teams
-from app.records.attention import AttentionItem, AttentionOptions, attention_for, stale_promise_days
+from app.records.attention import AttentionItem, AttentionOptions, attention_for
 from app.records.models import Interaction, Participant, Tenant, User
 from app.records.record import identity_context
 from app.settings import Settings, digest_time, nudge_window
@@ -294,8 +294,7 @@ def action_digest(session: Session, tenant_id: uuid.UUID, user_id: uuid.UUID, tz
     """The digest of a local day without customer meetings: the seller's most urgent
     things to act on (app/records/attention.py), or None when there is nothing."""
     assert options.attention is not None and options.digest_at is not None
-    attention = replace(options.attention, stale_promise_days=stale_promise_days(
-        session, tenant_id, options.attention.stale_promise_days))
+    attention = options.attention.for_tenant(session, tenant_id)
     items = attention_for(session, tenant_id=tenant_id, user_id=user_id, now=now,
                           options=attention)
     if not items:

@@ -4,7 +4,7 @@ seller's attention, and the small helpers the rules share (names, the seller, th
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -32,6 +32,11 @@ class AttentionOptions:
     risk_kinds: tuple[str, ...] = RISK_KINDS
     stale_promise_days: int = 14  # an undated promise older than this is stale
     risk_days: int = 7  # a risk signal is "new" for this long
+
+    def for_tenant(self, session: Session, tenant_id: uuid.UUID) -> AttentionOptions:
+        """These thresholds with the tenant's own stale-promise days, where it set them."""
+        return replace(self, stale_promise_days=stale_promise_days(
+            session, tenant_id, self.stale_promise_days))
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -25,7 +25,7 @@ from dataclasses import replace
 from typing import Any, TypeVar
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from app.db import VISIBILITY
 from app.errors import BadRequest, Forbidden, NotFound
@@ -245,7 +245,7 @@ class Viewer:
         Correlated lookups by primary key, not ``IN`` the seller's whole holdings: on
         PostgreSQL that set is built in full for every statement (tens of thousands of rows
         for a busy seller)."""
-        on_it = sa.orm.aliased(Participant)
+        on_it = aliased(Participant)
         return sa.or_(
             sa.exists().where(InteractionMailbox.tenant_id == Interaction.tenant_id,
                               InteractionMailbox.interaction_id == Interaction.id,
