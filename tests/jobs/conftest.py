@@ -3,23 +3,28 @@ against the fake Graph."""
 
 from __future__ import annotations
 
+import threading
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from flask import Flask
+from werkzeug.serving import make_server
 
 from app import extensions
 from app import extensions as context
 from app.api import graph_notifications, sync_status
 from app.dev import create_app
+from app.dev.standin.server import RunningStandIn
 from app.graph.config import GraphConfig
 from app.graph.service import Graph
 from app.jobs.context import JobContext, LazyContext
 from app.jobs.runner import InlineRunner
 from app.records.models import Base, Subscription, Tenant, TenantDomain, User
+from app.settings import Secret
 from tests.graph.fakegraph import BASE, FakeGraph
 
 TENANT = uuid.UUID("22222222-3333-4444-8555-666666666666")
@@ -59,3 +64,33 @@ def app(tmp_path: Path, fake: FakeGraph) -> Iterator[Flask]:
     assert sync_status.bp.name == "sync_status"
     yield flask_app
     db.engine.dispose()
+
+
+@contextmanager
+def serving_jobs(flask_app: Flask,
+                 standin: RunningStandIn) -> Iterator[tuple[JobContext, InlineRunner]]:
+    """``flask_app`` served on a loopback port (Graph's notifications reach its webhook),
+    its jobs run inline against the Graph stand-in; stopped, and its engine disposed, after."""
+    from app.graph.credentials import GraphAuth
+
+    db = context.database(flask_app)
+    server = make_server("127.0.0.1", 0, flask_app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1},
+                              daemon=True)
+    thread.start()
+    config = GraphConfig(base_url=standin.graph_url, authority_host=standin.base_url,
+                         client_id="storyline-sync", client_secret=Secret("s3cret"),
+                         verify=str(standin.ca_path))
+    graph = Graph(config=config, tokens=GraphAuth(config).app_token_source)
+    jobs = JobContext(settings=flask_app.config["STORYLINE"], db=db, graph=graph,
+                      notification_url=f"http://127.0.0.1:{server.server_port}"
+                                       "/api/v1/graph/notifications")
+    runner = InlineRunner(LazyContext(lambda: jobs))
+    extensions.set_runner(flask_app, runner)
+    try:
+        yield jobs, runner
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=10)
+        db.engine.dispose()

@@ -4,7 +4,6 @@ pauses their own mailbox and its subscriptions go; a worker that dies frees its 
 
 from __future__ import annotations
 
-import threading
 import time
 import uuid
 from collections.abc import Iterator
@@ -15,25 +14,19 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 from flask import Flask
-from werkzeug.serving import make_server
 
-from app import extensions
 from app import extensions as context
 from app.auth.tokens import ADMIN_ROLE
 from app.dev import create_app
 from app.dev.sample.cast import INTERNAL_DOMAIN, SELLERS, TENANT_ID, TENANT_NAME
 from app.dev.standin.graph_api import SELLERS_GROUP
 from app.dev.standin.testing import control, running_standin
-from app.graph.config import GraphConfig
-from app.graph.credentials import GraphAuth
-from app.graph.service import Graph
-from app.jobs.context import JobContext, LazyContext
+from app.jobs.context import JobContext
 from app.jobs.locks import MemoryLocks
-from app.jobs.runner import InlineRunner
 from app.jobs.tasks import sync_mailbox
 from app.records.models import Base, Interaction, Subscription, User
 from app.records.tenants import ensure_tenant
-from app.settings import Secret
+from tests.jobs.conftest import serving_jobs
 
 NOW = datetime(2026, 11, 22, 15, 0, tzinfo=UTC)
 MAYA, BEN = SELLERS[0], SELLERS[1]
@@ -53,26 +46,8 @@ def world(tmp_path: Path) -> Iterator[dict[str, Any]]:
         Base.metadata.create_all(db.engine)
         with db.session() as s:
             ensure_tenant(s, tenant_id=TENANT_ID, name=TENANT_NAME, domains=[INTERNAL_DOMAIN])
-        server = make_server("127.0.0.1", 0, flask_app, threaded=True)
-        thread = threading.Thread(target=server.serve_forever,
-                                  kwargs={"poll_interval": 0.1}, daemon=True)
-        thread.start()
-        config = GraphConfig(base_url=standin.graph_url, authority_host=standin.base_url,
-                             client_id="storyline-sync", client_secret=Secret("s3cret"),
-                             verify=str(standin.ca_path))
-        graph = Graph(config=config, tokens=GraphAuth(config).app_token_source)
-        jobs = JobContext(settings=flask_app.config["STORYLINE"], db=db, graph=graph,
-                          notification_url=f"http://127.0.0.1:{server.server_port}"
-                                           "/api/v1/graph/notifications")
-        runner = InlineRunner(LazyContext(lambda: jobs))
-        extensions.set_runner(flask_app, runner)
-        try:
+        with serving_jobs(flask_app, standin) as (jobs, runner):
             yield {"app": flask_app, "standin": standin, "jobs": jobs, "runner": runner}
-        finally:
-            server.shutdown()
-            server.server_close()
-            thread.join(timeout=10)
-            db.engine.dispose()
 
 
 def _token(app: Flask, email: str, oid: Any, admin: bool = False) -> dict[str, str]:

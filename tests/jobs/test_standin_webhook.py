@@ -4,7 +4,6 @@ jobs they queue bring new mail into the record once, however often a notificatio
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -13,23 +12,18 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 from flask import Flask
-from werkzeug.serving import make_server
 
-from app import extensions
 from app import extensions as context
 from app.dev import create_app
 from app.dev.sample.cast import INTERNAL_DOMAIN, SELLERS, TENANT_ID, TENANT_NAME
 from app.dev.standin.server import RunningStandIn
 from app.dev.standin.testing import control, running_standin
-from app.graph.config import GraphConfig
-from app.graph.credentials import GraphAuth
-from app.graph.service import Graph
-from app.jobs.context import JobContext, LazyContext
+from app.jobs.context import JobContext
 from app.jobs.runner import InlineRunner
 from app.jobs.tasks import ensure_subscriptions, renew_subscriptions, sync_mailbox
 from app.records.models import Base, Interaction, Subscription, User
 from app.records.tenants import ensure_tenant, ensure_user
-from app.settings import Secret
+from tests.jobs.conftest import serving_jobs
 
 NOW = datetime(2026, 11, 22, 15, 0, tzinfo=UTC)
 MAYA = SELLERS[0]
@@ -46,27 +40,9 @@ def world(tmp_path: Path) -> Iterator[tuple[Flask, RunningStandIn, JobContext, I
         ensure_tenant(s, tenant_id=TENANT_ID, name=TENANT_NAME, domains=[INTERNAL_DOMAIN])
         ensure_user(s, tenant_id=TENANT_ID, email=MAYA.email, display_name=MAYA.display_name,
                     oid=MAYA.oid, time_zone=MAYA.time_zone)
-    server = make_server("127.0.0.1", 0, flask_app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1},
-                              daemon=True)
-    thread.start()
-    with running_standin(now=NOW, scale=0.3) as standin:
-        config = GraphConfig(base_url=standin.graph_url, authority_host=standin.base_url,
-                             client_id="storyline-sync", client_secret=Secret("s3cret"),
-                             verify=str(standin.ca_path))
-        graph = Graph(config=config, tokens=GraphAuth(config).app_token_source)
-        jobs = JobContext(settings=flask_app.config["STORYLINE"], db=db, graph=graph,
-                          notification_url=f"http://127.0.0.1:{server.server_port}"
-                                           "/api/v1/graph/notifications")
-        runner = InlineRunner(LazyContext(lambda: jobs))
-        extensions.set_runner(flask_app, runner)
-        try:
-            yield flask_app, standin, jobs, runner
-        finally:
-            server.shutdown()
-            server.server_close()
-            thread.join(timeout=10)
-            db.engine.dispose()
+    with running_standin(now=NOW, scale=0.3) as standin, \
+            serving_jobs(flask_app, standin) as (jobs, runner):
+        yield flask_app, standin, jobs, runner
 
 
 def _maya(jobs: JobContext) -> User:
