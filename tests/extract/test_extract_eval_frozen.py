@@ -42,7 +42,8 @@ def test_a_thread_never_straddles_dev_and_test() -> None:
     assert 0.2 < sum("test" in p for p in parts.values()) / len(parts) < 0.4
 
 
-@pytest.mark.parametrize("name", ["emails.jsonl", "emails-dev-more.jsonl", "second-pass.jsonl"])
+@pytest.mark.parametrize("name", ["emails.jsonl", "emails-dev-more.jsonl", "second-pass.jsonl",
+                                  "second-annotator.jsonl"])
 def test_labels_are_ids_and_offsets_only(name: str) -> None:
     path = data.LABELS.parent / name
     for line in path.read_text(encoding="utf-8").splitlines():
