@@ -32,7 +32,8 @@ def test_the_fifth_is_chosen_by_ids_alone() -> None:
     ids = [f"mail-{i}" for i in range(50)]
     chosen = agreement.fifth(ids)
     assert len(chosen) == 10 and chosen == agreement.fifth(reversed(ids))
-    rows = data.label_rows() + data.label_rows(data.DEV_ONLY)
+    # the fifth was drawn from the 545 of the first pass, before emails-dev-more2.jsonl
+    rows = data.label_rows() + data.label_rows(data.DEV_ONLY[0])
     second = {r["id"] for r in data.read_jsonl(agreement.SECOND_ANNOTATOR)}
     assert second == set(agreement.fifth(r["id"] for r in rows))
 
