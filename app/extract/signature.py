@@ -342,7 +342,8 @@ def _block_lines(text: str) -> list[str]:
     return out
 
 
-def parse_signature(text: str, start: int, region: str = "US") -> Signature:
+def parse_signature(text: str, start: int, region: str = "US", use_model: bool = True
+                    ) -> Signature:
     """Returns the contact fields of a signature block (``start`` is its offset, kept as is)."""
     lines = _block_lines(text)
     body = "\n".join(lines)
@@ -403,10 +404,11 @@ def parse_signature(text: str, start: int, region: str = "US") -> Signature:
     )
 
 
-def split_signature(new_part: str, region: str = "US") -> tuple[str, Signature | None]:
+def split_signature(new_part: str, region: str = "US", use_model: bool = True
+                    ) -> tuple[str, Signature | None]:
     """Returns ``(reply_text, signature)``: the message without its sign-off, and the block."""
     start = find_signature_start(new_part)
     if start is None:
         return new_part, None
     block = new_part[start:].rstrip()
-    return new_part[:start].rstrip(), parse_signature(block, start, region)
+    return new_part[:start].rstrip(), parse_signature(block, start, region, use_model)
