@@ -44,6 +44,7 @@ MAILEX_SENT_AT = "2001-06-06T12:00:00+00:00"  # MailEx turns carry no date; a We
 ZONES_TZ = "America/Chicago"  # the Enron mail's zone; a quoted header's time carries none
 QUOTED_SOURCE = "zones-quoted"
 QUOTED_MIN, QUOTED_MAX = 60, 1400  # characters of a quoted message's own part, whitespace stripped
+SHINGLE, SAME_PART = 30, 0.5  # how ``quoted_sample`` tells a repeated message
 _QUOTE_MARK = re.compile(r"^[ \t]*>[ \t]?", re.M)  # one level of ">" quoting at a line start
 _BARE_ADDRESS = re.compile(r"[^@\s<>\"]+@[^@\s<>\"]+\.[A-Za-z]{2,}")
 _DATE_FORMATS = ("%m/%d/%Y %I:%M %p", "%m/%d/%y %I:%M %p", "%m/%d/%Y %I:%M:%S %p",
@@ -228,20 +229,51 @@ def quoted_message(row: dict[str, Any]) -> QuotedMessage | None:
     return QuotedMessage(qid, f"zones:{row['id']}", text, new_end, email)
 
 
-def quoted_sample(zones_rows: Iterable[dict[str, Any]]) -> list[QuotedMessage]:
+def _shingles(text: str) -> frozenset[str]:
+    """30-character pieces (every third) of the text's letters and digits, lowercased: the same
+    for a message whatever its quoting, wrapping or tokenisation ("did n't")."""
+    flat = re.sub(r"[^a-z0-9]", "", text.lower())
+    return frozenset(flat[i : i + SHINGLE] for i in range(0, max(1, len(flat) - SHINGLE + 1), 3)
+                     if len(flat) >= SHINGLE)
+
+
+def _repeats(a: frozenset[str], b: frozenset[str]) -> bool:
+    """True when half of either text is in the other (a thread quoting the same message)."""
+    if not a or not b:
+        return False
+    common = len(a & b)
+    return common >= SAME_PART * len(a) or common >= SAME_PART * len(b)
+
+
+def new_part(row: dict[str, Any]) -> str:
+    """A zones row's new part: its text before the first ``Header`` zone."""
+    heads = [int(s["start"]) for s in row["spans"] if s["type"] == "Header"]
+    return str(row["text"][: min(heads) if heads else len(row["text"])])
+
+
+def quoted_sample(zones_rows: Iterable[dict[str, Any]],
+                  mailex_rows: Iterable[dict[str, Any]] = ()) -> list[QuotedMessage]:
     """The rule that chose the ``zones-quoted`` messages: the first quoted message of every dev
     zones email whose own part is 60-1,400 characters (whitespace stripped), in sha1-of-id
-    order, skipping a message whose own part (whitespace folded) repeats an earlier one."""
+    order, skipping a message that repeats (half of either text in the other) one chosen before
+    or the new part of any zones email or MailEx turn, dev or test: threads quote the mail the
+    sets already hold, and a test email must never come back as dev data."""
+    zones_rows = list(zones_rows)
+    held = [_shingles(new_part(r)) for r in zones_rows]
+    held += [_shingles(str(r["text"])) for r in mailex_rows]
     out: list[QuotedMessage] = []
-    seen: set[str] = set()
+    chosen: list[frozenset[str]] = []
     cands = [q for r in zones_rows if split.part(f"zones:{r['id']}") == "dev"
              if (q := quoted_message(r)) is not None]
     for q in sorted(cands, key=lambda q: hashlib.sha1(q.id.encode()).hexdigest()):
         own = q.text[: q.new_end].strip()
-        key = " ".join(own.split()).lower()
-        if QUOTED_MIN <= len(own) <= QUOTED_MAX and key not in seen:
-            seen.add(key)
-            out.append(q)
+        if not QUOTED_MIN <= len(own) <= QUOTED_MAX:
+            continue
+        mine = _shingles(own)
+        if any(_repeats(mine, other) for other in (*chosen, *held)):
+            continue
+        chosen.append(mine)
+        out.append(q)
     return out
 
 

@@ -112,3 +112,7 @@ def test_the_quoted_sample_rule() -> None:
     assert len(chosen) == 1
     assert split.part(chosen[0].group) == "dev" and chosen[0].text.strip() == body[2:].strip()
     assert [q.id for q in data.quoted_sample(reversed(rows))] == [q.id for q in chosen]
+    # a message the sets already hold as some email's new part (dev or test) is never chosen
+    held = {**_zones_row("invented-held", ""), "text": body[2:], "spans": []}
+    assert data.quoted_sample([*rows, held]) == []
+    assert data.quoted_sample(rows, [{"id": "t0", "thread": "t", "text": body[2:]}]) == []
