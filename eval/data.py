@@ -3,12 +3,12 @@ texts of the development sets in ``../shared/datasets`` (never copied into the r
 
 Sources: the turns of ``mailex-events-train.jsonl`` (the body is the turn's ``text``), a fixed
 sample of ``signature-zones-train.jsonl`` (the whole body with its quoted history; the labels
-cover only the new part, which ends where the set marks the first quoted header), and the first
-quoted message inside dev zones emails (``zones-quoted``, dev only: ``quoted_message``,
-``quoted_sample``). The labels follow ``docs/extraction-guide.md``: ``promise``, ``request``,
-``due`` and ``signal:<kind>`` spans, a whole sentence for a commitment or a signal, the date
-phrase for a due. When the datasets folder is absent (a user's machine) everything here is
-empty.
+cover only the new part, which ends where the set marks the first quoted header), and the
+earlier messages quoted inside dev zones emails (``zones-quoted``, dev only: ``quoted_message``,
+``quoted_sample`` for the first, ``deeper_sample`` for those below it). The labels follow
+``docs/extraction-guide.md``: ``promise``, ``request``, ``due`` and ``signal:<kind>`` spans, a
+whole sentence for a commitment or a signal, the date phrase for a due. When the datasets folder
+is absent (a user's machine) everything here is empty.
 """
 
 from __future__ import annotations
@@ -38,6 +38,7 @@ DEV_ONLY: tuple[Path, ...] = (
     LABELS.with_name("emails-dev-more.jsonl"),
     LABELS.with_name("emails-dev-more2.jsonl"),  # the rest of the zones sample rule (issue 15)
     LABELS.with_name("emails-dev-quoted.jsonl"),  # quoted earlier messages of dev zones emails
+    LABELS.with_name("emails-dev-quoted-deeper.jsonl"),  # the messages quoted below the first
 )
 ASF_LIST = "solr-user@lucene.apache.org"
 MAILEX_SENT_AT = "2001-06-06T12:00:00+00:00"  # MailEx turns carry no date; a Wednesday
@@ -45,7 +46,7 @@ ZONES_TZ = "America/Chicago"  # the Enron mail's zone; a quoted header's time ca
 QUOTED_SOURCE = "zones-quoted"
 QUOTED_MIN, QUOTED_MAX = 60, 1400  # characters of a quoted message's own part, whitespace stripped
 SHINGLE, SAME_PART = 30, 0.5  # how ``quoted_sample`` tells a repeated message
-_QUOTE_MARK = re.compile(r"^[ \t]*>[ \t]?", re.M)  # one level of ">" quoting at a line start
+_QUOTE_DEPTH = re.compile(r"^[ \t]*((?:>[ \t]?)+)", re.M)  # the ">" marks a line starts with
 _BARE_ADDRESS = re.compile(r"[^@\s<>\"]+@[^@\s<>\"]+\.[A-Za-z]{2,}")
 _DATE_FORMATS = ("%m/%d/%Y %I:%M %p", "%m/%d/%y %I:%M %p", "%m/%d/%Y %I:%M:%S %p",
                  "%m/%d/%y %I:%M:%S %p", "%B %d, %Y %I:%M %p", "%A, %B %d, %Y %I:%M %p",
@@ -137,11 +138,11 @@ def _zone_email(row: dict[str, Any]) -> EmailIn:
     )
 
 
-def unquote(text: str) -> tuple[str, list[int]]:
-    """``text`` without one level of ``>`` quote marks at its line starts, and for every
+def unquote(text: str, levels: int = 1) -> tuple[str, list[int]]:
+    """``text`` without up to ``levels`` ``>`` quote marks at its line starts, and for every
     character kept its offset in ``text`` (so a zone's offsets map into the result)."""
     drop: set[int] = set()
-    for m in _QUOTE_MARK.finditer(text):
+    for m in re.finditer(rf"^[ \t]*(?:>[ \t]?){{1,{max(1, levels)}}}", text, re.M):
         drop.update(range(m.start(), m.end()))
     kept = [i for i in range(len(text)) if i not in drop]
     return "".join(text[i] for i in kept), kept
@@ -149,10 +150,10 @@ def unquote(text: str) -> tuple[str, list[int]]:
 
 @dataclass(frozen=True)
 class QuotedMessage:
-    """The first earlier message quoted in a zones email: its text (unquoted once), where its
-    own part ends (its signature zone, else the end), and the mail its header describes."""
+    """An earlier message quoted in a zones email: its text (unquoted), where its own part ends
+    (its signature zone, else the end), and the mail its header describes."""
 
-    id: str  # "<zones id>#q1"
+    id: str  # "<zones id>#q1" for the first quoted message, "#q2" for the one below it, ...
     group: str  # the zones email's group, so the message is always on the email's side
     text: str
     new_end: int
@@ -189,17 +190,25 @@ def _quoted_sent_at(date: str, time: str) -> datetime | None:
     return None
 
 
-def quoted_message(row: dict[str, Any]) -> QuotedMessage | None:
-    """The first quoted message of a zones row: from the end of its first ``Header`` zone to
-    the start of the next (or the end of the body), with one level of ``>`` marks removed;
-    its own part ends at the first ``Body/Signature`` zone inside it. None without a header."""
+def quoted_messages(row: dict[str, Any]) -> int:
+    """How many quoted messages a zones row holds (its ``Header`` zones)."""
+    return sum(1 for s in row["spans"] if s["type"] == "Header")
+
+
+def quoted_message(row: dict[str, Any], n: int = 1) -> QuotedMessage | None:
+    """The ``n``-th quoted message of a zones row: from the end of its ``n``-th ``Header`` zone
+    to the start of the next (or the end of the body), without as many levels of ``>`` marks
+    as its least quoted line has (one, for nearly every first message); its own part ends at
+    the first ``Body/Signature`` zone inside it. None when there is no such header."""
     heads = sorted((s for s in row["spans"] if s["type"] == "Header"), key=lambda s: s["start"])
-    if not heads:
+    if not 1 <= n <= len(heads):
         return None
-    head = heads[0]
+    head = heads[n - 1]
     start = int(head["end"])
-    end = min([int(s["start"]) for s in heads[1:] if s["start"] >= start] or [len(row["text"])])
-    text, kept = unquote(row["text"][start:end])
+    end = min([int(s["start"]) for s in heads[n:] if s["start"] >= start] or [len(row["text"])])
+    raw = row["text"][start:end]
+    depths = [m.group(1).count(">") for m in _QUOTE_DEPTH.finditer(raw)]
+    text, kept = unquote(raw, min(depths) if depths else 1)
     sigs = [int(s["start"]) for s in row["spans"]
             if s["type"] == "Body/Signature" and start <= s["start"] < end]
     new_end = bisect_left(kept, min(sigs) - start) if sigs else len(text)
@@ -214,7 +223,7 @@ def quoted_message(row: dict[str, Any]) -> QuotedMessage | None:
     frm, to = people("Header/Person/From"), people("Header/Person/To")
     if row.get("corpus") == "asf" and not any(a.address for a in to):
         to = (*to, Address(address=ASF_LIST))  # a list post, as for the zones emails
-    qid = f"{row['id']}#q1"
+    qid = f"{row['id']}#q{n}"
     email = EmailIn(
         id=qid,
         body=text,
@@ -258,13 +267,28 @@ def quoted_sample(zones_rows: Iterable[dict[str, Any]],
     order, skipping a message that repeats (half of either text in the other) one chosen before
     or the new part of any zones email or MailEx turn, dev or test: threads quote the mail the
     sets already hold, and a test email must never come back as dev data."""
+    return _sample(zones_rows, mailex_rows, first=True)
+
+
+def deeper_sample(zones_rows: Iterable[dict[str, Any]],
+                  mailex_rows: Iterable[dict[str, Any]] = ()) -> list[QuotedMessage]:
+    """The same rule for the messages quoted below the first one (``#q2``, ``#q3``, ...); a
+    repeat of a first message that ``quoted_sample`` chose is skipped too."""
+    zones_rows, mailex_rows = list(zones_rows), list(mailex_rows)
+    before = [_shingles(q.text[: q.new_end]) for q in quoted_sample(zones_rows, mailex_rows)]
+    return _sample(zones_rows, mailex_rows, first=False, chosen=before)
+
+
+def _sample(zones_rows: Iterable[dict[str, Any]], mailex_rows: Iterable[dict[str, Any]], *,
+            first: bool, chosen: list[frozenset[str]] | None = None) -> list[QuotedMessage]:
     zones_rows = list(zones_rows)
     held = [_shingles(new_part(r)) for r in zones_rows]
     held += [_shingles(str(r["text"])) for r in mailex_rows]
     out: list[QuotedMessage] = []
-    chosen: list[frozenset[str]] = []
+    chosen = list(chosen or [])
     cands = [q for r in zones_rows if split.part(f"zones:{r['id']}") == "dev"
-             if (q := quoted_message(r)) is not None]
+             for n in ([1] if first else range(2, quoted_messages(r) + 1))
+             if (q := quoted_message(r, n)) is not None]
     for q in sorted(cands, key=lambda q: hashlib.sha1(q.id.encode()).hexdigest()):
         own = q.text[: q.new_end].strip()
         if not QUOTED_MIN <= len(own) <= QUOTED_MAX:
@@ -292,7 +316,8 @@ def load() -> list[LabelledEmail]:
             email = EmailIn(id=row["id"], body=text, sent_at=parse_sent_at(MAILEX_SENT_AT),
                             time_zone="America/Chicago")
         elif row["source"] == QUOTED_SOURCE:
-            q = quoted_message(zones[row["id"].rsplit("#", 1)[0]])
+            zones_id, _, n = row["id"].rpartition("#q")
+            q = quoted_message(zones[zones_id], int(n))
             assert q is not None and q.group == row["group"], row["id"]
             text, new_end, email = q.text, q.new_end, q.email
         else:

@@ -11,7 +11,7 @@ label of a test email cannot change without the test failing. Every run that sco
 part appends a line to ``eval/test-looks.jsonl`` (when, what): the count is in the docs.
 Errors are printed only for dev; for test, only aggregate figures. Emails labelled after the
 freeze (``data.DEV_ONLY``: ``eval/labels/emails-dev-more*.jsonl`` and the quoted messages of
-dev zones emails, ``emails-dev-quoted.jsonl``) are dev, whatever their hash says.
+dev zones emails, ``emails-dev-quoted*.jsonl``) are dev, whatever their hash says.
 """
 
 from __future__ import annotations
