@@ -238,7 +238,7 @@ def quoted_message(row: dict[str, Any], n: int = 1) -> QuotedMessage | None:
     return QuotedMessage(qid, f"zones:{row['id']}", text, new_end, email)
 
 
-def _shingles(text: str) -> frozenset[str]:
+def shingles(text: str) -> frozenset[str]:
     """30-character pieces (every third) of the text's letters and digits, lowercased: the same
     for a message whatever its quoting, wrapping or tokenisation ("did n't")."""
     flat = re.sub(r"[^a-z0-9]", "", text.lower())
@@ -246,7 +246,7 @@ def _shingles(text: str) -> frozenset[str]:
                      if len(flat) >= SHINGLE)
 
 
-def _repeats(a: frozenset[str], b: frozenset[str]) -> bool:
+def repeats(a: frozenset[str], b: frozenset[str]) -> bool:
     """True when half of either text is in the other (a thread quoting the same message)."""
     if not a or not b:
         return False
@@ -275,15 +275,15 @@ def deeper_sample(zones_rows: Iterable[dict[str, Any]],
     """The same rule for the messages quoted below the first one (``#q2``, ``#q3``, ...); a
     repeat of a first message that ``quoted_sample`` chose is skipped too."""
     zones_rows, mailex_rows = list(zones_rows), list(mailex_rows)
-    before = [_shingles(q.text[: q.new_end]) for q in quoted_sample(zones_rows, mailex_rows)]
+    before = [shingles(q.text[: q.new_end]) for q in quoted_sample(zones_rows, mailex_rows)]
     return _sample(zones_rows, mailex_rows, first=False, chosen=before)
 
 
 def _sample(zones_rows: Iterable[dict[str, Any]], mailex_rows: Iterable[dict[str, Any]], *,
             first: bool, chosen: list[frozenset[str]] | None = None) -> list[QuotedMessage]:
     zones_rows = list(zones_rows)
-    held = [_shingles(new_part(r)) for r in zones_rows]
-    held += [_shingles(str(r["text"])) for r in mailex_rows]
+    held = [shingles(new_part(r)) for r in zones_rows]
+    held += [shingles(str(r["text"])) for r in mailex_rows]
     out: list[QuotedMessage] = []
     chosen = list(chosen or [])
     cands = [q for r in zones_rows if split.part(f"zones:{r['id']}") == "dev"
@@ -293,8 +293,8 @@ def _sample(zones_rows: Iterable[dict[str, Any]], mailex_rows: Iterable[dict[str
         own = q.text[: q.new_end].strip()
         if not QUOTED_MIN <= len(own) <= QUOTED_MAX:
             continue
-        mine = _shingles(own)
-        if any(_repeats(mine, other) for other in (*chosen, *held)):
+        mine = shingles(own)
+        if any(repeats(mine, other) for other in (*chosen, *held)):
             continue
         chosen.append(mine)
         out.append(q)
