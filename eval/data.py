@@ -26,6 +26,8 @@ DATASETS = ROOT.parent / "shared" / "datasets"
 LABELS = Path(__file__).resolve().parent / "labels" / "emails.jsonl"
 # labelled after the test part was frozen: always dev, so the frozen test cannot change
 DEV_ONLY = LABELS.with_name("emails-dev-more.jsonl")
+# every later batch (emails-dev-more2.jsonl, ...) is dev only too, read in name order
+DEV_ONLY_GLOB = "emails-dev-more*.jsonl"
 ASF_LIST = "solr-user@lucene.apache.org"
 MAILEX_SENT_AT = "2001-06-06T12:00:00+00:00"  # MailEx turns carry no date; a Wednesday
 
@@ -68,6 +70,19 @@ def read_jsonl(path: Path) -> Iterator[dict[str, Any]]:
 def label_rows(path: Path = LABELS) -> list[dict[str, Any]]:
     """The committed label rows (ids, groups and offsets; no text)."""
     return list(read_jsonl(path))
+
+
+def dev_only_rows() -> list[dict[str, Any]]:
+    """The rows of every file labelled after the freeze (``DEV_ONLY_GLOB``); an id already
+    read (in the frozen file or an earlier batch) is not read twice."""
+    seen = {r["id"] for r in label_rows()}
+    out = []
+    for path in sorted(LABELS.parent.glob(DEV_ONLY_GLOB)):
+        for row in label_rows(path):
+            if row["id"] not in seen:
+                seen.add(row["id"])
+                out.append(row)
+    return out
 
 
 def available() -> bool:
@@ -116,7 +131,7 @@ def load() -> list[LabelledEmail]:
     mailex = {r["id"]: r for r in read_jsonl(DATASETS / "mailex-events-train.jsonl")}
     zones = {r["id"]: r for r in read_jsonl(DATASETS / "signature-zones-train.jsonl")}
     out: list[LabelledEmail] = []
-    extra = label_rows(DEV_ONLY) if DEV_ONLY.exists() else []
+    extra = dev_only_rows()
     for row in label_rows() + [{**r, "dev_only": True} for r in extra]:
         if row["source"] == "mailex":
             src = mailex[row["id"]]
