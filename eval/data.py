@@ -75,7 +75,7 @@ def label_rows(path: Path = LABELS) -> list[dict[str, Any]]:
 def dev_only_rows() -> list[dict[str, Any]]:
     """The rows of every file labelled after the freeze (``DEV_ONLY_GLOB``); an id already
     read (in the frozen file or an earlier batch) is not read twice."""
-    seen = {r["id"] for r in label_rows()}
+    seen = {r["id"] for r in label_rows(LABELS)}
     out = []
     for path in sorted(LABELS.parent.glob(DEV_ONLY_GLOB)):
         for row in label_rows(path):

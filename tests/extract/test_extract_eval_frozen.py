@@ -53,3 +53,16 @@ def test_labels_are_ids_and_offsets_only(name: str) -> None:
             assert isinstance(span["start"], int) and isinstance(span["end"], int)
             assert span["label"] in {"promise", "request", "due"} or span["label"].startswith(
                 "signal:")
+
+
+def test_every_later_batch_is_read_as_dev_only(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    def row(i: str) -> str:
+        return json.dumps({"id": i, "source": "mailex", "group": "g" + i, "spans": []}) + "\n"
+
+    (tmp_path / "emails.jsonl").write_text(row("frozen-1"), encoding="utf-8")
+    (tmp_path / "emails-dev-more.jsonl").write_text(row("later-1"), encoding="utf-8")
+    # a second batch; an id already labelled (here a frozen one) is not read again
+    (tmp_path / "emails-dev-more2.jsonl").write_text(row("later-2") + row("frozen-1"),
+                                                     encoding="utf-8")
+    monkeypatch.setattr(data, "LABELS", tmp_path / "emails.jsonl")
+    assert [r["id"] for r in data.dev_only_rows()] == ["later-1", "later-2"]
