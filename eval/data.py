@@ -96,8 +96,16 @@ def label_rows(path: Path = LABELS) -> list[dict[str, Any]]:
 
 
 def dev_only_rows() -> list[dict[str, Any]]:
-    """The label rows of every ``DEV_ONLY`` file that exists, in file order."""
-    return [row for path in DEV_ONLY if path.exists() for row in label_rows(path)]
+    """The label rows of every ``DEV_ONLY`` file that exists, in file order; an id already
+    read (in the frozen file or an earlier batch) is not read twice."""
+    seen = {r["id"] for r in label_rows(LABELS)}
+    out = []
+    for path in DEV_ONLY:
+        for row in (label_rows(path) if path.exists() else []):
+            if row["id"] not in seen:
+                seen.add(row["id"])
+                out.append(row)
+    return out
 
 
 def available() -> bool:

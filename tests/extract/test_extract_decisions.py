@@ -22,6 +22,42 @@ def test_the_shipped_model_loads_and_scores_sentences() -> None:
     assert 0.0 <= close["request"] < ask["request"] <= 1.0
 
 
+def test_the_classifier_reads_the_form_of_a_sentence_and_its_place() -> None:
+    ask = model.feature_text("Could you send the signed order form by Friday?", kinds=["request"],
+                             signals=[], dated=True, index=1, count=4).split()
+    assert ask[:3] == ["could", "you", "send"]  # lower-cased
+    for mark in ("zzrulerequest", "zzdated", "zzw1could", "zzw2could_you", "zzmodalyou",
+                 "zzqyou", "zzlenb", "zzposearly", "zzwlfriday", "zznofirst", "zznsentb"):
+        assert mark in ask
+    closing = model.feature_text("Thanks, we will talk soon.", kinds=[], signals=[],
+                                 dated=False, index=3, count=4).split()
+    assert {"zzposlast", "zzthanks", "zzfirstfuture"} <= set(closing)
+    assert "zznofirst" not in closing and "zzqyou" not in closing
+    alone = model.feature_text("Hi Dana", kinds=[], signals=[], dated=False).split()
+    assert "zzgreet" in alone and not any(m.startswith(("zzpos", "zznsent")) for m in alone)
+
+
+def test_the_shipped_weights_hold_no_words_of_the_training_mail() -> None:
+    import json
+
+    import spacy
+
+    strings = json.loads((model.MODEL_DIR / "sentences" / "vocab" / "strings.json").read_text(
+        encoding="utf-8"))
+    assert set(strings) <= set(spacy.blank("en").vocab.strings)
+
+
+def test_the_vector_key_table_answers_like_a_dict() -> None:
+    import numpy as np
+
+    rows = model.KeyRows(np.array([30, 10, 20], dtype=np.uint64), np.array([2, 0, 1]))
+    assert rows.get(20) == 1 and rows.get(15) == -1 and rows.get(99, 7) == 7
+    assert 10 in rows and 11 not in rows and rows[30] == 2 and len(rows) == 3
+    assert dict(rows.items()) == {10: 0, 20: 1, 30: 2}
+    with pytest.raises(KeyError):
+        rows[5]
+
+
 def test_every_finding_has_a_confidence_and_a_shown_flag(
         blank_extractor: Extractor, make_email: Callable[..., EmailIn]) -> None:
     result = blank_extractor.extract(make_email(

@@ -135,3 +135,19 @@ def test_a_deeper_message_loses_as_many_quote_marks_as_its_least_quoted_line() -
     assert data.quoted_message(row, 3) is None
     # the first message of a set chosen by quoted_sample is never chosen again as a deeper one
     assert all(q.id.endswith("#q2") for q in data.deeper_sample([row]))
+
+
+def test_an_id_already_labelled_is_not_read_again(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    def row(i: str) -> str:
+        return json.dumps({"id": i, "source": "mailex", "group": "g" + i, "spans": []}) + "\n"
+
+    (tmp_path / "emails.jsonl").write_text(row("frozen-1"), encoding="utf-8")
+    (tmp_path / "emails-dev-more.jsonl").write_text(row("later-1"), encoding="utf-8")
+    # a second batch; an id already labelled (here a frozen one) is not read again
+    (tmp_path / "emails-dev-more2.jsonl").write_text(row("later-2") + row("frozen-1"),
+                                                     encoding="utf-8")
+    monkeypatch.setattr(data, "LABELS", tmp_path / "emails.jsonl")
+    monkeypatch.setattr(data, "DEV_ONLY", (tmp_path / "emails-dev-more.jsonl",
+                                           tmp_path / "emails-dev-more2.jsonl",
+                                           tmp_path / "absent.jsonl"))
+    assert [r["id"] for r in data.dev_only_rows()] == ["later-1", "later-2"]
