@@ -120,18 +120,30 @@ def _between_rounds(db: Database) -> None:
 
 def _synced(url: str, standin: RunningStandIn, extract: Any, *, page_writes: bool
             ) -> tuple[Database, list[SyncReport]]:
+    """The scenario: two mailboxes, what a seller does, then all five (the first two's
+    delta rounds find nothing new, the others' copies of mail already recorded are
+    duplicates). One mailbox at a time: which mailbox's copy of a message comes first
+    decides some of the record (whose promise it is), and concurrent mailboxes would make
+    that a race between the two runs."""
     fresh_record(url).dispose()
     db = Database(url, hash_key=KEY)
     graph = graph_for(standin, page_size=40)
     options = SyncOptions(page_writes=page_writes)
     everyone = user_ids(db, tuple(s.email for s in SELLERS))
     _deals(db)
-    reports = [sync_mailboxes(db, graph, tenant_id=TENANT_ID, user_ids=user_ids(db),
-                              options=options, extract=extract)]
-    _between_rounds(db)
-    # the other mailboxes (their copies of mail already recorded are duplicates)
-    reports.append(sync_mailboxes(db, graph, tenant_id=TENANT_ID, user_ids=everyone,
-                                  options=options, extract=extract))
+    reports = []
+    for users in (user_ids(db), everyone):
+        report = SyncReport()
+        for user_id in sorted(users):
+            one = sync_mailboxes(db, graph, tenant_id=TENANT_ID, user_ids=[user_id],
+                                 options=options, extract=extract)
+            for name in ("seen", "stored", "duplicates", "skipped", "set_aside"):
+                setattr(report, name, getattr(report, name) + getattr(one, name))
+            for reason, n in one.skip_reasons.items():
+                report.skip_reasons[reason] = report.skip_reasons.get(reason, 0) + n
+        reports.append(report)
+        if users is not everyone:
+            _between_rounds(db)
     return db, reports
 
 
@@ -200,7 +212,7 @@ def test_page_writes_leave_the_record_item_by_item_writes_leave(
     assert len(reference["interactions"]) > 100 and reference["commitments"]
     assert reference["signals"] and reference["deal_interactions"]
     assert any("'done'" in row for row in reference["commitments"]), "nothing auto-closed"
-    assert one[1].duplicates > 100 and one[1].skip_reasons
+    assert one[1].duplicates > 100 and len(one[1].skip_reasons) >= 3
     for table in TABLES:
         assert batched[table] == reference[table], table
     for a, b in zip(one, page, strict=True):
