@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from .autoclose import close_delivered
+from .autoclose import Unflushed, close_delivered
 from .identity import (
     IdentityContext,
     account_name_from_domain,
@@ -75,7 +75,7 @@ class _PageState:
     open_deals: dict[uuid.UUID, list[uuid.UUID]] = field(default_factory=dict)
     rollups: RollupDeltas = field(default_factory=RollupDeltas)
     # unflushed rows a query of this page could have to see
-    new_commitments: bool = False
+    new_commitments: list[Unflushed] = field(default_factory=list)
     new_contact_accounts: set[uuid.UUID | None] = field(default_factory=set)
 
 
@@ -91,7 +91,7 @@ def record_page(session: Session, *, tenant_id: uuid.UUID,
 
     def flush() -> None:
         session.flush()
-        ps.new_commitments = False
+        ps.new_commitments.clear()
         ps.new_contact_accounts.clear()
 
     with session.no_autoflush:
@@ -216,16 +216,17 @@ def _record_one(session: Session, ps: _PageState, item: InteractionIn,
                    occurred_at=item.occurred_at, direction=parties.direction, kind=item.kind)
     outbound = parties.direction == "outbound"
     owner_user = interaction.from_user_id if outbound else item.mailbox_user_id
-    _store_findings(session, interaction, item, primary, owner_user)
-    if item.commitments:
-        ps.new_commitments = True
     if item.mentions and interaction.account_id in ps.new_contact_accounts:
         flush()  # a contact of this page may be the one person of that name
     store_mentions(session, interaction=interaction, item=item)
-    if ps.new_commitments and _worth_closing(item, contact_ids, account_id):
-        flush()  # a promise made earlier in this page may be what this delivers
-    close_delivered(session, interaction=interaction, contact_ids=contact_ids,
-                    attachments=item.attachments)
+    # promises made earlier in this page (not flushed) are candidates as flushed ones are
+    if close_delivered(session, interaction=interaction, contact_ids=contact_ids,
+                       attachments=item.attachments, unflushed=ps.new_commitments):
+        ps.new_commitments.clear()  # it flushed what it closed, and so everything
+        ps.new_contact_accounts.clear()
+    ps.new_commitments += [(c, interaction.thread_id, interaction.occurred_at)
+                           for c in _store_findings(session, interaction, item, primary,
+                                                    owner_user)]
     if not outbound and primary is not None and item.signature is not None:
         _enrich_from_signature(primary, item.signature, interaction.id)
     if account_id is not None:
@@ -234,19 +235,6 @@ def _record_one(session: Session, ps: _PageState, item: InteractionIn,
             session.add(DealInteraction(tenant_id=ctx.tenant_id, deal_id=deals[0],
                                         interaction_id=interaction.id))
     return RecordOutcome(status="stored", reason="", interaction_id=interaction.id)
-
-
-def _worth_closing(item: InteractionIn, contact_ids: list[uuid.UUID],
-                   account_id: uuid.UUID | None) -> bool:
-    """Whether :func:`close_delivered` will query for this item (else no flush is needed)."""
-    from .autoclose import _worth_a_look
-    from .delivery import LaterItem
-    from .models import utcnow
-
-    later = LaterItem(kind=item.kind, direction="", subject=item.subject, body=item.body_text,
-                      attachments=item.attachments, cancelled=item.cancelled,
-                      occurred_at=item.occurred_at, ends_at=item.ends_at)
-    return _worth_a_look(later, utcnow()) and bool(contact_ids or account_id)
 
 
 def _update_known(session: Session, ps: _PageState, existing: Interaction,

@@ -230,7 +230,9 @@ def _without_erased(ctx: IdentityContext, item: InteractionIn) -> InteractionIn:
 
 
 def _store_findings(session: Session, interaction: Interaction, item: InteractionIn,
-                    primary: Contact | None, owner_user: uuid.UUID | None) -> None:
+                    primary: Contact | None, owner_user: uuid.UUID | None) -> list[Commitment]:
+    """Adds the item's commitments and signals; gives the commitments."""
+    added: list[Commitment] = []
     outbound = interaction.direction == "outbound"
     ignored = _ignored_in_drafts(session, interaction, item)
     for c in item.commitments:
@@ -239,7 +241,7 @@ def _store_findings(session: Session, interaction: Interaction, item: Interactio
         ours = (c.owner == "sender") == outbound
         status = DISMISSED if ignored and _sellers_promise(c, outbound) and \
             promise_text_key(c.text) in ignored else "open"
-        session.add(Commitment(
+        added.append(Commitment(
             tenant_id=interaction.tenant_id, id=new_id(), interaction_id=interaction.id,
             kind=c.kind, side="us" if ours else "them",
             owner_user_id=owner_user if ours else None,
@@ -248,6 +250,7 @@ def _store_findings(session: Session, interaction: Interaction, item: Interactio
             due_on=c.due, confidence=c.confidence, shown=c.shown, status=status,
             created_at=interaction.occurred_at,
         ))
+        session.add(added[-1])
     for s in item.signals:
         session.add(Signal(
             tenant_id=interaction.tenant_id, id=new_id(), interaction_id=interaction.id,
@@ -256,6 +259,7 @@ def _store_findings(session: Session, interaction: Interaction, item: Interactio
             evidence_end=s.end, confidence=s.confidence, shown=s.shown,
             occurred_at=interaction.occurred_at,
         ))
+    return added
 
 
 def _sellers_promise(c: CommitmentIn, outbound: bool) -> bool:
