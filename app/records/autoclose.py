@@ -61,20 +61,19 @@ def close_delivered(session: Session, *, interaction: Interaction,
     if interaction.account_id is not None:
         scope.append(Commitment.account_id == interaction.account_id)
     source = aliased(Interaction)
-    rows = session.execute(
+    rows: list[Unflushed] = [tuple(row) for row in session.execute(  # type: ignore[misc]
         sa.select(Commitment, source.thread_id, source.occurred_at)
         .outerjoin(source, sa.and_(source.tenant_id == Commitment.tenant_id,
                                    source.id == Commitment.interaction_id))
         .where(Commitment.tenant_id == tenant_id, Commitment.status == "open", sa.or_(*scope))
-        .limit(500)).all()
+        .limit(500))]
     people = set(contact_ids)
     if unflushed:
         queried = {id(row[0]) for row in rows}
         account = interaction.account_id
-        rows = [*rows, *((c, thread, made) for c, thread, made in unflushed
-                         if id(c) not in queried and c.status == "open" and (
-                             c.contact_id in people
-                             or (account is not None and c.account_id == account)))]
+        rows += [(c, thread, made) for c, thread, made in unflushed
+                 if id(c) not in queried and c.status == "open" and (
+                     c.contact_id in people or (account is not None and c.account_id == account))]
     closed: list[Commitment] = []
     for c, thread_id, made_at in rows:
         if c.interaction_id == interaction.id:

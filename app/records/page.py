@@ -40,14 +40,12 @@ from .models import (
     OPEN_STAGES,
     Account,
     AccountDomain,
-    Commitment,
     Contact,
     ContactAddress,
     Deal,
     DealInteraction,
     Interaction,
     InteractionMailbox,
-    Participant,
     new_id,
 )
 from .record import (
@@ -239,7 +237,9 @@ def _record_one(session: Session, ps: _PageState, item: InteractionIn,
 
 def _update_known(session: Session, ps: _PageState, existing: Interaction,
                   item: InteractionIn, flush: Callable[[], None]) -> RecordOutcome:
-    """As :func:`app.records.record._update_known`, with the page's links."""
+    """A copy of an item already recorded (before, or earlier in this page): the mailbox
+    that saw it is linked, a meeting takes its new time, subject and cancellation (and, once
+    held, closes what it delivers), and nothing else changes."""
     _link_mailbox(session, ps, existing.id, item)
     existing.deleted_at = None
     if item.kind == "meeting":
@@ -288,7 +288,9 @@ def _account(session: Session, ps: _PageState, address: str) -> Account | None:
 
 
 def _contacts_for(session: Session, ps: _PageState, parties: _Parties) -> dict[str, Contact]:
-    """As :func:`app.records.record._contacts_for`, from the page's contacts."""
+    """The contact of each external address (the survivor of a merge), created when the
+    contact policy allows it, with its account (as
+    :func:`app.records.contacts.create_contact`), from the page's lookups."""
     tenant_id = ps.ctx.tenant_id
     contacts: dict[str, Contact] = {}
     for address, name, _role in parties.externals:
@@ -316,7 +318,8 @@ def _contacts_for(session: Session, ps: _PageState, parties: _Parties) -> dict[s
 
 def _account_for(ps: _PageState, parties: _Parties, contacts: dict[str, Contact],
                  primary: Contact | None) -> uuid.UUID | None:
-    """As :func:`app.records.record._account_for`, from the page's accounts."""
+    """The primary contact's account, else the account most of the people belong to (by
+    contact, or by a known domain for people we keep no contact for)."""
     accounts = Counter(c.account_id for c in contacts.values() if c.account_id)
     if not accounts:
         free = free_mail_domains()
@@ -342,4 +345,4 @@ def _add_interaction(session: Session, ctx: IdentityContext, item: InteractionIn
     return interaction, user_ids
 
 
-__all__ = ["Commitment", "Participant", "record_page"]
+__all__ = ["record_page"]
