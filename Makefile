@@ -83,6 +83,7 @@ bench: install system-deps services
 # the dev and the frozen-test figures (each run is logged in eval/test-looks.jsonl).
 train: install
 	$(PY) -m eval.train
+	$(PY) -m eval.train_signature
 # A bounded schemathesis run (about 4 minutes) over /api/v1/openapi.json against gunicorn:
 # 0 server errors and every answer as documented (docs/RELIABILITY.md).
 fuzz: install

@@ -204,7 +204,7 @@ def _setup(args: argparse.Namespace, env: dict[str, str], db: Any, broker: Any, 
                 SyncState.delta_link.is_not(None), SyncState.next_link.is_(None))) or 0
             subs = s.scalar(sa.select(sa.func.count()).select_from(Subscription).where(
                 Subscription.status == "active")) or 0
-        queued = int(broker.llen("celery"))
+        queued = steady_stats.queue_depth(broker)
         if time.monotonic() - last_log[0] > 30:
             log(f"setup: {current}/{want} folders current, {subs}/{want} subscriptions, "
                 f"{queued} jobs queued, {time.monotonic() - started:.0f} s")
@@ -294,7 +294,7 @@ def _measure(args: argparse.Namespace, procs: Processes, env: dict[str, str], db
                 for p in waiting:
                     if p.key in found:
                         p.captured = began
-            queue.append((began, int(broker.llen("celery"))))
+            queue.append((began, steady_stats.queue_depth(broker)))
             if began >= next_rss:
                 for n in names:
                     rss[n] = max(rss[n], procs.rss_mb(n))

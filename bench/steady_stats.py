@@ -60,7 +60,7 @@ def task_results(log_text: str) -> list[tuple[str, dict[str, Any]]]:
 
 def stored_by(results: Iterable[tuple[str, dict[str, Any]]]) -> dict[str, Any]:
     """Messages stored, by the kind of round that stored them: a change notification's
-    (``handle_notification``) or a plain delta round (``sync_mailbox``: the safety net, or
+    (``handle_notification``) or a plain delta round (``safety_net_sync``, or ``sync_mailbox``:
     a backfill); and how many notification rounds found their mailbox busy (coalesced into
     the round that held it)."""
     out = {"notification_rounds": 0, "safety_net_rounds": 0, "notification_tasks": 0,
@@ -71,10 +71,17 @@ def stored_by(results: Iterable[tuple[str, dict[str, Any]]]) -> dict[str, Any]:
             sync = result.get("sync") or {}
             out["coalesced"] += sync.get("status") == "coalesced"
             out["notification_rounds"] += int(sync.get("stored") or 0)
-        elif job == "sync_mailbox":
+        elif job in ("sync_mailbox", "safety_net_sync"):
             out["sync_tasks"] += 1
             out["safety_net_rounds"] += int(result.get("stored") or 0)
     return out
+
+
+def queue_depth(broker: Any) -> int:
+    """Jobs waiting on the Celery queue: the sum of its priority lists (``celery`` and
+    ``celery:1`` .. ``celery:9``, app/jobs/celery_app.py)."""
+    return sum(int(broker.llen(name)) for name in
+               ["celery", *(f"celery:{p}" for p in range(1, 10))])
 
 
 def beat_sends(log_text: str, entry: str = "safety-net-sync") -> list[str]:

@@ -117,8 +117,10 @@ def score_signature_block_halves(rows: Iterable[dict[str, Any]]) -> dict[str, di
     }
 
 
-def score_signature_zones(rows: Iterable[dict[str, Any]]) -> dict[str, Any]:
-    """Signature fields end to end (reply split, block finding, parsing) on labelled zones."""
+def score_signature_zones(rows: Iterable[dict[str, Any]], use_model: bool = True
+                          ) -> dict[str, Any]:
+    """Signature fields end to end (reply split, block finding, parsing) on labelled zones
+    (``use_model=False``: the rules alone, without the trained line model)."""
     per: dict[str, PRF] = {}
     total = PRF()
     emails = 0
@@ -129,14 +131,7 @@ def score_signature_zones(rows: Iterable[dict[str, Any]]) -> dict[str, Any]:
         text = row["text"]
         heads = [s["start"] for s in row["spans"] if s["type"] == "Header"]
         gold = _gold_zone_fields(row, min(heads) if heads else len(text))
-        _, sig = split_signature(split_reply(text)[0])
-        pred: dict[str, set[str]] = {k: set() for k in gold}
-        if sig is not None:
-            for k in ("name", "title", "company"):
-                if getattr(sig, k):
-                    pred[k].add(_field_norm(k, getattr(sig, k)))
-            pred["phones"] = {_field_norm("phones", p) for p in sig.phones}
-            pred["emails"] = {_field_norm("emails", e) for e in sig.emails}
+        pred = _zone_prediction(text, gold, use_model)
         for k in gold:
             t = per.setdefault(k, PRF())
             _field(t, gold[k], pred[k])
@@ -149,7 +144,39 @@ def score_signature_zones(rows: Iterable[dict[str, Any]]) -> dict[str, Any]:
     }
 
 
-def score_signature_blocks(rows: Iterable[dict[str, Any]]) -> dict[str, Any]:
+def _zone_prediction(text: str, gold: dict[str, set[str]], use_model: bool
+                     ) -> dict[str, set[str]]:
+    _, sig = split_signature(split_reply(text)[0], use_model=use_model)
+    pred: dict[str, set[str]] = {k: set() for k in gold}
+    if sig is not None:
+        for k in ("name", "title", "company"):
+            if getattr(sig, k):
+                pred[k].add(_field_norm(k, getattr(sig, k)))
+        pred["phones"] = {_field_norm("phones", p) for p in sig.phones}
+        pred["emails"] = {_field_norm("emails", e) for e in sig.emails}
+    return pred
+
+
+def signature_errors(rows: Iterable[dict[str, Any]], use_model: bool = True
+                     ) -> list[dict[str, Any]]:
+    """The wrong name/title/company fields end to end, per email: for reading DEV errors
+    only (the caller never passes test rows)."""
+    out = []
+    for row in rows:
+        if not row.get("has_detailed_annotation"):
+            continue
+        heads = [s["start"] for s in row["spans"] if s["type"] == "Header"]
+        gold = _gold_zone_fields(row, min(heads) if heads else len(row["text"]))
+        pred = _zone_prediction(row["text"], gold, use_model)
+        wrong = {k: {"gold": sorted(gold[k]), "pred": sorted(pred[k])}
+                 for k in ("name", "title", "company") if gold[k] != pred[k]}
+        if wrong:
+            out.append({"id": row["id"], **wrong})
+    return out
+
+
+def score_signature_blocks(rows: Iterable[dict[str, Any]], use_model: bool = True
+                           ) -> dict[str, Any]:
     """Signature fields given the labelled signature block (parsing alone)."""
     total = PRF()
     per: dict[str, PRF] = {}
@@ -158,7 +185,7 @@ def score_signature_blocks(rows: Iterable[dict[str, Any]]) -> dict[str, Any]:
         if not row.get("signature_text"):
             continue
         blocks += 1
-        sig = parse_signature(row["signature_text"], 0)
+        sig = parse_signature(row["signature_text"], 0, use_model=use_model)
         fields = row["fields"]
         gold = {
             "name": {_field_norm("name", v) for v in fields.get("name", [])},

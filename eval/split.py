@@ -10,7 +10,8 @@ rows (ids and offsets). ``tests/extract/test_extract_eval_frozen.py`` recomputes
 label of a test email cannot change without the test failing. Every run that scores the test
 part appends a line to ``eval/test-looks.jsonl`` (when, what): the count is in the docs.
 Errors are printed only for dev; for test, only aggregate figures. Emails labelled after the
-freeze (``eval/labels/emails-dev-more.jsonl``) are dev, whatever their hash says.
+freeze (``data.DEV_ONLY``: ``eval/labels/emails-dev-more*.jsonl`` and the quoted messages of
+dev zones emails, ``emails-dev-quoted*.jsonl``) are dev, whatever their hash says.
 """
 
 from __future__ import annotations

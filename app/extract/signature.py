@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
 
@@ -261,31 +261,41 @@ def _trailing_block(lines: list[tuple[int, str]]) -> int | None:
     return block[0][0]
 
 
-def _company_from_domain(lines: list[str], addresses: list[str]) -> str | None:
-    """The line that spells the block's own mail or web domain ("Halvorsen Foods" for
-    halvorsenfoods.com): the company, whatever its place in the block."""
+def _domain_labels(addresses: list[str]) -> set[str]:
+    """The block's own mail and web domains ("halvorsenfoods" for dana@halvorsenfoods.com),
+    not those of public mail hosts."""
     labels = set()
     for address in addresses:
         host = address.rsplit("@", 1)[-1].lower().split("//")[-1].split("/")[0]
         parts = [p for p in host.split(".") if p != "www"]
         if len(parts) >= 2 and parts[-2] not in _lexicon().mail_hosts and len(parts[-2]) >= 3:
             labels.add(parts[-2])
+    return labels
+
+
+def _spells_domain(part: str, labels: set[str]) -> bool:
+    squashed = re.sub(r"[^a-z0-9]", "", part.lower())
+    return any(
+        squashed.startswith(label) or (label.startswith(squashed) and len(squashed) >= 3)
+        for label in labels
+    )
+
+
+def _company_from_domain(lines: list[str], addresses: list[str]) -> str | None:
+    """The line that spells the block's own mail or web domain ("Halvorsen Foods" for
+    halvorsenfoods.com): the company, whatever its place in the block."""
+    labels = _domain_labels(addresses)
     if not labels:
         return None
     for line in lines:
         if _contact_like(LABEL_RE.sub("", line)) or ADDRESS_RE.search(line):
             continue
         for part in (p.strip() for p in SPLIT_RE.split(line) if p and p.strip()):
-            squashed = re.sub(r"[^a-z0-9]", "", part.lower())
             if (
                 len(part.split()) <= 6
                 and part[:1].isupper()
                 and not _title_like(part)
-                and any(
-                    squashed.startswith(label)
-                    or (label.startswith(squashed) and len(squashed) >= 3)
-                    for label in labels
-                )
+                and _spells_domain(part, labels)
             ):
                 return part
     return None
@@ -342,8 +352,140 @@ def _block_lines(text: str) -> list[str]:
     return out
 
 
-def parse_signature(text: str, start: int, region: str = "US") -> Signature:
-    """Returns the contact fields of a signature block (``start`` is its offset, kept as is)."""
+@dataclass
+class Segment:
+    """One part of a block line as the parser splits it ("Dana Whitfield | VP Sales"): what
+    the line model classifies. ``rule`` is the field the rules gave it, ``marks`` the marker
+    words of what the rules see (:func:`mark`)."""
+
+    text: str
+    line: int  # the line's number in the block
+    index: int  # the part's place in its line
+    parts: int  # how many parts its line has
+    dropped: bool  # contact details or credentials were dropped from its line
+    rule: str | None = None
+    marks: tuple[str, ...] = ()
+
+
+def _line_parts(line: str, split_name: bool) -> tuple[list[str], bool]:
+    """The parts of a block line that may be a name, title or company, and whether contact
+    details were dropped from it ("VP Sales | +1 312 555 0100")."""
+    parts = [p.strip() for p in SPLIT_RE.split(line) if p and p.strip()] or [line]
+    # "Acme Ltd. - www.acme.example" / "VP Sales | +1 312 555 0100": the contact parts go
+    parts = [q.strip() for p in parts for q in DASH_BEFORE_CONTACT.split(p) if q.strip()]
+    kept = [
+        p
+        for p in parts
+        if not _contact_like(LABEL_RE.sub("", p))
+        and not CREDENTIALS_RE.fullmatch(p)
+        and p.lower().rstrip(".") not in NAME_SUFFIXES
+    ]
+    dropped = len(kept) < len(parts)
+    parts = kept
+    if not parts:
+        return parts, dropped
+    while len(parts) > 1 and _title_like(parts[0]) and _department(parts[1]):
+        parts[:2] = [f"{parts[0]}, {parts[1]}"]  # "Director, Business Development"
+    head, dash, tail = parts[0].partition(" - ")
+    if dash and split_name and looks_like_name(head):  # "Dana Whitfield - VP Procurement"
+        parts[:1] = [head, tail]
+    return parts, dropped
+
+
+def _caps(text: str) -> str:
+    words = re.findall(r"[^\W\d_][\w'’.-]*", text)
+    if not words:
+        return "zzcapsnone"
+    if all(w.isupper() for w in words if len(w) > 1) and any(len(w) > 1 for w in words):
+        return "zzcapsupper"
+    small = {"&", "and", "of", "de", "the", "for", "und", "et", "du", "la", "van", "von"}
+    if all(w[:1].isupper() or w.lower() in small for w in words):
+        return "zzcapstitle"
+    return "zzcapsfirst" if words[0][:1].isupper() else "zzcapslower"
+
+
+def mark(segments: list[Segment], domains: set[str], n_lines: int) -> None:
+    """Sets each segment's marker words: its place in the block and in its line, what the
+    rules' predicates say of it and of its neighbours, its capitalisation and size (shared by
+    training and use, so both read the same thing)."""
+    lex = _lexicon()
+    own: list[list[str]] = []
+    for seg in segments:
+        t = seg.text
+        m = []
+        if looks_like_name(t):
+            m.append("name")
+        if _title_like(t):
+            m.append("title")
+        if _is_company(t):
+            m.append("suffix")
+        if _company_line(t):
+            m.append("companyline")
+        if _plain_label(t):
+            m.append("plain")
+        if domains and _spells_domain(t, domains):
+            m.append("domain")
+        words = [w.rstrip(",.").lower() for w in t.split()]
+        if any(w in lex.org_words for w in words):
+            m.append("orgword")
+        if words and words[0] in HONORIFICS:
+            m.append("honorific")
+        if re.search(r"\d", t):
+            m.append("digit")
+        if "&" in t or " and " in t:
+            m.append("and")
+        if seg.rule:
+            m.append("rule" + seg.rule)
+        own.append(m)
+    seen_name = seen_rule_name = False
+    for i, seg in enumerate(segments):
+        m = ["zz" + x for x in own[i]]
+        m += [f"zzline{min(seg.line, 5)}", f"zzfromend{min(n_lines - 1 - seg.line, 3)}",
+              f"zzpart{min(seg.index, 2)}", f"zzparts{min(seg.parts, 3)}",
+              f"zzwords{min(len(seg.text.split()), 6)}", _caps(seg.text)]
+        if i == 0:
+            m.append("zzfirstseg")
+        if seg.dropped:
+            m.append("zzcontactline")
+        if seen_name:
+            m.append("zzaftername")
+        if seen_rule_name:
+            m.append("zzafterrulename")
+        if i > 0:
+            m += ["zzprev" + x for x in own[i - 1] if x in ("name", "title", "rulename",
+                                                           "ruletitle", "rulecompany")]
+        else:
+            m.append("zzprevnone")
+        if i + 1 < len(segments):
+            m += ["zznext" + x for x in own[i + 1] if x in ("name", "title", "suffix",
+                                                           "rulename", "ruletitle",
+                                                           "rulecompany")]
+        else:
+            m.append("zznextnone")
+        seen_name = seen_name or "name" in own[i]
+        seen_rule_name = seen_rule_name or seg.rule == "name"
+        seg.marks = tuple(m)
+
+
+def parse_signature(text: str, start: int, region: str = "US", use_model: bool = True
+                    ) -> Signature:
+    """Returns the contact fields of a signature block (``start`` is its offset, kept as is).
+    The rules propose; with ``use_model`` the shipped line model (:mod:`.signature_model`)
+    decides the name, title and company, keeping the rules' choice where it is unsure."""
+    sig, segments = read_block(text, start, region)
+    if not use_model or not segments:
+        return sig
+    from . import signature_model
+
+    model = signature_model.load()
+    if model is None:
+        return sig
+    name, title, company = model.decide(segments, (sig.name, sig.title, sig.company))
+    return replace(sig, name=name, title=title, company=company)
+
+
+def read_block(text: str, start: int, region: str = "US") -> tuple[Signature, list[Segment]]:
+    """The rules' reading of a block and its parts with their marker words (:func:`mark`)."""
     lines = _block_lines(text)
     body = "\n".join(lines)
     lines = [ln for ln in lines if not CREDENTIALS_RE.fullmatch(ln)]
@@ -354,43 +496,44 @@ def parse_signature(text: str, start: int, region: str = "US") -> Signature:
         e164 = phonenumbers.format_number(match.number, phonenumbers.PhoneNumberFormat.E164)
         if e164 not in phones:
             phones.append(e164)
+    segments: list[Segment] = []
     name = title = company = None
-    for line in lines:
+    for number, line in enumerate(lines):
         if ADDRESS_RE.search(line) or _is_closing(line):
             continue
-        parts = [p.strip() for p in SPLIT_RE.split(line) if p and p.strip()] or [line]
-        # "Acme Ltd. - www.acme.example" / "VP Sales | +1 312 555 0100": the contact parts go
-        parts = [q.strip() for p in parts for q in DASH_BEFORE_CONTACT.split(p) if q.strip()]
-        parts = [
-            p
-            for p in parts
-            if not _contact_like(LABEL_RE.sub("", p))
-            and not CREDENTIALS_RE.fullmatch(p)
-            and p.lower().rstrip(".") not in NAME_SUFFIXES
-        ]
-        if not parts:
-            continue
-        while len(parts) > 1 and _title_like(parts[0]) and _department(parts[1]):
-            parts[:2] = [f"{parts[0]}, {parts[1]}"]  # "Director, Business Development"
-        head, dash, tail = parts[0].partition(" - ")
-        if dash and name is None and looks_like_name(head):  # "Dana Whitfield - VP Procurement"
-            parts[:1] = [head, tail]
-        for part in parts:
+        parts, dropped = _line_parts(line, split_name=name is None)
+        for index, part in enumerate(parts):
+            segments.append(Segment(part, number, index, len(parts), dropped))
             if name is None and title is None and looks_like_name(part):
                 name = part.rstrip(",")
+                segments[-1].rule = "name"
             elif title is None and _title_like(part):
                 title = part
+                segments[-1].rule = "title"
             elif name and title is None and company is None and _plain_label(part, True):
                 title = part
+                segments[-1].rule = "title"
             elif company is None and _is_company(part):
                 company = part
+                segments[-1].rule = "company"
             elif company is None and (name or title) and _plain_label(part, bool(name and title)):
                 company = part
+                segments[-1].rule = "company"
     by_domain = _company_from_domain(lines, emails + urls)
     if by_domain and by_domain != name and not (company and _is_company(company)):
         title = None if title == by_domain else title
         company = by_domain
-    return Signature(
+        for seg in segments:
+            seg.rule = None if seg.rule == "company" or (
+                seg.rule == "title" and seg.text == by_domain) else seg.rule
+            if seg.text == by_domain and seg.rule is None:
+                seg.rule = "company"
+        if not any(seg.rule == "company" for seg in segments):
+            number = next((i for i, ln in enumerate(lines) if by_domain in ln), len(lines) - 1)
+            segments.append(Segment(by_domain, number, 0, 1, False, "company"))
+            segments.sort(key=lambda seg: (seg.line, seg.index))
+    mark(segments, _domain_labels(emails + urls), len(lines))
+    sig = Signature(
         text=text,
         start=start,
         end=start + len(text),
@@ -401,12 +544,14 @@ def parse_signature(text: str, start: int, region: str = "US") -> Signature:
         emails=emails,
         urls=list(dict.fromkeys(urls)),
     )
+    return sig, segments
 
 
-def split_signature(new_part: str, region: str = "US") -> tuple[str, Signature | None]:
+def split_signature(new_part: str, region: str = "US", use_model: bool = True
+                    ) -> tuple[str, Signature | None]:
     """Returns ``(reply_text, signature)``: the message without its sign-off, and the block."""
     start = find_signature_start(new_part)
     if start is None:
         return new_part, None
     block = new_part[start:].rstrip()
-    return new_part[:start].rstrip(), parse_signature(block, start, region)
+    return new_part[:start].rstrip(), parse_signature(block, start, region, use_model)

@@ -100,7 +100,9 @@ class CeleryRunner:
         """Queues job ``name`` on the broker."""
         if name not in JOBS:
             raise ValueError(f"unknown job {name!r}")
-        self.celery.send_task(f"storyline.{name}", kwargs=kwargs)
+        from .celery_app import send
+
+        send(self.celery, name, kwargs)
 
 
 def build_runner(settings: Any, context_factory: Callable[[], JobContext]) -> Runner:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 import uuid
 from typing import Any
 
@@ -75,3 +76,37 @@ def test_the_broker_setting_selects_celery(app: Flask, redis_client: Any) -> Non
     settings = app.config["STORYLINE"].with_overrides(broker_url=REDIS_URL)
     runner = build_runner(settings, lambda: pytest.fail("no context is built to enqueue"))
     assert isinstance(runner, CeleryRunner)
+
+
+def test_a_notification_is_served_before_the_safety_nets_burst(
+        app: Flask, fake: FakeGraph, redis_client: Any) -> None:
+    """The safety net queues a round for every mailbox at once; a notification that arrives
+    behind that burst is still the next job a free worker takes."""
+    from celery.contrib.testing.worker import start_worker
+    from celery.signals import task_prerun
+
+    inline = extensions.runner(app).context.get()  # type: ignore[attr-defined]
+    jobs = JobContext(settings=inline.settings, db=inline.db, graph=inline.graph,
+                      locks=RedisLocks(redis_client))
+    settings = inline.settings.with_overrides(broker_url=REDIS_URL)
+    celery = make_celery(settings, context_factory=lambda: jobs)
+    runner = CeleryRunner(celery)
+    for _ in range(5):  # the burst, queued first (no worker is running yet)
+        runner.enqueue("safety_net_sync", tenant_id=str(TENANT), user_id=str(ANN))
+    runner.enqueue("handle_notification", tenant_id=str(TENANT),
+                   subscription_id="not-a-subscription")
+    order: list[str] = []
+
+    def seen(sender: Any = None, **_kw: Any) -> None:
+        order.append(sender.name)
+
+    task_prerun.connect(seen, weak=False)
+    try:
+        with start_worker(celery, pool="solo", perform_ping_check=False, shutdown_timeout=10):
+            deadline = time.monotonic() + 30
+            while len(order) < 6 and time.monotonic() < deadline:
+                time.sleep(0.1)
+    finally:
+        task_prerun.disconnect(seen)
+    assert order[0] == "storyline.handle_notification", order
+    assert order[1:] == ["storyline.safety_net_sync"] * 5
