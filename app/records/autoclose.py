@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 import uuid
+from collections.abc import Sequence
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -33,10 +34,18 @@ def _worth_a_look(later: LaterItem, now: datetime) -> bool:
     return bool(later.attachments) or has_delivery_words(later.body)
 
 
+# An open commitment not flushed yet, with its source interaction's thread and time.
+Unflushed = tuple[Commitment, str | None, datetime | None]
+
+
 def close_delivered(session: Session, *, interaction: Interaction,
                     contact_ids: list[uuid.UUID], attachments: tuple[str, ...] = (),
-                    now: datetime | None = None) -> list[Commitment]:
-    """Closes the open commitments ``interaction`` delivers; gives them (flushed)."""
+                    now: datetime | None = None,
+                    unflushed: Sequence[Unflushed] = ()) -> list[Commitment]:
+    """Closes the open commitments ``interaction`` delivers; gives them (flushed).
+
+    ``unflushed``: commitments added to the session since its last flush (a page's earlier
+    items, app/records/page.py), considered as the query would once they were flushed."""
     now = now or utcnow()
     later = LaterItem(
         kind=interaction.kind, direction=interaction.direction, subject=interaction.subject,
@@ -52,13 +61,19 @@ def close_delivered(session: Session, *, interaction: Interaction,
     if interaction.account_id is not None:
         scope.append(Commitment.account_id == interaction.account_id)
     source = aliased(Interaction)
-    rows = session.execute(
+    rows: list[Unflushed] = [tuple(row) for row in session.execute(  # type: ignore[misc]
         sa.select(Commitment, source.thread_id, source.occurred_at)
         .outerjoin(source, sa.and_(source.tenant_id == Commitment.tenant_id,
                                    source.id == Commitment.interaction_id))
         .where(Commitment.tenant_id == tenant_id, Commitment.status == "open", sa.or_(*scope))
-        .limit(500)).all()
+        .limit(500))]
     people = set(contact_ids)
+    if unflushed:
+        queried = {id(row[0]) for row in rows}
+        account = interaction.account_id
+        rows += [(c, thread, made) for c, thread, made in unflushed
+                 if id(c) not in queried and c.status == "open" and (
+                     c.contact_id in people or (account is not None and c.account_id == account))]
     closed: list[Commitment] = []
     for c, thread_id, made_at in rows:
         if c.interaction_id == interaction.id:

@@ -10,7 +10,7 @@ import unicodedata
 import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 
 import idna
@@ -60,6 +60,14 @@ def normalize_address(raw: str) -> str:
     """
     if not isinstance(raw, str):
         raise InvalidAddress("an email address must be a string")
+    return _normalized(raw)
+
+
+@lru_cache(maxsize=65_536)
+def _normalized(raw: str) -> str:
+    """:func:`normalize_address` of a string, remembered: sync meets the same few thousand
+    addresses on every page, and email_validator costs ~0.1 ms each (invalid ones are not
+    remembered: they raise)."""
     text = unicodedata.normalize("NFC", raw).strip()
     if "<" in text and text.endswith(">"):
         text = text[text.rindex("<") + 1 : -1].strip()
@@ -86,6 +94,7 @@ def is_public_suffix(domain: str) -> bool:
     return bool(parts.suffix) and parts.suffix == domain and parts.domain == "x"
 
 
+@lru_cache(maxsize=65_536)
 def registrable_domain(domain: str) -> str:
     """The registrable domain (public-suffix aware): ``mail.foo.co.uk`` -> ``foo.co.uk``."""
     parts = _extractor()(domain)

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import logging
 import uuid
-from collections import Counter
 from dataclasses import dataclass, replace
 from datetime import timedelta
 from typing import NamedTuple
@@ -19,7 +18,6 @@ from sqlalchemy.orm import Session
 from app.address import Address
 
 from .autoclose import close_delivered
-from .contacts import account_for_domain, contact_for_address, create_contact
 from .delivery import hands_over_now
 from .identity import (
     IdentityContext,
@@ -37,13 +35,9 @@ from .inputs import (
     SignalIn,
     SignatureIn,
 )
-from .mentions import store_mentions
 from .models import (
-    OPEN_STAGES,
     Commitment,
     Contact,
-    Deal,
-    DealInteraction,
     Interaction,
     InteractionMailbox,
     Participant,
@@ -52,7 +46,7 @@ from .models import (
     utcnow,
 )
 from .models.deals import DraftChoice, promise_text_key
-from .rollups import add_to_rollups, recompute_contact_rollups
+from .rollups import recompute_contact_rollups
 
 log = logging.getLogger(__name__)
 # A "Not a promise" in compose mode counts when made in the 30 days before the mail was sent,
@@ -130,62 +124,12 @@ def record_interaction(
 
     Internal-only traffic, automated senders and suppressed addresses are skipped with the
     reason; an item already known gains the mailbox that saw it and is otherwise unchanged
-    (meetings take their new time and cancellation).
+    (meetings take their new time and cancellation). A page of one
+    (:func:`app.records.page.record_page`): one code path for sync, the API and webhooks.
     """
-    ctx = identity_context(session, tenant_id)
-    existing = session.scalar(
-        sa.select(Interaction).where(
-            Interaction.tenant_id == tenant_id,
-            Interaction.kind == item.kind,
-            Interaction.external_key == item.external_key,
-        )
-    )
-    if existing is not None:
-        return _update_known(session, existing, item)
-    parties = _screen(ctx, item)
-    if isinstance(parties, RecordOutcome):
-        return parties
-    if ctx.erased:  # an erased person named in the text of mail others are on
-        item = _without_erased(ctx, item)
-    contacts = _contacts_for(session, tenant_id, ctx, parties)
-    primary = _primary_contact(parties, contacts)
-    account_id = _account_for(session, tenant_id, parties, contacts, primary)
-    if not contacts and account_id is None:
-        return RecordOutcome(status="skipped",
-                             reason="no known contact or account (contact policy)")
+    from .page import record_page
 
-    interaction, user_ids = _add_interaction(session, ctx, item, parties, contacts, account_id)
-    _link_mailbox(session, tenant_id, interaction.id, item)
-    add_to_rollups(
-        session, tenant_id=tenant_id, contact_ids=[c.id for c in contacts.values()],
-        user_ids=user_ids, account_id=account_id, occurred_at=item.occurred_at,
-        direction=parties.direction, kind=item.kind,
-    )
-    outbound = parties.direction == "outbound"
-    owner_user = interaction.from_user_id if outbound else item.mailbox_user_id
-    _store_findings(session, interaction, item, primary, owner_user)
-    store_mentions(session, interaction=interaction, item=item)
-    close_delivered(session, interaction=interaction,
-                    contact_ids=[c.id for c in contacts.values()], attachments=item.attachments)
-    if not outbound and primary is not None and item.signature is not None:
-        _enrich_from_signature(primary, item.signature, interaction.id)
-    if account_id is not None:
-        _link_open_deal(session, tenant_id, account_id, interaction.id)
-    return RecordOutcome(status="stored", reason="", interaction_id=interaction.id)
-
-
-def _update_known(session: Session, existing: Interaction, item: InteractionIn) -> RecordOutcome:
-    """A copy of an item already recorded: the mailbox that saw it is linked, a meeting takes
-    its new time, subject and cancellation, and nothing else changes."""
-    _link_mailbox(session, existing.tenant_id, existing.id, item)
-    existing.deleted_at = None
-    if item.kind == "meeting":
-        existing.occurred_at, existing.ends_at = item.occurred_at, item.ends_at
-        existing.cancelled, existing.subject = item.cancelled, item.subject[:400]
-        if item.teams_thread:  # a copy without the join link keeps the one known
-            existing.teams_thread_id = item.teams_thread
-        _close_by_meeting(session, existing)
-    return RecordOutcome(status="duplicate", reason="already recorded", interaction_id=existing.id)
+    return record_page(session, tenant_id=tenant_id, items=[item])[0]
 
 
 def _close_by_meeting(session: Session, meeting: Interaction) -> None:
@@ -223,24 +167,6 @@ def _screen(ctx: IdentityContext, item: InteractionIn) -> _Parties | RecordOutco
     return _Parties(people=people, externals=externals, sender=sender, direction=direction)
 
 
-def _contacts_for(session: Session, tenant_id: uuid.UUID, ctx: IdentityContext,
-                  parties: _Parties) -> dict[str, Contact]:
-    """The contact of each external address, created when the contact policy allows it."""
-    contacts: dict[str, Contact] = {}
-    for address, name, _role in parties.externals:
-        if address in contacts:
-            continue
-        contact = contact_for_address(session, tenant_id=tenant_id, address=address)
-        if contact is None and ctx.may_create_contact(parties.direction):
-            source = "sent" if parties.direction == "outbound" else "received"
-            contact = create_contact(
-                session, tenant_id=tenant_id, address=address, name=name, source=source
-            )
-        if contact is not None:
-            contacts[address] = contact
-    return contacts
-
-
 def _primary_contact(parties: _Parties, contacts: dict[str, Contact]) -> Contact | None:
     """Whom the item is with: the sender of inbound mail; for outbound, the first customer
     addressed (to or attendee), else any contact on it."""
@@ -253,27 +179,11 @@ def _primary_contact(parties: _Parties, contacts: dict[str, Contact]) -> Contact
     )
 
 
-def _account_for(session: Session, tenant_id: uuid.UUID, parties: _Parties,
-                 contacts: dict[str, Contact], primary: Contact | None) -> uuid.UUID | None:
-    """The primary contact's account, else the account most of the people belong to (by
-    contact, or by a known domain for people we keep no contact for)."""
-    accounts = Counter(c.account_id for c in contacts.values() if c.account_id)
-    if not accounts:  # people we keep no contact for, at an account we know
-        for person in parties.externals:
-            known = account_for_domain(session, tenant_id=tenant_id,
-                                       domain=domain_of(person.address))
-            if known is not None:
-                accounts[known.id] += 1
-    return (primary.account_id if primary and primary.account_id else None) or (
-        accounts.most_common(1)[0][0] if accounts else None
-    )
-
-
-def _add_interaction(session: Session, ctx: IdentityContext, item: InteractionIn,
-                     parties: _Parties, contacts: dict[str, Contact],
-                     account_id: uuid.UUID | None) -> tuple[Interaction, list[uuid.UUID]]:
-    """Adds the interaction and its participants (flushed); gives it with the ids of the
-    sellers on it, the mailbox's owner included."""
+def _interaction_rows(ctx: IdentityContext, item: InteractionIn, parties: _Parties,
+                      contacts: dict[str, Contact], account_id: uuid.UUID | None
+                      ) -> tuple[Interaction, list[Participant], list[uuid.UUID]]:
+    """The interaction and its participants (not added); with the ids of the sellers on it,
+    the mailbox's owner included."""
     tenant_id, sender, direction = ctx.tenant_id, parties.sender, parties.direction
     interaction = Interaction(
         tenant_id=tenant_id, id=new_id(), kind=item.kind, external_key=item.external_key[:400],
@@ -284,8 +194,9 @@ def _add_interaction(session: Session, ctx: IdentityContext, item: InteractionIn
         cancelled=item.cancelled, teams_thread_id=item.teams_thread,
         sensitivity=item.sensitivity if item.sensitivity in SENSITIVITIES else "normal",
         private=is_private(item.sensitivity, [p.address for p in parties.externals], account_id),
+        deleted_at=None, created_at=utcnow(),
     )
-    session.add(interaction)
+    participants: list[Participant] = []
     user_ids = []
     recorded_externals = {p.address for p in parties.externals}
     for address, name, role in parties.people:
@@ -296,15 +207,14 @@ def _add_interaction(session: Session, ctx: IdentityContext, item: InteractionIn
         if user_id:
             user_ids.append(user_id)
         contact = contacts.get(address)
-        session.add(Participant(
+        participants.append(Participant(
             tenant_id=tenant_id, interaction_id=interaction.id, address=address, role=role,
             name=name[:200], contact_id=contact.id if contact else None, user_id=user_id,
             occurred_at=item.occurred_at, direction=direction,
         ))
     if item.mailbox_user_id and item.mailbox_user_id not in user_ids:
         user_ids.append(item.mailbox_user_id)
-    session.flush()
-    return interaction, user_ids
+    return interaction, participants, user_ids
 
 
 def _without_erased(ctx: IdentityContext, item: InteractionIn) -> InteractionIn:
@@ -319,26 +229,10 @@ def _without_erased(ctx: IdentityContext, item: InteractionIn) -> InteractionIn:
     )
 
 
-def _link_mailbox(session: Session, tenant_id: uuid.UUID, interaction_id: uuid.UUID,
-                  item: InteractionIn) -> None:
-    if item.mailbox_user_id is None:
-        return
-    key = (tenant_id, interaction_id, item.mailbox_user_id)
-    link = session.get(InteractionMailbox, key)
-    if link is None:
-        session.add(InteractionMailbox(
-            tenant_id=tenant_id, interaction_id=interaction_id, user_id=item.mailbox_user_id,
-            graph_id=item.graph_id, folder=item.folder,
-        ))
-    else:
-        if item.graph_id:
-            link.graph_id, link.folder = item.graph_id, item.folder
-        if link.resync_pending:  # met again in a folder read anew after a 410
-            link.resync_pending = False
-
-
 def _store_findings(session: Session, interaction: Interaction, item: InteractionIn,
-                    primary: Contact | None, owner_user: uuid.UUID | None) -> None:
+                    primary: Contact | None, owner_user: uuid.UUID | None) -> list[Commitment]:
+    """Adds the item's commitments and signals; gives the commitments."""
+    added: list[Commitment] = []
     outbound = interaction.direction == "outbound"
     ignored = _ignored_in_drafts(session, interaction, item)
     for c in item.commitments:
@@ -347,7 +241,7 @@ def _store_findings(session: Session, interaction: Interaction, item: Interactio
         ours = (c.owner == "sender") == outbound
         status = DISMISSED if ignored and _sellers_promise(c, outbound) and \
             promise_text_key(c.text) in ignored else "open"
-        session.add(Commitment(
+        added.append(Commitment(
             tenant_id=interaction.tenant_id, id=new_id(), interaction_id=interaction.id,
             kind=c.kind, side="us" if ours else "them",
             owner_user_id=owner_user if ours else None,
@@ -356,6 +250,7 @@ def _store_findings(session: Session, interaction: Interaction, item: Interactio
             due_on=c.due, confidence=c.confidence, shown=c.shown, status=status,
             created_at=interaction.occurred_at,
         ))
+        session.add(added[-1])
     for s in item.signals:
         session.add(Signal(
             tenant_id=interaction.tenant_id, id=new_id(), interaction_id=interaction.id,
@@ -364,6 +259,7 @@ def _store_findings(session: Session, interaction: Interaction, item: Interactio
             evidence_end=s.end, confidence=s.confidence, shown=s.shown,
             occurred_at=interaction.occurred_at,
         ))
+    return added
 
 
 def _sellers_promise(c: CommitmentIn, outbound: bool) -> bool:
@@ -408,21 +304,6 @@ def _enrich_from_signature(contact: Contact, sig: SignatureIn, interaction_id: u
             evidence[field_name] = {"source": "signature", "text": sig.text[:500],
                                     "interaction_id": str(interaction_id)}
     contact.evidence = evidence
-
-
-def _link_open_deal(session: Session, tenant_id: uuid.UUID, account_id: uuid.UUID,
-                    interaction_id: uuid.UUID) -> None:
-    """Links activity to the account's deal when exactly one deal is open (no guessing)."""
-    open_deals = session.scalars(
-        sa.select(Deal.id).where(
-            Deal.tenant_id == tenant_id, Deal.account_id == account_id,
-            Deal.stage.in_(OPEN_STAGES),
-        ).limit(2)
-    ).all()
-    if len(open_deals) == 1:
-        session.add(DealInteraction(
-            tenant_id=tenant_id, deal_id=open_deals[0], interaction_id=interaction_id
-        ))
 
 
 def remove_from_mailbox(

@@ -27,7 +27,9 @@ from app.graph.errors import GraphError
 from app.graph.pager import CALENDAR, PagerEvent, Stream
 from app.graph.service import Graph
 from app.graph.types import DeltaPage
+from app.records.inputs import InteractionIn, RecordOutcome
 from app.records.models import Interaction, InteractionMailbox, SyncState, User
+from app.records.page import record_page
 from app.records.record import record_interaction, remove_from_mailbox
 
 from .extraction import Extract, page_findings, start_page_extraction
@@ -48,6 +50,9 @@ class SyncOptions:
     calendar_past: timedelta = timedelta(days=180)
     calendar_future: timedelta = timedelta(days=90)
     buffer: int = 4  # pages fetched ahead of the database
+    # each page's items recorded together (app/records/page.py); False: one at a time, as
+    # the equivalence test's reference (the same record, more statements)
+    page_writes: bool = True
 
 
 @dataclass
@@ -118,11 +123,12 @@ class _Where:
     folder: str
     mailbox: str
     graph: Graph | None = None
+    page_writes: bool = True
 
 
-def _record_item(session: Session, where: _Where, item: Any, result: Any,
-                 report: SyncReport) -> bool:
-    """Records one page item; True when it became a new interaction."""
+def _to_record(where: _Where, item: Any, result: Any, report: SyncReport
+               ) -> InteractionIn | None:
+    """A page item as the record's input; None (counted) when it cannot be recorded."""
     if where.folder == CALENDAR:
         record = meeting_to_interaction(item, mailbox_user_id=where.user_id)
     else:
@@ -130,17 +136,50 @@ def _record_item(session: Session, where: _Where, item: Any, result: Any,
                                       findings=result)
     if record is None:
         report.skip("not recordable (draft, no id or date)")
-        return False
+        return None
     if getattr(item, "attachments_error", None):
         report.attachments_unread += 1
         log.warning("sync %s/%s: message %s recorded without its attachment names (%s)",
                     where.user_id, where.folder, safe_key(item.id)[:200], item.attachments_error)
-    outcome = record_interaction(session, tenant_id=where.tenant_id, item=record)
+    return record
+
+
+def _count(outcome: RecordOutcome, report: SyncReport) -> bool:
+    """Counts one item's outcome; True when it became a new interaction."""
     if outcome.status == "duplicate":
         report.duplicates += 1
     elif outcome.status != "stored":
         report.skip(outcome.reason or "skipped")
     return outcome.status == "stored"
+
+
+def _record_item(session: Session, where: _Where, item: Any, result: Any,
+                 report: SyncReport) -> bool:
+    """Records one page item; True when it became a new interaction."""
+    record = _to_record(where, item, result, report)
+    if record is None:
+        return False
+    return _count(record_interaction(session, tenant_id=where.tenant_id, item=record), report)
+
+
+def _record_items(session: Session, where: _Where, items: Sequence[Any],
+                  findings: Sequence[Any], report: SyncReport) -> int:
+    """Records a page's items together (:func:`record_page`); gives how many were new."""
+    records = [_to_record(where, item, result, report)
+               for item, result in zip(items, findings, strict=True)]
+    outcomes = record_page(session, tenant_id=where.tenant_id,
+                           items=[r for r in records if r is not None])
+    return sum(_count(outcome, report) for outcome in outcomes)
+
+
+def _merge_counts(report: SyncReport, page: SyncReport) -> None:
+    """Adds a written page's item counts to the round's."""
+    report.duplicates += page.duplicates
+    report.attachments_unread += page.attachments_unread
+    report.set_aside += page.set_aside
+    for reason, n in page.skip_reasons.items():
+        report.skipped += n
+        report.skip_reasons[reason] = report.skip_reasons.get(reason, 0) + n
 
 
 def _set_aside(state: SyncState, item: Any, err: BaseException, report: SyncReport) -> None:
@@ -212,20 +251,24 @@ def _store_page(session: Session, where: _Where, page: DeltaPage[Any], found: An
     ``found`` is what :func:`start_page_extraction` started for it. With ``isolate`` each
     item is written in its own savepoint and one that fails is set aside with its reason."""
     findings = page_findings(found, len(page.items))
-    _tenant_write_lock(session, where.tenant_id)
     removed = [safe_key(r) for r in page.removed if r]
-    held = _where_now(session, where, removed)
+    held = _where_now(session, where, removed)  # Graph asked before any lock is taken
+    _tenant_write_lock(session, where.tenant_id)
     state = _state(session, where.tenant_id, where.user_id, where.folder)
+    counts = SyncReport()  # added to the round's once the page is committed
     stored = 0
-    for item, result in zip(page.items, findings, strict=True):
-        if not isolate:
-            stored += _record_item(session, where, item, result, report)
-            continue
-        try:
-            with session.begin_nested():
-                stored += _record_item(session, where, item, result, report)
-        except Exception as err:  # noqa: BLE001 - set aside with its reason, never a stall
-            _set_aside(state, item, err, report)
+    if not isolate and where.page_writes:
+        stored = _record_items(session, where, page.items, findings, counts)
+    else:
+        for item, result in zip(page.items, findings, strict=True):
+            if not isolate:
+                stored += _record_item(session, where, item, result, counts)
+                continue
+            try:
+                with session.begin_nested():
+                    stored += _record_item(session, where, item, result, counts)
+            except Exception as err:  # noqa: BLE001 - set aside with its reason, never a stall
+                _set_aside(state, item, err, counts)
     _apply_removals(session, where, removed, held, report)
     state.items_seen = (state.items_seen or 0) + len(page.items)
     state.items_stored = (state.items_stored or 0) + stored
@@ -238,6 +281,7 @@ def _store_page(session: Session, where: _Where, page: DeltaPage[Any], found: An
     # Nothing of this page is needed again: a small identity map keeps flushes cheap and
     # memory flat however long the backfill.
     session.expunge_all()
+    _merge_counts(report, counts)
     report.stored += stored
     if not page.next_link:
         _reconcile_resync(session, where, report)
@@ -352,7 +396,8 @@ def _consume(session: Session, graph: Graph, tenant_id: uuid.UUID,
 
     def handle(event: PagerEvent, found: Any) -> None:
         user_id, folder = streams[event.stream]
-        where = _Where(tenant_id, user_id, folder, event.stream.mailbox, graph)
+        where = _Where(tenant_id, user_id, folder, event.stream.mailbox, graph,
+                       options.page_writes)
         if event.stream in failed:
             return
         if event.restarted:
