@@ -20,13 +20,14 @@ from typing import Any, NamedTuple
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from app.db import STATS_CACHE, TtlCache
 from app.errors import NotFound
 
 from . import cards, stakeholders
 from . import story_sql as q
-from .ageing import stale_days
+from .ageing import default_stale_days, stale_days
 from .court import ball_in_court
-from .deals import deal_staleness, stage_medians
+from .deals import StageMedian, deal_staleness, stage_medians
 from .health import HealthInputs, score_health
 from .identity import domain_of, free_mail_domains, registrable_domain
 from .merges import merged_family
@@ -46,14 +47,24 @@ from .story_types import (
     Teammate,
     Timeline,
 )
+from .visibility import Viewer
 
-__all__ = ["HEALTH_RECENT", "OPEN_STAGES", "StoryQuery"]
+__all__ = ["HEALTH_RECENT", "OPEN_STAGES", "StoryQuery", "read_only"]
 
 HEALTH_RECENT = 100  # newest interactions the health score reads (reply times)
 TEAM_THREAD_DAYS = 30  # a team mailbox's thread with no message for this long is not open
 CLOSED_DAYS = 14  # auto-closed commitments stay in the story this long, to see or reopen
 Row = sa.Row[Any]
 Rows = Sequence[Row]
+
+
+def read_only(session: Session) -> None:
+    """Reads the rest of the request without a transaction on PostgreSQL (autocommit): no
+    BEGIN and ROLLBACK round trips. A story only reads, and under PostgreSQL's default READ
+    COMMITTED every statement takes its own snapshot inside a transaction too, so what it
+    sees is the same. SQLite's driver starts no transaction for reads anyway."""
+    if not session.in_transaction() and session.get_bind().dialect.name == "postgresql":
+        session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
 
 
 class Recent(NamedTuple):
@@ -132,6 +143,15 @@ class StoryQuery:
         if not rows:
             raise NotFound("no contact with that id")
         return self._contact_story(rows, page, page_size)
+
+    def viewer(self, user_id: uuid.UUID) -> Viewer:
+        """The viewer the stories are shown to; the same statement gives the tenant's
+        stale-promise age."""
+        viewer = Viewer.load(self.s, tenant_id=self.t, user_id=user_id)
+        chosen = viewer.stale_promise_days
+        self._stale_days = int(chosen) if chosen is not None and chosen > 0 \
+            else default_stale_days(self.s)
+        return viewer
 
     # -- reading ----------------------------------------------------------------------------
     def _start(self) -> None:
@@ -220,7 +240,8 @@ class StoryQuery:
         via = {r.id: r.function for r in thread_rows}
         team_threads = fold_team_threads(thread_rows, self.now)
         # the ball's court is the account's: every person's story of it tells the same one
-        owed = self._commitments("account", scope) if family and deal_rows else commitments
+        owed = self._commitments("account", scope, closed=False) if family and deal_rows \
+            else commitments
         deals = self._deals(deal_rows, *account_last, owed)
         people = self._stakeholders(account, deals) if account else None
         return Story(
@@ -286,22 +307,24 @@ class StoryQuery:
             items=[cards.interaction_row(found[i], team.get(i, []), functions.get(i))
                    for i in ids[:page_size] if i in found])
 
-    def _commitments(self, of: str, scope: dict[str, Any]) -> Commitments:
+    def _commitments(self, of: str, scope: dict[str, Any], *, closed: bool = True) -> Commitments:
         """Open commitments both ways (of the family, or of the account: ``of``); undated
-        ones older than the tenant's limit are stale (listed apart, never overdue)."""
+        ones older than the tenant's limit are stale (listed apart, never overdue); with
+        ``closed``, those auto-closed in CLOSED_DAYS."""
         ours: list[CommitmentItem] = []
         theirs: list[CommitmentItem] = []
         limit = self._stale_days or 14
         for row in self._rows(q.COMMITMENTS[of], **scope):
             (ours if row.side == "us" else theirs).append(
                 cards.commitment_row(row, self.today, stale_after=limit))
-        closed = [cards.closed_commitment_row(r, self.today, stale_after=limit)
-                  for r in self._rows(q.CLOSED_COMMITMENTS[of], **scope,
-                                      since=self.now - timedelta(days=CLOSED_DAYS))]
+        done = [cards.closed_commitment_row(r, self.today, stale_after=limit)
+                for r in self._rows(q.CLOSED_COMMITMENTS[of], **scope,
+                                    since=self.now - timedelta(days=CLOSED_DAYS))] \
+            if closed else []
         both = [x for x in ours + theirs if x.shown]  # suggestions are not counted
         return Commitments(ours=ours, theirs=theirs, overdue=sum(1 for x in both if x.overdue),
                            stale=sum(1 for x in both if x.stale), stale_after_days=limit,
-                           recently_closed=closed)
+                           recently_closed=done)
 
     def _deals(self, rows: Rows, last_in: datetime | None, last_out: datetime | None,
                commitments: Commitments) -> list[DealItem]:
@@ -317,8 +340,7 @@ class StoryQuery:
             history.setdefault(h.deal_id, []).append(
                 StageChange(from_=h.from_stage, to=h.to_stage, at=h.changed_at))
         open_rows = [r for r in rows if r.stage in OPEN_STAGES]
-        medians = stage_medians(self.s, tenant_id=self.t,
-                                stages=[r.stage for r in open_rows]) if open_rows else {}
+        medians = self._medians([r.stage for r in open_rows]) if open_rows else {}
         out = []
         for r in rows:
             item = cards.deal_row(r, self.now, two_way,
@@ -334,6 +356,25 @@ class StoryQuery:
                 item = replace(item, ball_reason=court.reason, stale=stale,
                                stale_reason=reason, ball_commitment_id=court.commitment_id)
             out.append(item)
+        return out
+
+    def _medians(self, stages: list[str]) -> dict[str, StageMedian]:
+        """The tenant's stage medians: statistics of all its deals, so the process keeps them
+        up to ``STATS_SECONDS`` (app/db.py) when the session carries the cache."""
+        cache: TtlCache | None = self.s.info.get(STATS_CACHE)
+        if cache is None:
+            return stage_medians(self.s, tenant_id=self.t, stages=stages)
+        out: dict[str, StageMedian] = {}
+        for stage in stages:
+            found = cache.get(("stage_median", self.t, stage))
+            if found is not None:
+                out[stage] = found
+        missing = [st for st in dict.fromkeys(stages) if st not in out]
+        if missing:
+            for stage, median in stage_medians(self.s, tenant_id=self.t,
+                                               stages=missing).items():
+                cache.put(("stage_median", self.t, stage), median)
+                out[stage] = median
         return out
 
     def _stakeholders(self, account: AccountCard, deals: list[DealItem]) -> Stakeholders:
