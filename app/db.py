@@ -37,12 +37,23 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+def _psycopg_caches() -> None:
+    """psycopg converts a statement's placeholders once per text, but not for a text over
+    4 kB or with over 50 parameters (it keeps 128): the story's bundled statements are
+    both, and paid that conversion (a regular-expression split of 10-20 kB) per request."""
+    from psycopg import _queries
+
+    _queries.MAX_CACHED_STATEMENT_LENGTH = max(_queries.MAX_CACHED_STATEMENT_LENGTH, 64_000)
+    _queries.MAX_CACHED_STATEMENT_PARAMS = max(_queries.MAX_CACHED_STATEMENT_PARAMS, 500)
+
+
 def make_engine(url: str, **kwargs: Any) -> sa.Engine:
     """An engine for SQLite (WAL, foreign keys on) or PostgreSQL (psycopg 3, timeouts)."""
     if url.startswith("sqlite"):
         engine = sa.create_engine(url, connect_args={"timeout": 10}, **kwargs)
         sa.event.listen(engine, "connect", _sqlite_pragmas)
         return engine
+    _psycopg_caches()
     connect_args = {"connect_timeout": 5, "options": "-c statement_timeout=30000"}
     # No pre-ping: it is a round trip (a wake-up of a PostgreSQL backend) on every checkout,
     # a third of a story's statements once they were folded. Connections are replaced after

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import uuid
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any, NamedTuple
@@ -52,6 +52,7 @@ from .visibility import Viewer
 __all__ = ["HEALTH_RECENT", "OPEN_STAGES", "StoryQuery", "read_only"]
 
 HEALTH_RECENT = 100  # newest interactions the health score reads (reply times)
+RECENT_SLACK = 16  # the newest window reads this many more, for deleted interactions
 TEAM_THREAD_DAYS = 30  # a team mailbox's thread with no message for this long is not open
 CLOSED_DAYS = 14  # auto-closed commitments stay in the story this long, to see or reopen
 Row = sa.Row[Any]
@@ -219,31 +220,38 @@ class StoryQuery:
                page: int, page_size: int, *, address: str | None = None) -> Story:
         scope = {"family": family, "acc": account.id if account else None}
         of = "family" if family else "account"
-        commitments = self._commitments(of, scope)
-        signal_rows = self._rows(q.SIGNALS["account" if account else "family"], **scope)
+        since_30 = self.now - timedelta(days=30)
+        # One window of the newest live interactions serves the timeline page and health.
+        count = max(HEALTH_RECENT, page * page_size + 1)
+        # Everything that needs only the person and the account, in one round trip.
+        got = _bundle(of, account is not None).read(self._connection(), {
+            **scope, "t": self.t, "now": self.now, "since_30": since_30,
+            "since_90": self.now - timedelta(days=90),
+            "closed_since": self.now - timedelta(days=CLOSED_DAYS),
+            "threads_since": self.now - timedelta(days=TEAM_THREAD_DAYS),
+            "since": self.now - timedelta(days=stakeholders.ENGAGED_DAYS),
+            "window": count + RECENT_SLACK})
+        commitments = self._commitments(got["commitments"], got["closed"])
+        signal_rows = got["signals"]
         signals_more = len(signal_rows) > q.SIGNAL_LIMIT
         signal_rows = signal_rows[:q.SIGNAL_LIMIT]
-        # One window of the newest live interactions serves the timeline page and health.
-        recent = self._recent(of, scope, max(HEALTH_RECENT, page * page_size + 1))
-        deal_rows = self._rows(q.DEALS, **scope) if account else []
-        since_30 = self.now - timedelta(days=30)
-        health_key = ("family+last" if deal_rows else "family") if family else "account"
-        agg = self._rows(q.HEALTH[health_key], **scope, now=self.now, since_30=since_30,
-                         since_90=self.now - timedelta(days=90))[0]
+        recent = self._recent(of, scope, count, got["recent"])
+        deal_rows = got.get("deals", [])
+        agg = got["health"][0]
         if family and deal_rows:
             account_last = (agg.account_last_in, agg.account_last_out)
         else:
             account_last = (agg.last_in, agg.last_out)
         risks = [r for r in signal_rows if r.kind == "risk" and r.occurred_at >= since_30]
-        thread_rows = self._rows(q.TEAM_THREADS["account" if account else "family"], **scope,
-                                 since=self.now - timedelta(days=TEAM_THREAD_DAYS))
+        thread_rows = got["threads"]
         via = {r.id: r.function for r in thread_rows}
         team_threads = fold_team_threads(thread_rows, self.now)
         # the ball's court is the account's: every person's story of it tells the same one
-        owed = self._commitments("account", scope, closed=False) if family and deal_rows \
-            else commitments
-        deals = self._deals(deal_rows, *account_last, owed)
-        people = self._stakeholders(account, deals) if account else None
+        owed = self._commitments(got["owed"], []) if family and deal_rows else commitments
+        # the stage history keeps its own statement: its ORDER BY leaves ties to the plan
+        history = self._rows(q.HISTORY, ids=[r.id for r in deal_rows]) if deal_rows else []
+        deals = self._deals(deal_rows, history, *account_last, owed)
+        people = self._stakeholders(account, deals, got) if account else None
         return Story(
             contact=card,
             account=account,
@@ -264,7 +272,9 @@ class StoryQuery:
                 team_waiting=[(f.function, f.oldest_wait_days) for f in team_threads
                               if f.oldest_wait_days is not None],
             )),
-            team=self._team(family),
+            team=[Teammate(user_id=r.user_id, name=r.display_name, email=r.email,
+                           interactions=int(r.interactions), last_interaction_at=r.last_at)
+                  for r in got.get("team", [])],
             generated_at=self.now,
             address=address,
             team_threads=team_threads,
@@ -272,20 +282,21 @@ class StoryQuery:
             signals_more=signals_more,
         )
 
-    def _recent(self, of: str, scope: dict[str, Any], count: int) -> list[Recent]:
-        """The newest ``count`` live interactions, newest first.
+    def _recent(self, of: str, scope: dict[str, Any], count: int, rows: Rows) -> list[Recent]:
+        """The newest ``count`` live interactions, newest first, from a ``RECENT`` window of
+        ``count + RECENT_SLACK`` rows (read with the bundle).
 
         Reads the timeline index newest first and only a window of it, then drops deleted
         interactions (rare) and widens the window if that left too few: a contact with
         thousands of interactions costs a page of index entries, not a sort of the history.
         """
-        window = count + 16
+        window = count + RECENT_SLACK
         while True:
-            rows = self._rows(q.RECENT[of], **scope, window=window)
             live = [Recent(r.id, r.occurred_at, r.direction, r.thread_id) for r in rows if r.live]
             if len(live) >= count or len(rows) < window:
                 return live[:count]
             window *= 4
+            rows = self._rows(q.RECENT[of], **scope, window=window)
 
     def _timeline(self, recent: list[Recent], page: int, page_size: int) -> Timeline:
         offset = (page - 1) * page_size
@@ -307,27 +318,25 @@ class StoryQuery:
             items=[cards.interaction_row(found[i], team.get(i, []), functions.get(i))
                    for i in ids[:page_size] if i in found])
 
-    def _commitments(self, of: str, scope: dict[str, Any], *, closed: bool = True) -> Commitments:
-        """Open commitments both ways (of the family, or of the account: ``of``); undated
-        ones older than the tenant's limit are stale (listed apart, never overdue); with
-        ``closed``, those auto-closed in CLOSED_DAYS."""
+    def _commitments(self, open_rows: Rows, closed_rows: Rows) -> Commitments:
+        """Open commitments both ways (``COMMITMENTS`` rows); undated ones older than the
+        tenant's limit are stale (listed apart, never overdue); and those auto-closed in
+        CLOSED_DAYS (``CLOSED_COMMITMENTS`` rows)."""
         ours: list[CommitmentItem] = []
         theirs: list[CommitmentItem] = []
         limit = self._stale_days or 14
-        for row in self._rows(q.COMMITMENTS[of], **scope):
+        for row in open_rows:
             (ours if row.side == "us" else theirs).append(
                 cards.commitment_row(row, self.today, stale_after=limit))
         done = [cards.closed_commitment_row(r, self.today, stale_after=limit)
-                for r in self._rows(q.CLOSED_COMMITMENTS[of], **scope,
-                                    since=self.now - timedelta(days=CLOSED_DAYS))] \
-            if closed else []
+                for r in closed_rows]
         both = [x for x in ours + theirs if x.shown]  # suggestions are not counted
         return Commitments(ours=ours, theirs=theirs, overdue=sum(1 for x in both if x.overdue),
                            stale=sum(1 for x in both if x.stale), stale_after_days=limit,
                            recently_closed=done)
 
-    def _deals(self, rows: Rows, last_in: datetime | None, last_out: datetime | None,
-               commitments: Commitments) -> list[DealItem]:
+    def _deals(self, rows: Rows, history_rows: Rows, last_in: datetime | None,
+               last_out: datetime | None, commitments: Commitments) -> list[DealItem]:
         """The account's deals; an open one says whose court the ball is in and why, and
         whether it is going stale (:func:`.deals.deal_staleness`)."""
         if not rows:
@@ -336,7 +345,7 @@ class StoryQuery:
         court = ball_in_court(ours=commitments.ours, theirs=commitments.theirs,
                               last_in=last_in, last_out=last_out, now=self.now)
         history: dict[str, list[StageChange]] = {}
-        for h in self._rows(q.HISTORY, ids=[r.id for r in rows]):
+        for h in history_rows:
             history.setdefault(h.deal_id, []).append(
                 StageChange(from_=h.from_stage, to=h.to_stage, at=h.changed_at))
         open_rows = [r for r in rows if r.stage in OPEN_STAGES]
@@ -377,21 +386,40 @@ class StoryQuery:
                 out[stage] = median
         return out
 
-    def _stakeholders(self, account: AccountCard, deals: list[DealItem]) -> Stakeholders:
+    def _stakeholders(self, account: AccountCard, deals: list[DealItem],
+                      got: Mapping[str, Rows]) -> Stakeholders:
         """The account's people engaged in 90 days and those mentioned with their roles."""
         return stakeholders.build(
-            people=self._rows(q.ACCOUNT_PEOPLE, acc=account.id),
-            engaged=self._rows(q.ENGAGED, acc=account.id, now=self.now,
-                               since=self.now - timedelta(days=stakeholders.ENGAGED_DAYS)),
-            mentions=self._rows(q.MENTIONS, acc=account.id),
-            named=self._rows(q.NAMED, acc=account.id,
-                             since=self.now - timedelta(days=stakeholders.ENGAGED_DAYS)),
-            open_deals=[d.name for d in deals if d.stage in OPEN_STAGES],
+            people=got["people"], engaged=got["engaged"], mentions=got["mentions"],
+            named=got["named"], open_deals=[d.name for d in deals if d.stage in OPEN_STAGES],
             domains=account.domains, now=self.now)
 
-    def _team(self, family: list[str]) -> list[Teammate]:
-        if not family:
-            return []
-        return [Teammate(user_id=r.user_id, name=r.display_name, email=r.email,
-                         interactions=int(r.interactions), last_interaction_at=r.last_at)
-                for r in self._rows(q.TEAM, family=family)]
+    def _connection(self) -> sa.Connection:
+        assert self._conn is not None
+        return self._conn
+
+
+def _bundle(of: str, with_account: bool) -> q.Bundle:
+    """The story's statements that need only the person (``of`` family) or the account,
+    as one :class:`.story_sql.Bundle` (built once per shape)."""
+    key = (of, with_account)
+    found = _BUNDLES.get(key)
+    if found is None:
+        scope = "account" if with_account else "family"
+        parts: dict[str, Any] = {
+            "commitments": q.COMMITMENTS[of], "closed": q.CLOSED_COMMITMENTS[of],
+            "signals": q.SIGNALS[scope], "recent": q.RECENT[of],
+            "health": q.HEALTH["family+last" if of == "family" and with_account else of],
+            "threads": q.TEAM_THREADS[scope]}
+        if with_account:
+            parts |= {"deals": q.DEALS, "people": q.ACCOUNT_PEOPLE, "engaged": q.ENGAGED,
+                      "mentions": q.MENTIONS, "named": q.NAMED}
+            if of == "family":
+                parts["owed"] = q.COMMITMENTS["account"]
+        if of == "family":
+            parts["team"] = q.TEAM
+        found = _BUNDLES[key] = q.Bundle(parts)
+    return found
+
+
+_BUNDLES: dict[tuple[str, bool], q.Bundle] = {}

@@ -44,7 +44,7 @@ from .models import (
     User,
     utcnow,
 )
-from .story_sql import ID, UuidText
+from .story_sql import ID, UuidText, null_of
 from .story_types import (
     CommitmentItem,
     ContactCard,
@@ -177,30 +177,37 @@ def _visible_contact(co: Any) -> sa.ColumnElement[bool]:
     return sa.or_(seen, sa.not_(any_mail))
 
 
-def _null(type_: Any) -> Any:
-    return sa.type_coerce(sa.null(), type_)
-
-
 _cited_sources = sa.select(_cm.c.interaction_id).where(_cm.c.tenant_id == _T,
                                                        _cm.c.id.in_(_CITED))
-FACTS: sa.CompoundSelect[Any] = sa.union_all(
-    sa.select(
-        sa.literal(0).label("part"), sa.type_coerce(_it.c.id, UuidText()).label("id"),
-        _null(UuidText()).label("ref"), _it.c.private.label("private"),
+
+
+def _level_facts(which: Any) -> sa.Select[Any]:
+    return sa.select(
+        sa.literal_column("0", sa.Integer).label("part"),
+        sa.type_coerce(_it.c.id, UuidText()).label("id"),
+        null_of(UuidText()).label("ref"), _it.c.private.label("private"),
         _holds(_it).label("owned"), _marked("private").label("private_mark"),
         _marked("shared").label("shared_mark"),
         _boxes(_team, lambda u: u.c.function == sa.bindparam("fn", type_=sa.String()))
         .label("function_holds"),
         sa.and_(_boxes(_team), ~_boxes(lambda u: ~sa.and_(
             _team(u), u.c.function_only.is_(True)))).label("restricted"),
-        _null(sa.String()).label("function"),
-    ).where(_it.c.tenant_id == _T, sa.or_(_it.c.id.in_(_IDS), _it.c.id.in_(_cited_sources))),
-    sa.select(sa.literal(1), sa.type_coerce(_cm.c.id, UuidText()),
+        null_of(sa.String()).label("function"),
+    ).where(_it.c.tenant_id == _T, which)
+
+
+# (the asked ids and the cited sources as two branches: an OR of the two would not use the
+# primary key on PostgreSQL; an interaction in both comes twice, with the same facts)
+FACTS: sa.CompoundSelect[Any] = sa.union_all(
+    _level_facts(_it.c.id.in_(_IDS)), _level_facts(_it.c.id.in_(_cited_sources)),
+    sa.select(sa.literal_column("1", sa.Integer), sa.type_coerce(_cm.c.id, UuidText()),
               sa.type_coerce(_cm.c.interaction_id, UuidText()), *[sa.null()] * 7)
     .where(_cm.c.tenant_id == _T, _cm.c.id.in_(_CITED)),
-    sa.select(sa.literal(2), sa.type_coerce(_co.c.id, UuidText()), *[sa.null()] * 8)
+    sa.select(sa.literal_column("2", sa.Integer), sa.type_coerce(_co.c.id, UuidText()),
+              *[sa.null()] * 8)
     .where(_co.c.tenant_id == _T, _co.c.id.in_(_CONTACTS), _visible_contact(_co)),
-    sa.select(sa.literal(3), *[sa.null()] * 7, _us.c.function_only, _us.c.function)
+    sa.select(sa.literal_column("3", sa.Integer), *[sa.null()] * 7, _us.c.function_only,
+              _us.c.function)
     .where(_us.c.tenant_id == _T, _us.c.team_mailbox.is_(True),
            sa.bindparam("teams", type_=sa.Boolean())),
 )
