@@ -3,9 +3,13 @@ is known, for their account). Every query is tenant-scoped and index-driven so a
 thousands of interactions still answers in milliseconds.
 
 The story is read with the prebuilt Core statements of ``story_sql`` on the session's
-connection (about ten statements, plain rows, ids as text): per request that costs a fraction
-of building ORM statements and loading entities, which is what the sidebar's latency and a
-two-worker server's throughput are made of.
+connection (plain rows, ids as text): per request that costs a fraction of building ORM
+statements and loading entities, which is what the sidebar's latency and a two-worker
+server's throughput are made of. Round trips are the other half on PostgreSQL, so a story is
+few of them: the contact (with its account and addresses), one :class:`.story_sql.Bundle`
+of everything that needs only the person and the account, the timeline page, the stage
+history when the account has deals, and (in ``Viewer.story``) one read of what the
+visibility rule needs; the viewer's settings come in one more.
 """
 
 from __future__ import annotations

@@ -41,11 +41,27 @@ from .models import (
 from .models.base import UTCDateTime
 
 
+class _IdResult(TypeDecorator[str]):
+    """An id read as its canonical text: SQLite's 32-digit hex is dashed directly (no
+    ``uuid.UUID`` round trip); text from PostgreSQL's cast is kept as it is."""
+
+    impl = sa.String
+    cache_ok = True
+
+    def process_result_value(self, value: Any, dialect: sa.Dialect) -> str | None:
+        if value is None:
+            return None
+        if type(value) is str and len(value) == 32:
+            v = value.lower()
+            return f"{v[:8]}-{v[8:12]}-{v[12:16]}-{v[16:20]}-{v[20:]}"
+        return str(value)
+
+
 class _AsText(sa.sql.functions.GenericFunction[str]):
     """A UUID column read as text: PostgreSQL sends ``CAST(id AS TEXT)``, so the driver
     makes no ``uuid.UUID`` for an id that only ends up as text; SQLite's is text already."""
 
-    type = sa.String()
+    type = _IdResult()
     name = "storyline_as_text"
     inherit_cache = True
 
@@ -60,24 +76,14 @@ def _as_text_sqlite(element: _AsText, compiler: SQLCompiler, **kw: Any) -> str:
     return str(compiler.process(element.clauses, **kw))
 
 
-class UuidText(TypeDecorator[str]):
-    """Reads a UUID column as its canonical text: SQLite's 32-digit hex is dashed directly
-    (no ``uuid.UUID`` round trip); PostgreSQL casts it to text (:class:`_AsText`) where it
-    is a column of the statement's result."""
+class UuidText(_IdResult):
+    """Reads a UUID column as its canonical text (:class:`_IdResult`); on PostgreSQL it is
+    cast to text (:class:`_AsText`) where it is a column of the statement's result."""
 
-    impl = sa.String
     cache_ok = True
 
     def column_expression(self, colexpr: Any) -> Any:
         return _AsText(colexpr)
-
-    def process_result_value(self, value: Any, dialect: sa.Dialect) -> str | None:
-        if value is None:
-            return None
-        if type(value) is str and len(value) == 32:
-            v = value.lower()
-            return f"{v[:8]}-{v[8:12]}-{v[12:16]}-{v[16:20]}-{v[20:]}"
-        return str(value)
 
 
 ID = sa.Uuid(as_uuid=False)  # binds an id given as text (dashed or not)

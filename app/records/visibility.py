@@ -332,41 +332,6 @@ class Viewer:
         """The level of each interaction (by id as text); unknown ids are ``hidden``."""
         return self.facts(ids).levels
 
-    def _levels_apart(self, ids: Iterable[str | uuid.UUID]) -> dict[str, str]:
-        """:meth:`levels` as separate statements (the rule as first written; the tests
-        check :meth:`facts` against it)."""
-        wanted = {uuid.UUID(str(i)) for i in ids if i}
-        if not wanted:
-            return {}
-        rows = self.s.execute(sa.select(Interaction.id, Interaction.private,
-                                        Interaction.thread_id).where(
-            Interaction.tenant_id == self.t, Interaction.id.in_(wanted))).all()
-        mine = _owned(self.t, self.user_id).subquery()
-        owned = set(self.s.scalars(sa.select(mine.c.interaction_id).where(
-            mine.c.interaction_id.in_(wanted))))
-        keys = {r.thread_id or f"item:{r.id}" for r in rows}
-        marks: dict[str, set[str]] = {}
-        for key, mark in self.s.execute(sa.select(ThreadMark.thread_id, ThreadMark.mark).where(
-                ThreadMark.tenant_id == self.t, ThreadMark.thread_id.in_(keys))):
-            marks.setdefault(key, set()).add(mark)
-        teams = self._team_holders(wanted)
-        out = {str(i): "hidden" for i in wanted}
-        for r in rows:
-            thread = marks.get(r.thread_id or f"item:{r.id}", set())
-            functions, restricted = teams.get(r.id, (set(), False))
-            if r.id in owned:
-                level = "full"
-            elif "private" in thread:
-                level = "hidden"
-            elif "shared" in thread or (self.function and self.function in functions):
-                level = "full"
-            elif restricted or r.private:
-                level = "hidden"
-            else:
-                level = self.policy
-            out[str(r.id)] = level
-        return out
-
     @property
     def function(self) -> str | None:
         """The viewer's own function (support, finance ...), if they carry one."""
@@ -374,26 +339,6 @@ class Viewer:
             self._function: str | None = self.s.scalar(sa.select(User.function).where(
                 User.tenant_id == self.t, User.id == self.user_id))
         return self._function
-
-    def _team_holders(self, ids: set[uuid.UUID]) -> dict[uuid.UUID, tuple[set[str], bool]]:
-        """Per interaction held by team mailboxes: their functions, and whether only
-        function-only team mailboxes hold it (no seller's mailbox, no open team mailbox)."""
-        held: dict[uuid.UUID, list[tuple[bool, str | None, bool]]] = {}
-        for iid, team, function, only in self.s.execute(
-                sa.select(InteractionMailbox.interaction_id, User.team_mailbox, User.function,
-                          User.function_only)
-                .join(User, sa.and_(User.tenant_id == InteractionMailbox.tenant_id,
-                                    User.id == InteractionMailbox.user_id))
-                .where(InteractionMailbox.tenant_id == self.t,
-                       InteractionMailbox.interaction_id.in_(ids))):
-            held.setdefault(iid, []).append((bool(team), function, bool(only)))
-        out: dict[uuid.UUID, tuple[set[str], bool]] = {}
-        for iid, boxes in held.items():
-            teams = [(f, only) for team, f, only in boxes if team]
-            if teams:
-                out[iid] = ({f for f, _o in teams if f},
-                            len(teams) == len(boxes) and all(only for _f, only in teams))
-        return out
 
     def sharing(self, interaction_id: uuid.UUID) -> dict[str, Any]:
         """The viewer's mark on the thread of an interaction they hold (``shared``,
