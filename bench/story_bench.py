@@ -179,6 +179,7 @@ def under_load(ds: store.Dataset, instance: Path, figures: list[Figure], *, seco
            "STORYLINE_INSTANCE_PATH": str(instance), "STORYLINE_LOG_LEVEL": "WARNING"}
     # beside the interpreter running the benchmark (a git worktree has no .venv of its own)
     gunicorn = str(Path(sys.executable).parent / "gunicorn")
+    store.OUT.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp, \
             open(store.OUT / f"gunicorn_{ds.db}.log", "wb") as server_log:
         proc = subprocess.Popen(  # noqa: S603 - our own command line, loopback only
