@@ -490,7 +490,7 @@ class Bundle:
         union = sa.union_all(*branches)
         self.statement = union.order_by(union.selected_columns.part,
                                         union.selected_columns.n)
-        self.names = list(parts)
+        self.names, self.parts = list(parts), list(parts.values())
         self._rows: list[tuple[Callable[[Any], Any], Any]] = []
         for sel, used in zip(parts.values(), layout, strict=True):
             kind = namedtuple("Part", [c.name for c in sel.selected_columns])  # type: ignore[misc]
