@@ -57,8 +57,8 @@ def make_engine(url: str, **kwargs: Any) -> sa.Engine:
     connect_args = {"connect_timeout": 5, "options": "-c statement_timeout=30000"}
     # No pre-ping: it is a round trip (a wake-up of a PostgreSQL backend) on every checkout;
     # with BEGIN and ROLLBACK it was three of a folded story's eight round trips.
-    # Connections are replaced after POOL_RECYCLE_SECONDS instead (before an idle-timeout of a proxy or the server cuts
-    # them), and one that died anyway (a server restart) fails the statement that meets it:
+    # Connections are replaced after POOL_RECYCLE_SECONDS instead (before an idle-timeout
+    # of a proxy or the server cuts them), and one that died anyway (a server restart) fails the statement that meets it:
     # SQLAlchemy then invalidates it and every older pooled connection, so the next checkout
     # connects afresh, and read-only views retry once (:func:`retry_on_disconnect`).
     return sa.create_engine(
