@@ -58,9 +58,10 @@ def make_engine(url: str, **kwargs: Any) -> sa.Engine:
     # No pre-ping: it is a round trip (a wake-up of a PostgreSQL backend) on every checkout;
     # with BEGIN and ROLLBACK it was three of a folded story's eight round trips.
     # Connections are replaced after POOL_RECYCLE_SECONDS instead (before an idle-timeout
-    # of a proxy or the server cuts them), and one that died anyway (a server restart) fails the statement that meets it:
-    # SQLAlchemy then invalidates it and every older pooled connection, so the next checkout
-    # connects afresh, and read-only views retry once (:func:`retry_on_disconnect`).
+    # of a proxy or the server cuts them), and one that died anyway (a server restart)
+    # fails the statement that meets it: SQLAlchemy then invalidates it and every older
+    # pooled connection, so the next checkout connects afresh, and read-only views retry
+    # once (:func:`retry_on_disconnect`).
     return sa.create_engine(
         url, pool_pre_ping=False, pool_recycle=POOL_RECYCLE_SECONDS, pool_size=5,
         max_overflow=5, connect_args=connect_args, **kwargs
