@@ -16,10 +16,12 @@ import argparse
 import json
 import os
 import random
+import shlex
 import shutil
 import socket
 import statistics
 import subprocess
+import sys
 import tempfile
 import time
 import urllib.request
@@ -27,6 +29,8 @@ import uuid
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+
+import sqlalchemy as sa
 
 from app import extensions as context
 from app.dev import create_app
@@ -80,6 +84,14 @@ def server_side(ds: store.Dataset, instance: Path, figures: list[Figure], *, rou
     rng = random.Random(7)
 
     cpu: list[float] = []
+    statements = [0]
+
+    def count(*_args: Any) -> None:
+        statements[0] += 1
+
+    # statements per story (round trips besides them: none on PostgreSQL, which reads the
+    # story in autocommit without a pre-ping)
+    sa.event.listen(context.database(app).engine, "before_cursor_execute", count)
 
     def call(address: str) -> float:
         started, cpu_started = time.perf_counter(), time.process_time()
@@ -97,12 +109,15 @@ def server_side(ds: store.Dataset, instance: Path, figures: list[Figure], *, rou
     medians: dict[str, float] = {}
     for case, addresses in cases(ds).items():
         per_round: dict[str, list[float]] = {"p50_ms": [], "p95_ms": [], "p99_ms": [],
-                                             "mean_ms": [], "cpu_p50_ms": []}
+                                             "mean_ms": [], "cpu_p50_ms": [],
+                                             "statements_per_story": []}
         for _ in range(rounds):
             picks = [addresses[i % len(addresses)] if case == "heavy_5000"
                      else rng.choice(addresses) for i in range(requests)]
             cpu.clear()
+            statements[0] = 0
             times = [call(a) for a in picks]
+            per_round["statements_per_story"].append(statements[0] / len(picks))
             for p in (50, 95, 99):
                 per_round[f"p{p}_ms"].append(percentile(times, p))
             per_round["mean_ms"].append(statistics.fmean(times))
@@ -123,7 +138,7 @@ def _free_port() -> int:
         return port
 
 
-def _wait_ready(url: str, proc: subprocess.Popen[bytes], timeout: float = 30) -> None:
+def _wait_ready(url: str, proc: subprocess.Popen[bytes], timeout: float = 120) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc.poll() is not None:
@@ -152,7 +167,7 @@ def _wrk(url: str, files: tuple[Path, Path], *, connections: int, seconds: int,
 
 
 def under_load(ds: store.Dataset, instance: Path, figures: list[Figure], *, seconds: int,
-               server_p50: dict[str, float]) -> None:
+               server_p50: dict[str, float], gunicorn_args: str = "") -> None:
     """gunicorn (gunicorn.conf.py's workers) on loopback driven by wrk: full speed, then
     paced near 200/s."""
     if shutil.which("wrk") is None:
@@ -162,13 +177,15 @@ def under_load(ds: store.Dataset, instance: Path, figures: list[Figure], *, seco
     base = f"http://127.0.0.1:{port}"
     env = {**os.environ, "STORYLINE_DATABASE_URL": ds.url,
            "STORYLINE_INSTANCE_PATH": str(instance), "STORYLINE_LOG_LEVEL": "WARNING"}
-    gunicorn = str(ROOT / ".venv" / "bin" / "gunicorn")
+    # beside the interpreter running the benchmark (a git worktree has no .venv of its own)
+    gunicorn = str(Path(sys.executable).parent / "gunicorn")
+    store.OUT.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp, \
             open(store.OUT / f"gunicorn_{ds.db}.log", "wb") as server_log:
         proc = subprocess.Popen(  # noqa: S603 - our own command line, loopback only
             # workers from gunicorn.conf.py (2 per core + 1), as production runs it
             [gunicorn, "--config", str(ROOT / "gunicorn.conf.py"), "--bind",
-             f"127.0.0.1:{port}", "app:create_app()"],
+             f"127.0.0.1:{port}", *shlex.split(gunicorn_args), "app:create_app()"],
             cwd=ROOT, env=env, stdout=server_log, stderr=subprocess.STDOUT)
         try:
             _wait_ready(base, proc)
@@ -198,7 +215,8 @@ def under_load(ds: store.Dataset, instance: Path, figures: list[Figure], *, seco
                         ("errors", errors), ("requests", r["requests"]),
                     ):
                         emit(figures, db=ds.db, case=case, phase=phase, metric=metric,
-                             value=value, connections=connections, seconds=seconds)
+                             value=value, connections=connections, seconds=seconds,
+                             gunicorn=gunicorn_args or "gunicorn.conf.py")
         finally:
             proc.terminate()
             try:
@@ -222,7 +240,8 @@ def targets(ds: str, dataset: Callable[[], store.Dataset | None], figures: list[
         p50 = server_side(ready, Path(instance), figures, rounds=args.rounds,
                           requests=args.requests)
         if not args.no_load:
-            under_load(ready, Path(instance), figures, seconds=args.duration, server_p50=p50)
+            under_load(ready, Path(instance), figures, seconds=args.duration, server_p50=p50,
+                       gunicorn_args=args.gunicorn_args)
     emit(figures, db=ds, case="machine", phase="done", metric="loadavg_1m",
          value=round(os.getloadavg()[0], 2), cpus=os.cpu_count())
 
@@ -236,6 +255,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--requests", type=int, default=300, help="requests per case per round")
     parser.add_argument("--duration", type=int, default=20, help="seconds per wrk run")
     parser.add_argument("--no-load", action="store_true", help="skip gunicorn + wrk")
+    parser.add_argument("--gunicorn-args", default="",
+                        help="more gunicorn options, e.g. '--worker-class gthread --threads 4'")
 
 
 def run(args: argparse.Namespace) -> list[Figure]:

@@ -5,11 +5,12 @@ from __future__ import annotations
 from flask import Blueprint, Response
 
 from app import extensions as ctx
+from app.db import retry_on_disconnect
 from app.errors import BadRequest, NotFound
 from app.records.identity import normalize_address
 from app.records.story import StoryQuery as Story
+from app.records.story import read_only
 from app.records.story_types import Stories, StoryOf
-from app.records.visibility import Viewer
 
 from .encode import json_response
 from .schemas import StoryOut, StoryQuery
@@ -29,8 +30,14 @@ def story(query: StoryQuery) -> Response:
     if len(given) != 1:
         raise BadRequest("give exactly one of email, emails or contact_id", code="invalid_request")
     session = ctx.db_session()
+    return retry_on_disconnect(session, lambda: _answer(query))
+
+
+def _answer(query: StoryQuery) -> Response:
+    session = ctx.db_session()
+    read_only(session)
     builder = Story(session, ctx.tenant_id())
-    sees = Viewer.load(session, tenant_id=ctx.tenant_id(), user_id=ctx.user_id()).story
+    sees = builder.viewer(ctx.user_id()).story
     if query.contact_id:
         shown = sees(builder.for_contact_id(query.contact_id, page=query.page,
                                             page_size=query.page_size))

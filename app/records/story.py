@@ -3,16 +3,20 @@ is known, for their account). Every query is tenant-scoped and index-driven so a
 thousands of interactions still answers in milliseconds.
 
 The story is read with the prebuilt Core statements of ``story_sql`` on the session's
-connection (about ten statements, plain rows, ids as text): per request that costs a fraction
-of building ORM statements and loading entities, which is what the sidebar's latency and a
-two-worker server's throughput are made of.
+connection (plain rows, ids as text): per request that costs a fraction of building ORM
+statements and loading entities, which is what the sidebar's latency and a two-worker
+server's throughput are made of. Round trips are the other half on PostgreSQL, so a story is
+few of them: the contact (with its account and addresses), one :class:`.story_sql.Bundle`
+of everything that needs only the person and the account, the timeline page, the stage
+history when the account has deals, and (in ``Viewer.story``) one read of what the
+visibility rule needs; the viewer's settings come in one more.
 """
 
 from __future__ import annotations
 
 import uuid
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any, NamedTuple
@@ -20,13 +24,14 @@ from typing import Any, NamedTuple
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from app.db import STATS_CACHE, TtlCache
 from app.errors import NotFound
 
 from . import cards, stakeholders
 from . import story_sql as q
-from .ageing import stale_days
+from .ageing import default_stale_days, stale_days
 from .court import ball_in_court
-from .deals import deal_staleness, stage_medians
+from .deals import StageMedian, deal_staleness, stage_medians
 from .health import HealthInputs, score_health
 from .identity import domain_of, free_mail_domains, registrable_domain
 from .merges import merged_family
@@ -46,14 +51,25 @@ from .story_types import (
     Teammate,
     Timeline,
 )
+from .visibility import Viewer
 
-__all__ = ["HEALTH_RECENT", "OPEN_STAGES", "StoryQuery"]
+__all__ = ["HEALTH_RECENT", "OPEN_STAGES", "StoryQuery", "read_only"]
 
 HEALTH_RECENT = 100  # newest interactions the health score reads (reply times)
+RECENT_SLACK = 16  # the newest window reads this many more, for deleted interactions
 TEAM_THREAD_DAYS = 30  # a team mailbox's thread with no message for this long is not open
 CLOSED_DAYS = 14  # auto-closed commitments stay in the story this long, to see or reopen
 Row = sa.Row[Any]
 Rows = Sequence[Row]
+
+
+def read_only(session: Session) -> None:
+    """Reads the rest of the request without a transaction on PostgreSQL (autocommit): no
+    BEGIN and ROLLBACK round trips. A story only reads, and under PostgreSQL's default READ
+    COMMITTED every statement takes its own snapshot inside a transaction too, so what it
+    sees is the same. SQLite's driver starts no transaction for reads anyway."""
+    if not session.in_transaction() and session.get_bind().dialect.name == "postgresql":
+        session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
 
 
 class Recent(NamedTuple):
@@ -133,6 +149,15 @@ class StoryQuery:
             raise NotFound("no contact with that id")
         return self._contact_story(rows, page, page_size)
 
+    def viewer(self, user_id: uuid.UUID) -> Viewer:
+        """The viewer the stories are shown to; the same statement gives the tenant's
+        stale-promise age."""
+        viewer = Viewer.load(self.s, tenant_id=self.t, user_id=user_id)
+        chosen = viewer.stale_promise_days
+        self._stale_days = int(chosen) if chosen is not None and chosen > 0 \
+            else default_stale_days(self.s)
+        return viewer
+
     # -- reading ----------------------------------------------------------------------------
     def _start(self) -> None:
         """Flushes pending changes (as the ORM's autoflush would) and takes the session's
@@ -199,30 +224,38 @@ class StoryQuery:
                page: int, page_size: int, *, address: str | None = None) -> Story:
         scope = {"family": family, "acc": account.id if account else None}
         of = "family" if family else "account"
-        commitments = self._commitments(of, scope)
-        signal_rows = self._rows(q.SIGNALS["account" if account else "family"], **scope)
+        since_30 = self.now - timedelta(days=30)
+        # One window of the newest live interactions serves the timeline page and health.
+        count = max(HEALTH_RECENT, page * page_size + 1)
+        # Everything that needs only the person and the account, in one round trip.
+        got = _bundle(of, account is not None).read(self._connection(), {
+            **scope, "t": self.t, "now": self.now, "since_30": since_30,
+            "since_90": self.now - timedelta(days=90),
+            "closed_since": self.now - timedelta(days=CLOSED_DAYS),
+            "threads_since": self.now - timedelta(days=TEAM_THREAD_DAYS),
+            "since": self.now - timedelta(days=stakeholders.ENGAGED_DAYS),
+            "window": count + RECENT_SLACK})
+        commitments = self._commitments(got["commitments"], got["closed"])
+        signal_rows = got["signals"]
         signals_more = len(signal_rows) > q.SIGNAL_LIMIT
         signal_rows = signal_rows[:q.SIGNAL_LIMIT]
-        # One window of the newest live interactions serves the timeline page and health.
-        recent = self._recent(of, scope, max(HEALTH_RECENT, page * page_size + 1))
-        deal_rows = self._rows(q.DEALS, **scope) if account else []
-        since_30 = self.now - timedelta(days=30)
-        health_key = ("family+last" if deal_rows else "family") if family else "account"
-        agg = self._rows(q.HEALTH[health_key], **scope, now=self.now, since_30=since_30,
-                         since_90=self.now - timedelta(days=90))[0]
+        recent = self._recent(of, scope, count, got["recent"])
+        deal_rows = got.get("deals", [])
+        agg = got["health"][0]
         if family and deal_rows:
             account_last = (agg.account_last_in, agg.account_last_out)
         else:
             account_last = (agg.last_in, agg.last_out)
         risks = [r for r in signal_rows if r.kind == "risk" and r.occurred_at >= since_30]
-        thread_rows = self._rows(q.TEAM_THREADS["account" if account else "family"], **scope,
-                                 since=self.now - timedelta(days=TEAM_THREAD_DAYS))
+        thread_rows = got["threads"]
         via = {r.id: r.function for r in thread_rows}
         team_threads = fold_team_threads(thread_rows, self.now)
         # the ball's court is the account's: every person's story of it tells the same one
-        owed = self._commitments("account", scope) if family and deal_rows else commitments
-        deals = self._deals(deal_rows, *account_last, owed)
-        people = self._stakeholders(account, deals) if account else None
+        owed = self._commitments(got["owed"], []) if family and deal_rows else commitments
+        # the stage history keeps its own statement: its ORDER BY leaves ties to the plan
+        history = self._rows(q.HISTORY, ids=[r.id for r in deal_rows]) if deal_rows else []
+        deals = self._deals(deal_rows, history, *account_last, owed)
+        people = self._stakeholders(account, deals, got) if account else None
         return Story(
             contact=card,
             account=account,
@@ -243,7 +276,9 @@ class StoryQuery:
                 team_waiting=[(f.function, f.oldest_wait_days) for f in team_threads
                               if f.oldest_wait_days is not None],
             )),
-            team=self._team(family),
+            team=[Teammate(user_id=r.user_id, name=r.display_name, email=r.email,
+                           interactions=int(r.interactions), last_interaction_at=r.last_at)
+                  for r in got.get("team", [])],
             generated_at=self.now,
             address=address,
             team_threads=team_threads,
@@ -251,20 +286,21 @@ class StoryQuery:
             signals_more=signals_more,
         )
 
-    def _recent(self, of: str, scope: dict[str, Any], count: int) -> list[Recent]:
-        """The newest ``count`` live interactions, newest first.
+    def _recent(self, of: str, scope: dict[str, Any], count: int, rows: Rows) -> list[Recent]:
+        """The newest ``count`` live interactions, newest first, from a ``RECENT`` window of
+        ``count + RECENT_SLACK`` rows (read with the bundle).
 
         Reads the timeline index newest first and only a window of it, then drops deleted
         interactions (rare) and widens the window if that left too few: a contact with
         thousands of interactions costs a page of index entries, not a sort of the history.
         """
-        window = count + 16
+        window = count + RECENT_SLACK
         while True:
-            rows = self._rows(q.RECENT[of], **scope, window=window)
             live = [Recent(r.id, r.occurred_at, r.direction, r.thread_id) for r in rows if r.live]
             if len(live) >= count or len(rows) < window:
                 return live[:count]
             window *= 4
+            rows = self._rows(q.RECENT[of], **scope, window=window)
 
     def _timeline(self, recent: list[Recent], page: int, page_size: int) -> Timeline:
         offset = (page - 1) * page_size
@@ -286,25 +322,25 @@ class StoryQuery:
             items=[cards.interaction_row(found[i], team.get(i, []), functions.get(i))
                    for i in ids[:page_size] if i in found])
 
-    def _commitments(self, of: str, scope: dict[str, Any]) -> Commitments:
-        """Open commitments both ways (of the family, or of the account: ``of``); undated
-        ones older than the tenant's limit are stale (listed apart, never overdue)."""
+    def _commitments(self, open_rows: Rows, closed_rows: Rows) -> Commitments:
+        """Open commitments both ways (``COMMITMENTS`` rows); undated ones older than the
+        tenant's limit are stale (listed apart, never overdue); and those auto-closed in
+        CLOSED_DAYS (``CLOSED_COMMITMENTS`` rows)."""
         ours: list[CommitmentItem] = []
         theirs: list[CommitmentItem] = []
         limit = self._stale_days or 14
-        for row in self._rows(q.COMMITMENTS[of], **scope):
+        for row in open_rows:
             (ours if row.side == "us" else theirs).append(
                 cards.commitment_row(row, self.today, stale_after=limit))
-        closed = [cards.closed_commitment_row(r, self.today, stale_after=limit)
-                  for r in self._rows(q.CLOSED_COMMITMENTS[of], **scope,
-                                      since=self.now - timedelta(days=CLOSED_DAYS))]
+        done = [cards.closed_commitment_row(r, self.today, stale_after=limit)
+                for r in closed_rows]
         both = [x for x in ours + theirs if x.shown]  # suggestions are not counted
         return Commitments(ours=ours, theirs=theirs, overdue=sum(1 for x in both if x.overdue),
                            stale=sum(1 for x in both if x.stale), stale_after_days=limit,
-                           recently_closed=closed)
+                           recently_closed=done)
 
-    def _deals(self, rows: Rows, last_in: datetime | None, last_out: datetime | None,
-               commitments: Commitments) -> list[DealItem]:
+    def _deals(self, rows: Rows, history_rows: Rows, last_in: datetime | None,
+               last_out: datetime | None, commitments: Commitments) -> list[DealItem]:
         """The account's deals; an open one says whose court the ball is in and why, and
         whether it is going stale (:func:`.deals.deal_staleness`)."""
         if not rows:
@@ -313,12 +349,11 @@ class StoryQuery:
         court = ball_in_court(ours=commitments.ours, theirs=commitments.theirs,
                               last_in=last_in, last_out=last_out, now=self.now)
         history: dict[str, list[StageChange]] = {}
-        for h in self._rows(q.HISTORY, ids=[r.id for r in rows]):
+        for h in history_rows:
             history.setdefault(h.deal_id, []).append(
                 StageChange(from_=h.from_stage, to=h.to_stage, at=h.changed_at))
         open_rows = [r for r in rows if r.stage in OPEN_STAGES]
-        medians = stage_medians(self.s, tenant_id=self.t,
-                                stages=[r.stage for r in open_rows]) if open_rows else {}
+        medians = self._medians([r.stage for r in open_rows]) if open_rows else {}
         out = []
         for r in rows:
             item = cards.deal_row(r, self.now, two_way,
@@ -336,21 +371,59 @@ class StoryQuery:
             out.append(item)
         return out
 
-    def _stakeholders(self, account: AccountCard, deals: list[DealItem]) -> Stakeholders:
+    def _medians(self, stages: list[str]) -> dict[str, StageMedian]:
+        """The tenant's stage medians: statistics of all its deals, so the process keeps them
+        up to ``STATS_SECONDS`` (app/db.py) when the session carries the cache."""
+        cache: TtlCache | None = self.s.info.get(STATS_CACHE)
+        if cache is None:
+            return stage_medians(self.s, tenant_id=self.t, stages=stages)
+        out: dict[str, StageMedian] = {}
+        for stage in stages:
+            found = cache.get(("stage_median", self.t, stage))
+            if found is not None:
+                out[stage] = found
+        missing = [st for st in dict.fromkeys(stages) if st not in out]
+        if missing:
+            for stage, median in stage_medians(self.s, tenant_id=self.t,
+                                               stages=missing).items():
+                cache.put(("stage_median", self.t, stage), median)
+                out[stage] = median
+        return out
+
+    def _stakeholders(self, account: AccountCard, deals: list[DealItem],
+                      got: Mapping[str, Rows]) -> Stakeholders:
         """The account's people engaged in 90 days and those mentioned with their roles."""
         return stakeholders.build(
-            people=self._rows(q.ACCOUNT_PEOPLE, acc=account.id),
-            engaged=self._rows(q.ENGAGED, acc=account.id, now=self.now,
-                               since=self.now - timedelta(days=stakeholders.ENGAGED_DAYS)),
-            mentions=self._rows(q.MENTIONS, acc=account.id),
-            named=self._rows(q.NAMED, acc=account.id,
-                             since=self.now - timedelta(days=stakeholders.ENGAGED_DAYS)),
-            open_deals=[d.name for d in deals if d.stage in OPEN_STAGES],
+            people=got["people"], engaged=got["engaged"], mentions=got["mentions"],
+            named=got["named"], open_deals=[d.name for d in deals if d.stage in OPEN_STAGES],
             domains=account.domains, now=self.now)
 
-    def _team(self, family: list[str]) -> list[Teammate]:
-        if not family:
-            return []
-        return [Teammate(user_id=r.user_id, name=r.display_name, email=r.email,
-                         interactions=int(r.interactions), last_interaction_at=r.last_at)
-                for r in self._rows(q.TEAM, family=family)]
+    def _connection(self) -> sa.Connection:
+        assert self._conn is not None
+        return self._conn
+
+
+def _bundle(of: str, with_account: bool) -> q.Bundle:
+    """The story's statements that need only the person (``of`` family) or the account,
+    as one :class:`.story_sql.Bundle` (built once per shape)."""
+    key = (of, with_account)
+    found = _BUNDLES.get(key)
+    if found is None:
+        scope = "account" if with_account else "family"
+        parts: dict[str, Any] = {
+            "commitments": q.COMMITMENTS[of], "closed": q.CLOSED_COMMITMENTS[of],
+            "signals": q.SIGNALS[scope], "recent": q.RECENT[of],
+            "health": q.HEALTH["family+last" if of == "family" and with_account else of],
+            "threads": q.TEAM_THREADS[scope]}
+        if with_account:
+            parts |= {"deals": q.DEALS, "people": q.ACCOUNT_PEOPLE, "engaged": q.ENGAGED,
+                      "mentions": q.MENTIONS, "named": q.NAMED}
+            if of == "family":
+                parts["owed"] = q.COMMITMENTS["account"]
+        if of == "family":
+            parts["team"] = q.TEAM
+        found = _BUNDLES[key] = q.Bundle(parts)
+    return found
+
+
+_BUNDLES: dict[tuple[str, bool], q.Bundle] = {}

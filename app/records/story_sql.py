@@ -10,9 +10,14 @@ Ids are bound and read as canonical text (``UuidText`` / ``ID``).
 
 from __future__ import annotations
 
+import operator
+from collections import namedtuple
+from collections.abc import Callable
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.types import TypeDecorator
 
 from .models import (
@@ -36,9 +41,9 @@ from .models import (
 from .models.base import UTCDateTime
 
 
-class UuidText(TypeDecorator[str]):
-    """Reads a UUID column as its canonical text: SQLite's 32-digit hex is dashed directly
-    (no ``uuid.UUID`` round trip); a driver's UUID object (PostgreSQL) is turned to text."""
+class _IdResult(TypeDecorator[str]):
+    """An id read as its canonical text: SQLite's 32-digit hex is dashed directly (no
+    ``uuid.UUID`` round trip); text from PostgreSQL's cast is kept as it is."""
 
     impl = sa.String
     cache_ok = True
@@ -50,6 +55,35 @@ class UuidText(TypeDecorator[str]):
             v = value.lower()
             return f"{v[:8]}-{v[8:12]}-{v[12:16]}-{v[16:20]}-{v[20:]}"
         return str(value)
+
+
+class _AsText(sa.sql.functions.GenericFunction[str]):
+    """A UUID column read as text: PostgreSQL sends ``CAST(id AS TEXT)``, so the driver
+    makes no ``uuid.UUID`` for an id that only ends up as text; SQLite's is text already."""
+
+    type = _IdResult()
+    name = "storyline_as_text"
+    inherit_cache = True
+
+
+@compiles(_AsText)
+def _as_text(element: _AsText, compiler: SQLCompiler, **kw: Any) -> str:
+    return f"CAST({compiler.process(element.clauses, **kw)} AS TEXT)"
+
+
+@compiles(_AsText, "sqlite")
+def _as_text_sqlite(element: _AsText, compiler: SQLCompiler, **kw: Any) -> str:
+    return str(compiler.process(element.clauses, **kw))
+
+
+class UuidText(_IdResult):
+    """Reads a UUID column as its canonical text (:class:`_IdResult`); on PostgreSQL it is
+    cast to text (:class:`_AsText`) where it is a column of the statement's result."""
+
+    cache_ok = True
+
+    def column_expression(self, colexpr: Any) -> Any:
+        return _AsText(colexpr)
 
 
 ID = sa.Uuid(as_uuid=False)  # binds an id given as text (dashed or not)
@@ -186,7 +220,8 @@ _closed = sa.select(
 def _recently_closed(scope: Any) -> sa.Select[Any]:
     return _closed.where(
         cm.c.tenant_id == T, cm.c.status == "done", cm.c.closed_how == "auto", scope,
-        cm.c.shown.is_(True), cm.c.completed_at >= sa.bindparam("since", type_=UTCDateTime()),
+        cm.c.shown.is_(True),
+        cm.c.completed_at >= sa.bindparam("closed_since", type_=UTCDateTime()),
         sa.or_(it.c.deleted_at.is_(None), it.c.id.is_(None)),
     ).order_by(cm.c.completed_at.desc()).limit(20)
 
@@ -338,7 +373,7 @@ _team_threads = (
 def _team_threads_of(scope: Any) -> Any:
     return _team_threads.where(
         im.c.tenant_id == T, it.c.deleted_at.is_(None), it.c.kind == "email", scope,
-        it.c.occurred_at >= sa.bindparam("since", type_=UTCDateTime()),
+        it.c.occurred_at >= sa.bindparam("threads_since", type_=UTCDateTime()),
     ).order_by(it.c.occurred_at.desc()).limit(500)
 
 
@@ -408,3 +443,65 @@ NAMED = (
            it.c.deleted_at.is_(None))
     .order_by(mn.c.occurred_at.desc(), mn.c.evidence_start).limit(100)
 )
+
+
+# -- several of the above in one round trip --
+def null_of(type_: Any) -> Any:
+    """A NULL of ``type_`` that PostgreSQL can match in a UNION: two untyped NULLs become
+    text there, which no uuid or timestamp matches (an id read as text is a uuid's NULL)."""
+    return sa.type_coerce(sa.cast(sa.null(), sa.Uuid() if isinstance(type_, UuidText)
+                                  else type_), type_)
+
+
+def _one(get: Callable[[Any], Any]) -> Callable[[Any], tuple[Any]]:
+    return lambda row: (get(row),)
+
+
+class Bundle:
+    """Several selects read in one round trip: a ``UNION ALL`` of them, each wrapped as a
+    subquery (its own ORDER BY, LIMIT, DISTINCT or GROUP BY kept), numbered in the order it
+    gives its rows and sorted back into that order. The parts' columns share slots of the
+    same type (a slot's type decides how its values are read, so a timestamp is read as a
+    timestamp whichever part it came from), and :meth:`read` gives each part's rows back
+    under the part's own column names, as its select alone would."""
+
+    def __init__(self, parts: dict[str, sa.Select[Any]]) -> None:
+        slots: list[Any] = []
+        layout: list[list[int]] = []
+        for sel in parts.values():
+            used: list[int] = []
+            for col in sel.selected_columns:
+                slot = next((i for i, t in enumerate(slots)
+                             if i not in used and type(t) is type(col.type)), None)
+                if slot is None:
+                    slots.append(col.type)
+                    slot = len(slots) - 1
+                used.append(slot)
+            layout.append(used)
+        branches = []
+        for n, (sel, used) in enumerate(zip(parts.values(), layout, strict=True)):
+            sub = list(sel.subquery(f"part{n}").c)
+            at = {slot: sub[i] for i, slot in enumerate(used)}
+            branches.append(sa.select(
+                sa.literal_column(str(n), sa.Integer).label("part"),
+                sa.func.row_number().over().label("n"),
+                *[sa.type_coerce(at[i], t).label(f"s{i}") if i in at else
+                  null_of(t).label(f"s{i}") for i, t in enumerate(slots)]))
+        union = sa.union_all(*branches)
+        self.statement = union.order_by(union.selected_columns.part,
+                                        union.selected_columns.n)
+        self.names, self.parts = list(parts), list(parts.values())
+        self._rows: list[tuple[Callable[[Any], Any], Any]] = []
+        for sel, used in zip(parts.values(), layout, strict=True):
+            kind = namedtuple("Part", [c.name for c in sel.selected_columns])  # type: ignore[misc]
+            get = operator.itemgetter(*[2 + i for i in used])
+            self._rows.append((get if len(used) > 1 else _one(get), kind))
+
+    def read(self, conn: sa.Connection, params: dict[str, Any]) -> dict[str, list[Any]]:
+        """Each part's rows, in its order, by part name."""
+        out: list[list[Any]] = [[] for _ in self.names]
+        rows = self._rows
+        for row in conn.execute(self.statement, params):
+            get, kind = rows[row[0]]
+            out[row[0]].append(kind._make(get(row)))
+        return dict(zip(self.names, out, strict=True))

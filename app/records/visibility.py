@@ -21,11 +21,13 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 from typing import Any, TypeVar
 
 import sqlalchemy as sa
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session, aliased
+from sqlalchemy.sql.compiler import SQLCompiler
 
 from app.db import VISIBILITY
 from app.errors import BadRequest, Forbidden, NotFound
@@ -33,6 +35,7 @@ from app.errors import BadRequest, Forbidden, NotFound
 from .court import Court, unseen
 from .models import (
     Commitment,
+    Contact,
     Interaction,
     InteractionMailbox,
     Participant,
@@ -41,6 +44,7 @@ from .models import (
     User,
     utcnow,
 )
+from .story_sql import ID, UuidText, null_of
 from .story_types import (
     CommitmentItem,
     ContactCard,
@@ -93,6 +97,143 @@ def _owned(tenant_id: uuid.UUID, user_id: uuid.UUID) -> sa.CompoundSelect[Any]:
     )
 
 
+class _IdText(sa.sql.functions.GenericFunction[str]):
+    """A UUID column as its canonical text (``str(uuid)``): what a thread mark's
+    ``item:<id>`` key is made of."""
+
+    type = sa.String()
+    name = "storyline_id_text"
+    inherit_cache = True
+
+
+@compiles(_IdText)
+def _id_text(element: _IdText, compiler: SQLCompiler, **kw: Any) -> str:
+    return f"CAST({compiler.process(element.clauses, **kw)} AS TEXT)"
+
+
+@compiles(_IdText, "sqlite")
+def _id_text_sqlite(element: _IdText, compiler: SQLCompiler, **kw: Any) -> str:
+    # SQLite keeps a UUID as 32 hex digits: dashed as str(uuid) writes it
+    x = compiler.process(element.clauses, **kw)
+    return (f"lower(substr({x}, 1, 8) || '-' || substr({x}, 9, 4) || '-' || "
+            f"substr({x}, 13, 4) || '-' || substr({x}, 17, 4) || '-' || substr({x}, 21, 12))")
+
+
+# -- what the rule needs, in one statement: per interaction the facts its level follows
+# from (part 0), the source interaction of commitments a deal's court cites (part 1), the
+# contacts the viewer may see among some (part 2), and the team mailboxes' functions (part 3,
+# when asked). Built once; ``u`` the viewer, ``fn`` their function. --
+_it, _pa, _im, _us = (Interaction.__table__, Participant.__table__,
+                      InteractionMailbox.__table__, User.__table__)
+_tm, _cm, _co = ThreadMark.__table__, Commitment.__table__, Contact.__table__
+_T = sa.bindparam("t", type_=sa.Uuid())
+_U = sa.bindparam("u", type_=sa.Uuid())
+_IDS, _CITED, _CONTACTS = (sa.bindparam(n, expanding=True, type_=ID)
+                           for n in ("ids", "cited", "contacts"))
+
+
+def _holds(it: Any) -> sa.ColumnElement[bool]:
+    """The viewer holds the interaction ``it`` (in their mailbox, or they are on it)."""
+    box, on_it = _im.alias("mine_box"), _pa.alias("mine_on")
+    return sa.or_(
+        sa.exists().where(box.c.tenant_id == it.c.tenant_id, box.c.interaction_id == it.c.id,
+                          box.c.user_id == _U),
+        sa.exists().where(on_it.c.tenant_id == it.c.tenant_id,
+                          on_it.c.interaction_id == it.c.id, on_it.c.user_id == _U))
+
+
+def _boxes(*cond: Any) -> sa.Exists:
+    """Some mailbox holding the interaction (its user row) meets ``cond``."""
+    box, holder = _im.alias("box"), _us.alias("holder")
+    cond = tuple(c(holder) for c in cond)
+    return sa.exists().where(box.c.tenant_id == _it.c.tenant_id,
+                             box.c.interaction_id == _it.c.id,
+                             holder.c.tenant_id == box.c.tenant_id, holder.c.id == box.c.user_id,
+                             *cond)
+
+
+def _team(u: Any) -> Any:
+    return u.c.team_mailbox.is_(True)
+
+
+_key = sa.func.coalesce(_it.c.thread_id, sa.literal("item:", sa.String) + _IdText(_it.c.id))
+
+
+def _marked(mark: str) -> sa.Exists:
+    return sa.exists().where(_tm.c.tenant_id == _it.c.tenant_id, _tm.c.thread_id == _key,
+                             _tm.c.mark == mark)
+
+
+def _visible_contact(co: Any) -> sa.ColumnElement[bool]:
+    """Core form of :meth:`Viewer.visible_contacts` for the viewer ``u``."""
+    pa, it, any_pa = _pa.alias("vis_pa"), _it.alias("vis_it"), _pa.alias("any_pa")
+    seen = sa.exists(sa.select(1).select_from(pa.join(it, sa.and_(
+        it.c.tenant_id == pa.c.tenant_id, it.c.id == pa.c.interaction_id,
+        it.c.deleted_at.is_(None)))).where(
+        pa.c.tenant_id == co.c.tenant_id, pa.c.contact_id == co.c.id,
+        sa.or_(it.c.private.is_(False), _holds(it))))
+    any_mail = sa.exists(sa.select(1).select_from(any_pa).where(
+        any_pa.c.tenant_id == co.c.tenant_id, any_pa.c.contact_id == co.c.id))
+    return sa.or_(seen, sa.not_(any_mail))
+
+
+_cited_sources = sa.select(_cm.c.interaction_id).where(_cm.c.tenant_id == _T,
+                                                       _cm.c.id.in_(_CITED))
+
+
+def _level_facts(which: Any) -> sa.Select[Any]:
+    return sa.select(
+        sa.literal_column("0", sa.Integer).label("part"),
+        sa.type_coerce(_it.c.id, UuidText()).label("id"),
+        null_of(UuidText()).label("ref"), _it.c.private.label("private"),
+        _holds(_it).label("owned"), _marked("private").label("private_mark"),
+        _marked("shared").label("shared_mark"),
+        _boxes(_team, lambda u: u.c.function == sa.bindparam("fn", type_=sa.String()))
+        .label("function_holds"),
+        sa.and_(_boxes(_team), ~_boxes(lambda u: ~sa.and_(
+            _team(u), u.c.function_only.is_(True)))).label("restricted"),
+        null_of(sa.String()).label("function"),
+    ).where(_it.c.tenant_id == _T, which)
+
+
+# (the asked ids and the cited sources as two branches: an OR of the two would not use the
+# primary key on PostgreSQL; an interaction in both comes twice, with the same facts)
+FACTS: sa.CompoundSelect[Any] = sa.union_all(
+    _level_facts(_it.c.id.in_(_IDS)), _level_facts(_it.c.id.in_(_cited_sources)),
+    sa.select(sa.literal_column("1", sa.Integer), sa.type_coerce(_cm.c.id, UuidText()),
+              sa.type_coerce(_cm.c.interaction_id, UuidText()), *[sa.null()] * 7)
+    .where(_cm.c.tenant_id == _T, _cm.c.id.in_(_CITED)),
+    sa.select(sa.literal_column("2", sa.Integer), sa.type_coerce(_co.c.id, UuidText()),
+              *[sa.null()] * 8)
+    .where(_co.c.tenant_id == _T, _co.c.id.in_(_CONTACTS), _visible_contact(_co)),
+    sa.select(sa.literal_column("3", sa.Integer), *[sa.null()] * 7, _us.c.function_only,
+              _us.c.function)
+    .where(_us.c.tenant_id == _T, _us.c.team_mailbox.is_(True),
+           sa.bindparam("teams", type_=sa.Boolean())),
+)
+SETTINGS = sa.select(
+    Tenant.__table__.c.visibility, Tenant.__table__.c.stale_promise_days,
+    sa.select(_us.c.function).where(_us.c.tenant_id == Tenant.__table__.c.id, _us.c.id == _U)
+    .scalar_subquery().label("function"),
+).where(Tenant.__table__.c.id == _T)
+
+
+@dataclass
+class Facts:
+    """What one :data:`FACTS` read gave: each interaction's level, the source interaction
+    of each cited commitment, the contacts the viewer may see, and per function whether all
+    its team mailboxes are function-only."""
+
+    levels: dict[str, str] = field(default_factory=dict)
+    sources: dict[str, str | None] = field(default_factory=dict)
+    contacts: set[str] = field(default_factory=set)
+    restricted: dict[str, bool] = field(default_factory=dict)
+
+
+def _ids(values: Iterable[str | uuid.UUID | None]) -> list[str]:
+    return list(dict.fromkeys(str(uuid.UUID(str(v))) for v in values if v))
+
+
 def mark_thread(session: Session, *, tenant_id: uuid.UUID, user_id: uuid.UUID,
                 interaction_id: uuid.UUID, mark: str) -> str:
     """Shares the interaction's thread with the team, makes it private, or sets it back to
@@ -134,47 +275,62 @@ class Viewer:
                  policy: str) -> None:
         self.s, self.t, self.user_id = session, tenant_id, user_id
         self.policy = policy if policy in POLICIES else "subject"
+        # the tenant's own age of a stale undated promise (None: the default), when loaded
+        self.stale_promise_days: int | None = None
 
     @classmethod
     def load(cls, session: Session, *, tenant_id: uuid.UUID, user_id: uuid.UUID) -> Viewer:
-        """A viewer under the tenant's policy (default: the session's, from the settings)."""
+        """A viewer under the tenant's policy (default: the session's, from the settings),
+        with their function and the tenant's stale-promise age: one statement."""
         default = str(session.info.get(VISIBILITY, "subject"))
-        return cls(session, tenant_id=tenant_id, user_id=user_id,
-                   policy=tenant_policy(session, tenant_id=tenant_id, default=default))
+        row = session.execute(SETTINGS, {"t": tenant_id, "u": user_id}).first()
+        chosen = row.visibility if row is not None else None
+        viewer = cls(session, tenant_id=tenant_id, user_id=user_id,
+                     policy=chosen if chosen in POLICIES else default)
+        viewer._function = row.function if row is not None else None
+        viewer.stale_promise_days = row.stale_promise_days if row is not None else None
+        return viewer
+
+    def facts(self, ids: Iterable[str | uuid.UUID | None], *,
+              cited: Iterable[str | None] = (), contacts: Iterable[str | None] = (),
+              teams: bool = False) -> Facts:
+        """The levels of ``ids`` and of the sources of the ``cited`` commitments, the
+        sources, which of ``contacts`` the viewer may see and (``teams``) the functions'
+        restrictions, read in one statement."""
+        wanted, cited_, contacts_ = _ids(ids), _ids(cited), _ids(contacts)
+        out = Facts(levels={i: "hidden" for i in wanted})
+        if not (wanted or cited_ or contacts_ or teams):
+            return out
+        for r in self.s.execute(FACTS, {"t": self.t, "u": self.user_id, "fn": self.function,
+                                        "ids": wanted, "cited": cited_,
+                                        "contacts": contacts_, "teams": teams}):
+            if r.part == 0:
+                if r.owned:
+                    level = "full"
+                elif r.private_mark:
+                    level = "hidden"
+                elif r.shared_mark or (self.function and r.function_holds):
+                    level = "full"
+                elif r.restricted or r.private:
+                    level = "hidden"
+                else:
+                    level = self.policy
+                out.levels[r.id] = level
+            elif r.part == 1:
+                out.sources[r.id] = r.ref
+            elif r.part == 2:
+                out.contacts.add(r.id)
+            elif r.function:
+                out.restricted[r.function] = out.restricted.get(r.function, True) \
+                    and bool(r.restricted)
+        for source in out.sources.values():
+            if source:
+                out.levels.setdefault(source, "hidden")
+        return out
 
     def levels(self, ids: Iterable[str | uuid.UUID]) -> dict[str, str]:
         """The level of each interaction (by id as text); unknown ids are ``hidden``."""
-        wanted = {uuid.UUID(str(i)) for i in ids if i}
-        if not wanted:
-            return {}
-        rows = self.s.execute(sa.select(Interaction.id, Interaction.private,
-                                        Interaction.thread_id).where(
-            Interaction.tenant_id == self.t, Interaction.id.in_(wanted))).all()
-        mine = _owned(self.t, self.user_id).subquery()
-        owned = set(self.s.scalars(sa.select(mine.c.interaction_id).where(
-            mine.c.interaction_id.in_(wanted))))
-        keys = {r.thread_id or f"item:{r.id}" for r in rows}
-        marks: dict[str, set[str]] = {}
-        for key, mark in self.s.execute(sa.select(ThreadMark.thread_id, ThreadMark.mark).where(
-                ThreadMark.tenant_id == self.t, ThreadMark.thread_id.in_(keys))):
-            marks.setdefault(key, set()).add(mark)
-        teams = self._team_holders(wanted)
-        out = {str(i): "hidden" for i in wanted}
-        for r in rows:
-            thread = marks.get(r.thread_id or f"item:{r.id}", set())
-            functions, restricted = teams.get(r.id, (set(), False))
-            if r.id in owned:
-                level = "full"
-            elif "private" in thread:
-                level = "hidden"
-            elif "shared" in thread or (self.function and self.function in functions):
-                level = "full"
-            elif restricted or r.private:
-                level = "hidden"
-            else:
-                level = self.policy
-            out[str(r.id)] = level
-        return out
+        return self.facts(ids).levels
 
     @property
     def function(self) -> str | None:
@@ -183,26 +339,6 @@ class Viewer:
             self._function: str | None = self.s.scalar(sa.select(User.function).where(
                 User.tenant_id == self.t, User.id == self.user_id))
         return self._function
-
-    def _team_holders(self, ids: set[uuid.UUID]) -> dict[uuid.UUID, tuple[set[str], bool]]:
-        """Per interaction held by team mailboxes: their functions, and whether only
-        function-only team mailboxes hold it (no seller's mailbox, no open team mailbox)."""
-        held: dict[uuid.UUID, list[tuple[bool, str | None, bool]]] = {}
-        for iid, team, function, only in self.s.execute(
-                sa.select(InteractionMailbox.interaction_id, User.team_mailbox, User.function,
-                          User.function_only)
-                .join(User, sa.and_(User.tenant_id == InteractionMailbox.tenant_id,
-                                    User.id == InteractionMailbox.user_id))
-                .where(InteractionMailbox.tenant_id == self.t,
-                       InteractionMailbox.interaction_id.in_(ids))):
-            held.setdefault(iid, []).append((bool(team), function, bool(only)))
-        out: dict[uuid.UUID, tuple[set[str], bool]] = {}
-        for iid, boxes in held.items():
-            teams = [(f, only) for team, f, only in boxes if team]
-            if teams:
-                out[iid] = ({f for f, _o in teams if f},
-                            len(teams) == len(boxes) and all(only for _f, only in teams))
-        return out
 
     def sharing(self, interaction_id: uuid.UUID) -> dict[str, Any]:
         """The viewer's mark on the thread of an interaction they hold (``shared``,
@@ -256,19 +392,16 @@ class Viewer:
 
     def sees_contact(self, contact_id: str | uuid.UUID) -> bool:
         """Whether the viewer may see this contact at all (see :meth:`visible_contacts`)."""
-        from .models import Contact
-
-        return bool(self.s.scalar(sa.select(sa.func.count()).select_from(Contact).where(
-            Contact.tenant_id == self.t, Contact.id == uuid.UUID(str(contact_id)),
-            self.visible_contacts())))
+        return str(uuid.UUID(str(contact_id))) in self.facts((), contacts=[str(contact_id)]) \
+            .contacts
 
     def story(self, story: Story | None) -> Story | None:
-        """The story as this viewer may see it (None: nothing they may see)."""
+        """The story as this viewer may see it (None: nothing they may see). What the rule
+        needs of the story (levels, the court's sources, the contacts, the functions) is read
+        in one statement."""
         if story is None:
             return None
         card = story.contact
-        if card is not None and not self.sees_contact(card.id):
-            return None
         found = story.commitments.ours + story.commitments.theirs
         closed = story.commitments.recently_closed
         ids = [t.id for t in story.timeline.items] + [c.interaction_id for c in found]
@@ -278,7 +411,15 @@ class Viewer:
         ids += _evidence_sources(card.evidence if card else {})
         people = story.stakeholders
         ids += [m.interaction_id for m in people.mentioned] if people else []
-        levels = self.levels(i for i in ids if i)
+        contacts = [card.id] if card is not None else []
+        if people:
+            contacts += [p.contact_id for p in people.engaged if p.contact_id]
+            contacts += [m.contact_id for m in people.mentioned if m.contact_id]
+        facts = self.facts(ids, cited=[d.ball_commitment_id for d in story.deals],
+                           contacts=contacts, teams=bool(story.team_threads))
+        if card is not None and card.id not in facts.contacts:
+            return None
+        levels = facts.levels
         ours = [_finding(c, levels) for c in story.commitments.ours if _shows(c, levels)]
         theirs = [_finding(c, levels) for c in story.commitments.theirs if _shows(c, levels)]
         return replace(
@@ -294,43 +435,31 @@ class Viewer:
                                                  if _shows(c, levels)
                                                  and _closer_shows(c, levels)]),
             signals=[_finding(s, levels) for s in story.signals if _shows(s, levels)],
-            team_threads=self._team_threads(story.team_threads),
-            deals=self._courts(story.deals, levels),
-            stakeholders=self._stakeholders(people, levels) if people else None,
+            team_threads=self._team_threads(story.team_threads, facts.restricted),
+            deals=self._courts(story.deals, levels, facts.sources),
+            stakeholders=self._stakeholders(people, levels, facts.contacts) if people else None,
         )
 
-    def _courts(self, deals: list[DealItem], levels: dict[str, str]) -> list[DealItem]:
+    def _courts(self, deals: list[DealItem], levels: dict[str, str],
+                sources: dict[str, str | None]) -> list[DealItem]:
         """The deals, a ball's reason that quotes a promise from mail the viewer may not see
         told without it (whose court it is stays: it is the account's)."""
-        cited = {uuid.UUID(d.ball_commitment_id) for d in deals if d.ball_commitment_id}
-        if not cited:
-            return deals
-        sources = {str(cid): str(iid) if iid else None for cid, iid in self.s.execute(
-            sa.select(Commitment.id, Commitment.interaction_id).where(
-                Commitment.tenant_id == self.t, Commitment.id.in_(cited)))}
-        known = self.levels(i for i in sources.values() if i and i not in levels)
         out = []
         for d in deals:
             source = sources.get(d.ball_commitment_id or "")
             if d.ball_commitment_id and source and RANK[
-                    {**levels, **known}.get(source, "hidden")] < RANK["subject"]:
+                    levels.get(source, "hidden")] < RANK["subject"]:
                 d = replace(d, ball_reason=unseen(Court(d.ball_in_court, d.ball_reason)),
                             ball_commitment_id=None)
             out.append(d)
         return out
 
-    def _stakeholders(self, people: Stakeholders, levels: dict[str, str]) -> Stakeholders:
+    def _stakeholders(self, people: Stakeholders, levels: dict[str, str],
+                      seen: set[str]) -> Stakeholders:
         """The account's people the viewer may see (a contact known only from others'
         private mail is not there), mentions only from mail they may see the subject of,
         their words only from mail they may read; a name the mail itself gives stays when
         the contact it links to does not."""
-        from .models import Contact
-
-        ids = {uuid.UUID(p.contact_id) for p in people.engaged if p.contact_id}
-        ids |= {uuid.UUID(m.contact_id) for m in people.mentioned if m.contact_id}
-        seen = {str(i) for i in self.s.scalars(sa.select(Contact.id).where(
-            Contact.tenant_id == self.t, Contact.id.in_(ids), self.visible_contacts()))} \
-            if ids else set()
         mentioned = [
             replace(m, text=m.text if levels.get(m.interaction_id or "") == "full" else "")
             if m.contact_id is None or m.contact_id in seen else
@@ -342,16 +471,12 @@ class Viewer:
                                         if p.contact_id is None or p.contact_id in seen],
                        mentioned=mentioned)
 
-    def _team_threads(self, threads: list[FunctionThreads]) -> list[FunctionThreads]:
+    def _team_threads(self, threads: list[FunctionThreads],
+                      restricted: dict[str, bool]) -> list[FunctionThreads]:
         """The open threads per function the viewer may see: none of a function whose team
         mailboxes are all function-only (unless it is theirs), no subject under ``metadata``."""
         if not threads:
             return threads
-        restricted: dict[str, bool] = {}
-        for function, only in self.s.execute(sa.select(User.function, User.function_only).where(
-                User.tenant_id == self.t, User.team_mailbox.is_(True))):
-            if function:
-                restricted[function] = restricted.get(function, True) and bool(only)
         out = []
         for t in threads:
             if t.function == self.function:
