@@ -17,11 +17,10 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from . import data
+from . import data, split
 
 HERE = Path(__file__).resolve().parent
 FROZEN = HERE / "frozen-signatures.json"
@@ -103,18 +102,13 @@ def frozen() -> dict[str, Any]:
 
 
 def record_look(what: str) -> int:
-    """Appends one look at the test part to the log; returns how many there have been."""
-    line = {"at": datetime.now(UTC).isoformat(timespec="seconds"), "what": what}
-    with LOOKS.open("a", encoding="utf-8") as fh:
-        fh.write(json.dumps(line) + "\n")
-    return looks()
+    """Appends one look at the signature test part to its own log; returns how many."""
+    return split.record_look(what, LOOKS)
 
 
 def looks() -> int:
-    """How many times the test part has been scored."""
-    if not LOOKS.exists():
-        return 0
-    return sum(1 for line in LOOKS.read_text(encoding="utf-8").splitlines() if line.strip())
+    """How many times the signature test part has been scored."""
+    return split.looks(LOOKS)
 
 
 if __name__ == "__main__":  # writes the frozen file (once, before any look)

@@ -72,16 +72,16 @@ def frozen() -> dict[str, Any]:
     return dict(json.loads(FROZEN.read_text(encoding="utf-8")))
 
 
-def record_look(what: str) -> int:
-    """Appends one look at the test part to the log; returns how many there have been."""
+def record_look(what: str, log: Path = LOOKS) -> int:
+    """Appends one look at a test part to its log; returns how many there have been."""
     line = {"at": datetime.now(UTC).isoformat(timespec="seconds"), "what": what}
-    with LOOKS.open("a", encoding="utf-8") as fh:
+    with log.open("a", encoding="utf-8") as fh:
         fh.write(json.dumps(line) + "\n")
-    return looks()
+    return looks(log)
 
 
-def looks() -> int:
-    """How many times the test part has been scored."""
-    if not LOOKS.exists():
+def looks(log: Path = LOOKS) -> int:
+    """How many times a test part has been scored (its log's lines)."""
+    if not log.exists():
         return 0
-    return sum(1 for line in LOOKS.read_text(encoding="utf-8").splitlines() if line.strip())
+    return sum(1 for line in log.read_text(encoding="utf-8").splitlines() if line.strip())

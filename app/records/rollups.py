@@ -189,6 +189,20 @@ def _least(column: sa.ColumnElement[datetime | None], name: str) -> sa.ColumnEle
                    (sa.or_(column.is_(None), column > value), value), else_=column)
 
 
+def _bump(conn: sa.Connection, t: sa.Table, tenant_id: uuid.UUID,
+          counted: dict[uuid.UUID, _Counted]) -> None:
+    """Adds a page's counts to contacts' or accounts' counters: one atomic ``x = x + n`` per
+    row, in key order (so concurrent pages never wait on each other in a cycle)."""
+    if not counted:
+        return
+    conn.execute(
+        sa.update(t).where(t.c.tenant_id == sa.bindparam("t_id"), t.c.id == sa.bindparam("k"))
+        .values(interaction_count=sa.func.coalesce(t.c.interaction_count, 0) + sa.bindparam("n"),
+                last_activity_at=_greatest(t.c.last_activity_at, "last")),
+        [{"t_id": tenant_id, "k": k, "n": d.count, "last": d.last}
+         for k, d in sorted(counted.items())])
+
+
 def apply_rollups(session: Session, *, tenant_id: uuid.UUID, deltas: RollupDeltas) -> None:
     """Applies a page's increments: one atomic ``x = x + n`` update per key, one statement
     per table, keys in a fixed order (contacts, relationships, accounts; by id), so two
@@ -198,26 +212,10 @@ def apply_rollups(session: Session, *, tenant_id: uuid.UUID, deltas: RollupDelta
         return
     session.flush()
     conn = session.connection()
-    if deltas.contacts:
-        t = cast(sa.Table, Contact.__table__)
-        conn.execute(
-            sa.update(t).where(t.c.tenant_id == sa.bindparam("t_id"), t.c.id == sa.bindparam("k"))
-            .values(interaction_count=sa.func.coalesce(t.c.interaction_count, 0)
-                    + sa.bindparam("n"),
-                    last_activity_at=_greatest(t.c.last_activity_at, "last")),
-            [{"t_id": tenant_id, "k": k, "n": d.count, "last": d.last}
-             for k, d in sorted(deltas.contacts.items())])
+    _bump(conn, cast(sa.Table, Contact.__table__), tenant_id, deltas.contacts)
     if deltas.relationships:
         _apply_relationships(session, tenant_id, deltas)
-    if deltas.accounts:
-        t = cast(sa.Table, Account.__table__)
-        conn.execute(
-            sa.update(t).where(t.c.tenant_id == sa.bindparam("t_id"), t.c.id == sa.bindparam("k"))
-            .values(interaction_count=sa.func.coalesce(t.c.interaction_count, 0)
-                    + sa.bindparam("n"),
-                    last_activity_at=_greatest(t.c.last_activity_at, "last")),
-            [{"t_id": tenant_id, "k": k, "n": d.count, "last": d.last}
-             for k, d in sorted(deltas.accounts.items())])
+    _bump(conn, cast(sa.Table, Account.__table__), tenant_id, deltas.accounts)
     _expire(session, tenant_id, deltas)
 
 
