@@ -127,6 +127,12 @@ def fit(cfg: Any, labels: Sequence[str], rows: Sequence[Row]) -> Language:
     fix_random_seed(int(cfg["system"]["seed"]))
     nlp = build(cfg, labels)
     examples = [Example.from_dict(nlp.make_doc(r.text), {"cats": r.cats}) for r in rows]
+    return run_epochs(nlp, examples, cfg)
+
+
+def run_epochs(nlp: Language, examples: list[Example], cfg: Any) -> Language:
+    """Initialises ``nlp`` on ``examples`` and trains it for the config's epochs (shuffled
+    with its seed, minibatches of its size, its optimizer and dropout)."""
     optimizer = registry.resolve({"o": cfg["training"]["optimizer"]})["o"]
     nlp.initialize(lambda: examples, sgd=optimizer)
     rng = random.Random(int(cfg["system"]["seed"]))

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import random
 import shutil
 import sys
 from collections.abc import Sequence
@@ -29,14 +28,14 @@ from typing import Any
 import spacy
 from spacy.language import Language
 from spacy.training import Example
-from spacy.util import fix_random_seed, load_config, load_model_from_config, minibatch, registry
+from spacy.util import fix_random_seed, load_config, load_model_from_config
 
 from app.extract import signature_model
 from app.extract.reply import split_reply
 from app.extract.signature import find_signature_start, read_block
 from app.extract.signature_model import FIELDS, LABELS, Decision, Fields, choose, feature_text
 
-from . import evaluate_sets, score_signature
+from . import evaluate_sets, score_signature, train
 from . import signature_split as sigsplit
 from .evaluate import PRF, _field
 
@@ -126,14 +125,7 @@ def fit(cfg: Any, examples_of: Sequence[Case]) -> Language:
         Example.from_dict(nlp.make_doc(text), {"cats": {k: float(k == label) for k in LABELS}})
         for case in examples_of for text, label in zip(case.features, case.labels(), strict=True)
     ]
-    optimizer = registry.resolve({"o": cfg["training"]["optimizer"]})["o"]
-    nlp.initialize(lambda: examples, sgd=optimizer)
-    rng = random.Random(int(cfg["system"]["seed"]))
-    for _ in range(int(cfg["training"]["max_epochs"])):
-        rng.shuffle(examples)
-        for batch in minibatch(examples, size=int(cfg["training"]["batch_size"])):
-            nlp.update(batch, sgd=optimizer, drop=float(cfg["training"]["dropout"]))
-    return nlp
+    return train.run_epochs(nlp, examples, cfg)
 
 
 Scores = list[dict[str, float]]
