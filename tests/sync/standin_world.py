@@ -50,10 +50,11 @@ def fresh_record(url: str, *, contact_policy: str = "sent") -> Database:
 
 
 def user_ids(db: Database, emails: tuple[str, ...] = MAILBOXES) -> list[uuid.UUID]:
-    """The record's ids of the given sellers."""
+    """The record's ids of the given sellers, in the order of their addresses (ids are
+    random, so an order by id would differ from one run to the next)."""
     with db.sessionmaker() as s:
         return list(s.scalars(sa.select(User.id).where(
-            User.tenant_id == TENANT_ID, User.email.in_(emails))))
+            User.tenant_id == TENANT_ID, User.email.in_(emails)).order_by(User.email)))
 
 
 @dataclass(frozen=True)
