@@ -30,11 +30,13 @@ from spacy.util import fix_random_seed, load_config, load_model_from_config, min
 
 from app.extract import Extractor, decide
 from app.extract.context import broadcast
+from app.extract.decide import MODEL_KINDS
 from app.extract.io import email_from_json
 from app.extract.model import (
     MODEL_DIR,
     Calibration,
     SentenceModel,
+    first_person_future,
     read_calibration,
     static_vectors,
 )
@@ -185,6 +187,34 @@ def threshold(prob: np.ndarray, y: np.ndarray, target: float, min_shown: int) ->
     return best
 
 
+def joint_thresholds(req: tuple[np.ndarray, np.ndarray], pro: tuple[np.ndarray, np.ndarray],
+                     target: float, min_shown: int) -> tuple[float | None, float | None]:
+    """The request and promise thresholds that show the most right commitments while the two
+    together (what the seller sees) keep ``target`` precision: a promise is shown only where
+    that costs fewer right requests than it brings; each kind shown has at least
+    ``min_shown`` findings above its threshold. Returns (request, promise); None: not shown."""
+    def ranked(prob: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        order = np.argsort(-prob, kind="stable")
+        return prob[order], np.cumsum(y[order])
+
+    rp, rtp = ranked(*req)
+    pp, ptp = ranked(*pro)
+    rn = np.arange(1, len(rp) + 1)
+    best: tuple[int, int, int] | None = None  # (right, -shown, promises shown)
+    choice: tuple[float | None, float | None] = (None, None)
+    for k in [0, *range(min_shown, len(pp) + 1)]:
+        right = rtp + (ptp[k - 1] if k else 0)
+        ok = np.nonzero((right / (rn + k) >= target) & (rn >= min_shown))[0]
+        if not len(ok):
+            continue
+        j = int(ok.max())
+        key = (int(right[j]), -(j + 1 + k), -k)
+        if best is None or key > best:
+            best = key
+            choice = (float(rp[j]), float(pp[k - 1]) if k else None)
+    return choice
+
+
 def calibrate(cfg: Any, labels: Sequence[str], rows: Sequence[Row], folds: int
               ) -> tuple[dict[str, Any], list[Language]]:
     """Platt parameters from out-of-fold scores, shown thresholds and rule precisions; and
@@ -199,6 +229,7 @@ def calibrate(cfg: Any, labels: Sequence[str], rows: Sequence[Row], folds: int
             oof.append((r, dict(doc.cats)))
     cal = cfg["calibration"]
     out: dict[str, Any] = {"platt": {}, "shown": {}, "rule_precision": {}, "oof": {}}
+    commitment_probs: dict[str, tuple[np.ndarray, np.ndarray]] = {}
     for label in labels:
         pairs = [(sc[label], r.cats[label], r) for r, sc in oof if label in r.cats]
         if label == "intent" or not pairs:
@@ -222,12 +253,24 @@ def calibrate(cfg: Any, labels: Sequence[str], rows: Sequence[Row], folds: int
             target = float(cal["signal_precision"])
         else:
             target = float(cal["commitment_precision"])
+            # a promise is only ever shown where a rule found one or the writer speaks of
+            # what they will do (decide._addable): the other sentences are no candidates
+            can = np.array([label != "promise" or "promise" in r.rule_kinds
+                            or first_person_future(r.text) for _, _, r in pairs])
+            commitment_probs[label] = (prob[can], y[can])
         t = threshold(prob, y, target, int(cal["min_shown"])) if len(y) else None
         if t is not None:
             out["shown"][kind] = round(t, 4)
         ranked = auc(prob, y) if len(y) else None
         out["oof"][kind] = {"positives": int(y.sum()), "candidates": len(y),
                             "auc": None if ranked is None else round(ranked, 3)}
+    if cal.get("joint_commitments", False) and len(commitment_probs) == 2:
+        for kind, t in zip(MODEL_KINDS, joint_thresholds(
+                commitment_probs["request"], commitment_probs["promise"],
+                float(cal["commitment_precision"]), int(cal["min_shown"])), strict=True):
+            out["shown"].pop(kind, None)
+            if t is not None:
+                out["shown"][kind] = round(t, 4)
     for kind in SIGNAL_KINDS:  # kinds not calibrated: the rule's out-of-fold dev precision
         if f"sig_{kind}" in out["platt"]:
             continue
