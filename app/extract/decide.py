@@ -37,17 +37,33 @@ def signal_label(kind: str) -> str:
 def sentence_features(result: ExtractionResult) -> tuple[list[tuple[int, int]], list[str]]:
     """The sentences of the new part and the text the classifier reads for each."""
     spans = [(a, b) for a, b in split_sentences(result.reply_text)]
+    kinds: list[list[str]] = [
+        [c.kind for c in result.commitments if a <= c.start < b] for a, b in spans]
+    asks = [result.reply_text[a:b].rstrip().endswith("?") for a, b in spans]
     texts = []
     for i, (a, b) in enumerate(spans):
         text = result.reply_text[a:b]
         texts.append(feature_text(
             text,
-            kinds=[c.kind for c in result.commitments if a <= c.start < b],
+            kinds=kinds[i],
             signals=[s.kind for s in result.signals if a <= s.start < b],
             dated=find_due(text) is not None,
             index=i, count=len(spans),
-        ))
+        ) + _neighbours(kinds, asks, i))
     return spans, texts
+
+
+def _neighbours(kinds: list[list[str]], asks: list[bool], i: int) -> str:
+    """Marker words for the sentences beside one: their rules' kinds and whether they ask a
+    question ("Could you send it? We need it for Friday's board." - the second sentence
+    explains the ask before it)."""
+    marks = []
+    for side, j in (("prev", i - 1), ("next", i + 1)):
+        if 0 <= j < len(kinds):
+            marks += [f"zz{side}{k}" for k in sorted(set(kinds[j]))]
+            if asks[j]:
+                marks.append(f"zz{side}question")
+    return "".join(" " + m for m in marks)
 
 
 def apply_many(emails: list[EmailIn], results: list[ExtractionResult],

@@ -127,3 +127,19 @@ def test_a_due_in_the_next_sentence_dates_the_request(
     assert len(requests) == 1
     assert requests[0].action.startswith("send the signed order form")
     assert requests[0].due is not None and requests[0].due.isoformat() == "2026-12-11"
+
+
+def test_the_classifier_reads_the_sentences_beside_one(blank_extractor: Extractor) -> None:
+    from app.extract import decide
+
+    res = blank_extractor.extract_many([EmailIn(
+        id="nb", body="Hi Dana,\n\nCould you send the signed order form? Our board meets on "
+                      "Friday and needs it.\n\nBest,\nMarta")])[0]
+    spans, texts = decide.sentence_features(res)
+    after = next(t for (a, b), t in zip(spans, texts, strict=True)
+                 if res.reply_text[a:b].startswith("Our board")).split()
+    assert {"zzprevquestion", "zzprevrequest"} <= set(after)
+    assert not any(m.startswith("zznext") for m in after)
+    ask = next(t for (a, b), t in zip(spans, texts, strict=True)
+               if res.reply_text[a:b].startswith("Could you")).split()
+    assert "zzprevquestion" not in ask and "zznextquestion" not in ask
