@@ -59,8 +59,12 @@ demo: migrate
 serve: install
 	$(VENV)/bin/gunicorn --bind $(HOST):$(PORT) --access-logfile - 'app:create_app()'
 
+# Two pytest processes (pytest-xdist) on this 2-core machine, each test file kept in one
+# process (its module fixtures, and the Redis database a file uses, are not shared):
+# `make test TEST_WORKERS=0` runs in one process.
+TEST_WORKERS ?= 2
 test: install system-deps services
-	$(PY) -m pytest
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile
 
 # The production processes from this repository (gunicorn, two Celery workers, beat) against
 # PostgreSQL and Redis on loopback and the Graph stand-in, checked end to end (docs/deploy.md).
