@@ -100,12 +100,44 @@ def explain(engine: sa.Engine, captured: list[tuple[str, Any]],
     return out
 
 
+def timings(engine: sa.Engine, captured: list[tuple[str, Any]],
+            repeat: int) -> list[dict[str, Any]]:
+    """Each captured statement's round trip (median ms of ``repeat``, after a warm-up) as
+    plain text (planned every time), prepared under PostgreSQL's own choice (``auto``: five
+    custom plans, then the generic one when it is not dearer) and prepared with the plan forced
+    either way."""
+    out = []
+    with engine.connect() as conn:
+        raw = conn.connection.driver_connection
+        raw.autocommit = True
+        for statement, params in captured:
+            row: dict[str, Any] = {"statement": _shape(statement)}
+            for mode, prepare in (("plain", False), ("auto", True), ("force_generic_plan", True),
+                                  ("force_custom_plan", True)):
+                raw._prepared.clear()  # psycopg deallocates what it prepared, forgets it
+                raw.execute(f"SET plan_cache_mode = {'auto' if mode == 'plain' else mode}")
+                times = []
+                for n in range(repeat + 6):
+                    w = time.perf_counter()
+                    raw.execute(statement, params, prepare=prepare).fetchall()
+                    if n >= 6:
+                        times.append((time.perf_counter() - w) * 1000)
+                row[f"{mode}_ms"] = round(statistics.median(times), 2)
+            raw.execute("RESET plan_cache_mode")
+            out.append(row)
+        raw.autocommit = False
+    return out
+
+
 def main(argv: list[str] | None = None) -> None:
     """Prints the breakdown as JSON lines (and a cProfile listing with ``--cprofile``)."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scale", type=float, default=1.0)
     parser.add_argument("--requests", type=int, default=300, help="per case")
     parser.add_argument("--explain", type=int, default=5, help="EXPLAIN repetitions")
+    parser.add_argument("--plan", default="", help="print this statement's plan, e.g. "
+                        "'visibility FACTS'")
+    parser.add_argument("--timings", type=int, default=20, help="round trips per mode")
     parser.add_argument("--cprofile", type=int, default=0, help="print this many functions")
     args = parser.parse_args(argv)
     plan = data.Plan(scale=args.scale)
@@ -152,6 +184,17 @@ def main(argv: list[str] | None = None) -> None:
             for row in explain(engine, list(captured), args.explain):
                 print(json.dumps({"bench": "story_profile", "case": case, "phase": "explain",
                                   **row}), flush=True)
+            for statement, params in captured:
+                if args.plan and _shape(statement) == args.plan:
+                    with engine.connect() as conn:
+                        raw = conn.connection.driver_connection
+                        print(f"# {case}: {args.plan}")
+                        for (line,) in raw.execute("EXPLAIN (ANALYZE, BUFFERS) " + statement,
+                                                   params):
+                            print(line)
+            for row in timings(engine, list(captured), args.timings):
+                print(json.dumps({"bench": "story_profile", "case": case, "phase": "timing",
+                                  **row}), flush=True)
 
         # 2. Wall time waiting per statement, and the CPU split, over many requests.
         for case, addresses in bench.cases(ds).items():
@@ -184,7 +227,7 @@ def main(argv: list[str] | None = None) -> None:
             sa.event.listen(engine, "after_cursor_execute", after)
             picks = [addresses[i % len(addresses)] if case == "heavy_5000"
                      else rng.choice(addresses) for i in range(args.requests)]
-            profiler = cProfile.Profile() if args.cprofile else None
+            profiler = cProfile.Profile(time.process_time) if args.cprofile else None
             total_wall, total_cpu = [], []
             for address in picks:
                 if profiler:
@@ -214,7 +257,7 @@ def main(argv: list[str] | None = None) -> None:
                 buf = io.StringIO()
                 pstats.Stats(profiler, stream=buf).sort_stats("tottime").print_stats(
                     args.cprofile)
-                print(f"# cProfile {case} (tottime, {n} requests)\n{buf.getvalue()}")
+                print(f"# cProfile {case} (process CPU, tottime, {n} requests)\n{buf.getvalue()}")
                 buf = io.StringIO()
                 pstats.Stats(profiler, stream=buf).sort_stats("cumulative").print_stats(
                     args.cprofile)
