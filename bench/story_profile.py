@@ -197,6 +197,7 @@ def main(argv: list[str] | None = None) -> None:
                                   **row}), flush=True)
 
         # 2. Wall time waiting per statement, and the CPU split, over many requests.
+        backends = bench._backend_pids(engine)
         for case, addresses in bench.cases(ds).items():
             waits: dict[str, list[float]] = defaultdict(list)
             started: dict[int, float] = {}
@@ -229,6 +230,8 @@ def main(argv: list[str] | None = None) -> None:
                      else rng.choice(addresses) for i in range(args.requests)]
             profiler = cProfile.Profile(time.process_time) if args.cprofile else None
             total_wall, total_cpu = [], []
+            get(picks[0])  # connects (after the EXPLAINs' own connections)
+            db_cpu = bench._cpu_ms(backends)
             for address in picks:
                 if profiler:
                     profiler.enable()
@@ -244,7 +247,8 @@ def main(argv: list[str] | None = None) -> None:
                 u()
             n = len(picks)
             summary = {"request wall": statistics.median(total_wall),
-                       "request cpu": statistics.median(total_cpu)}
+                       "request cpu": statistics.median(total_cpu),
+                       "postgres cpu": (bench._cpu_ms(backends) - db_cpu) / n}
             summary |= {k: sum(v) / n for k, v in parts.items()}  # mean per request
             waits_out = {k: {"per_story": round(len(v) / n, 2),
                              "median_ms": round(statistics.median(v), 2),

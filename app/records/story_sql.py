@@ -10,7 +10,6 @@ Ids are bound and read as canonical text (``UuidText`` / ``ID``).
 
 from __future__ import annotations
 
-import operator
 from collections import namedtuple
 from collections.abc import Callable
 from typing import Any
@@ -492,10 +491,6 @@ def null_of(type_: Any) -> Any:
                                   else type_), type_)
 
 
-def _one(get: Callable[[Any], Any]) -> Callable[[Any], tuple[Any]]:
-    return lambda row: (get(row),)
-
-
 class Bundle:
     """Several selects read in one round trip: a ``UNION ALL`` of them, each wrapped as a
     subquery (its own ORDER BY, LIMIT, DISTINCT or GROUP BY kept), numbered in the order it
@@ -530,17 +525,46 @@ class Bundle:
         self.statement = union.order_by(union.selected_columns.part,
                                         union.selected_columns.n)
         self.names, self.parts = list(parts), list(parts.values())
-        self._rows: list[tuple[Callable[[Any], Any], Any]] = []
-        for sel, used in zip(parts.values(), layout, strict=True):
-            kind = namedtuple("Part", [c.name for c in sel.selected_columns])  # type: ignore[misc]
-            get = operator.itemgetter(*[2 + i for i in used])
-            self._rows.append((get if len(used) > 1 else _one(get), kind))
+        self.slots, self.layout = slots, layout
+        self._kinds: list[Any] = [
+            namedtuple("Part", [c.name for c in sel.selected_columns])  # type: ignore[misc]
+            for sel in parts.values()]
+        self._readers: dict[Any, list[Callable[..., Any]]] = {}
+
+    def _reader(self, dialect: sa.Dialect, description: Any) -> list[Callable[..., Any]]:
+        """Per part, a function making one of its rows from a row of the driver: the part's
+        own slots only, each through its type's result processor (as SQLAlchemy would run
+        it), not the other parts' NULL slots too."""
+        key = (dialect.name, tuple(d[1] for d in description))
+        found = self._readers.get(key)
+        if found is not None:
+            return found
+        procs = [t._cached_result_processor(dialect, description[2 + i][1])
+                 for i, t in enumerate(self.slots)]
+        if dialect.name == "postgresql":  # ids are cast to text in PostgreSQL already
+            procs = [None if isinstance(t, _IdResult) else p
+                     for t, p in zip(self.slots, procs, strict=True)]
+        readers: list[Callable[..., Any]] = []
+        for kind, used in zip(self._kinds, self.layout, strict=True):
+            cols = [(2 + i, procs[i]) for i in used]
+            make = kind._make
+
+            def read(row: Any, cols: list[tuple[int, Any]] = cols, make: Any = make) -> Any:
+                return make([row[i] if p is None or row[i] is None else p(row[i])
+                             for i, p in cols])
+            readers.append(read)
+        self._readers[key] = readers
+        return readers
 
     def read(self, conn: sa.Connection, params: dict[str, Any]) -> dict[str, list[Any]]:
         """Each part's rows, in its order, by part name."""
         out: list[list[Any]] = [[] for _ in self.names]
-        rows = self._rows
-        for row in conn.execute(self.statement, params):
-            get, kind = rows[row[0]]
-            out[row[0]].append(kind._make(get(row)))
+        result = conn.execute(self.statement, params)
+        cursor = result.cursor  # the driver's rows: only the parts' own slots are converted
+        try:
+            readers = self._reader(conn.dialect, cursor.description)
+            for row in cursor.fetchall():
+                out[row[0]].append(readers[row[0]](row))
+        finally:
+            result.close()
         return dict(zip(self.names, out, strict=True))
