@@ -92,6 +92,7 @@ def server_side(ds: store.Dataset, instance: Path, figures: list[Figure], *, rou
     # statements per story (round trips besides them: none on PostgreSQL, which reads the
     # story in autocommit without a pre-ping)
     sa.event.listen(context.database(app).engine, "before_cursor_execute", count)
+    backends = _backend_pids(context.database(app).engine)
 
     def call(address: str) -> float:
         started, cpu_started = time.perf_counter(), time.process_time()
@@ -116,8 +117,12 @@ def server_side(ds: store.Dataset, instance: Path, figures: list[Figure], *, rou
                      else rng.choice(addresses) for i in range(requests)]
             cpu.clear()
             statements[0] = 0
+            db_cpu = _cpu_ms(backends)
             times = [call(a) for a in picks]
             per_round["statements_per_story"].append(statements[0] / len(picks))
+            if backends:  # PostgreSQL's own CPU for the stories (its backends, on this machine)
+                per_round.setdefault("postgres_cpu_ms_per_story", []).append(
+                    (_cpu_ms(backends) - db_cpu) / len(picks))
             for p in (50, 95, 99):
                 per_round[f"p{p}_ms"].append(percentile(times, p))
             per_round["mean_ms"].append(statistics.fmean(times))
@@ -129,6 +134,36 @@ def server_side(ds: store.Dataset, instance: Path, figures: list[Figure], *, rou
         medians[case] = statistics.median(per_round["p50_ms"])
     context.database(app).dispose()
     return medians
+
+
+def _backend_pids(engine: sa.Engine) -> list[int]:
+    """The process ids of the PostgreSQL backends the engine's connections talk to (filled
+    in as connections are made), so that their CPU time can be read; none on SQLite."""
+    pids: list[int] = []
+    if engine.dialect.name != "postgresql":
+        return pids
+
+    def record(dbapi_connection: Any, _record: Any) -> None:
+        with dbapi_connection.cursor() as cur:
+            cur.execute("SELECT pg_backend_pid()")
+            pids.append(int(cur.fetchone()[0]))
+        dbapi_connection.rollback()
+
+    sa.event.listen(engine, "connect", record)
+    engine.dispose()  # connections made from now on are recorded
+    return pids
+
+
+def _cpu_ms(pids: list[int]) -> float:
+    """User + system CPU (ms) of these local processes so far (gone ones count 0)."""
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime (clock ticks)
+    return total * 1000 / os.sysconf("SC_CLK_TCK")
 
 
 def _free_port() -> int:

@@ -10,14 +10,15 @@ Ids are bound and read as canonical text (``UuidText`` / ``ID``).
 
 from __future__ import annotations
 
-import operator
 from collections import namedtuple
 from collections.abc import Callable
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.visitors import InternalTraversal
 from sqlalchemy.types import TypeDecorator
 
 from .models import (
@@ -103,11 +104,48 @@ def _text(column: Any) -> Any:
     return sa.type_coerce(column, UuidText()).label(column.name)
 
 
-def _many(name: str) -> Any:
-    return sa.bindparam(name, expanding=True, type_=ID)
+class InIds(sa.ColumnElement[bool]):
+    """``column`` is one of the ids bound as a list under ``name``.
+
+    On PostgreSQL ``column = ANY(CAST(:name AS UUID[]))``: one array parameter, so the
+    statement's text is the same for any number of ids, and psycopg can prepare it (it
+    prepares a text after five executions on a connection) and PostgreSQL keep its parsed
+    and planned form. Elsewhere (SQLite) ``column IN (:name_1, ...)``, an expanding bind."""
+
+    __visit_name__ = "storyline_in_ids"
+    type = sa.Boolean()
+    inherit_cache = False
+    _is_implicitly_boolean = True  # a condition as it is, not ``(...) = 1`` on SQLite
+    _traverse_internals = [("column", InternalTraversal.dp_clauseelement),
+                           ("name", InternalTraversal.dp_string)]
+
+    def __init__(self, column: Any, name: str) -> None:
+        self.column, self.name = column, name
+
+    @property
+    def _from_objects(self) -> list[Any]:
+        return list(self.column._from_objects)
 
 
-FAMILY, ACC = _many("family"), sa.bindparam("acc", type_=ID)
+@compiles(InIds)
+def _in_ids(element: InIds, compiler: SQLCompiler, **kw: Any) -> str:
+    return str(compiler.process(
+        element.column.in_(sa.bindparam(element.name, expanding=True, type_=ID)), **kw))
+
+
+@compiles(InIds, "postgresql")
+def _in_ids_pg(element: InIds, compiler: SQLCompiler, **kw: Any) -> str:
+    return str(compiler.process(
+        element.column == sa.any_(sa.bindparam(element.name, type_=postgresql.ARRAY(ID))),
+        **kw))
+
+
+def in_ids(column: Any, name: str) -> InIds:
+    """``column`` is one of the ids of the list parameter ``name`` (:class:`InIds`)."""
+    return InIds(column, name)
+
+
+ACC = sa.bindparam("acc", type_=ID)
 
 # -- the contact, its account (with its domains), whether it has merged contacts or
 # look-alikes, and its addresses: one row per (address, domain) pair, addresses in card order
@@ -165,7 +203,7 @@ ACCOUNT_BY_DOMAIN = (
 )
 ADDRESSES = (
     sa.select(_text(ca.c.contact_id), ca.c.address)
-    .where(ca.c.tenant_id == T, ca.c.contact_id.in_(FAMILY))
+    .where(ca.c.tenant_id == T, in_ids(ca.c.contact_id, "family"))
     .order_by(ca.c.is_primary.desc(), ca.c.address)
 )
 # Same statement shape as merges.merge_suggestions (no ORDER BY: the index's order).
@@ -199,7 +237,7 @@ def _open_commitments(scope: Any) -> sa.Select[Any]:
     ).order_by(*_commitments_order).limit(100)
 
 
-COMMITMENTS = {"family": _open_commitments(cm.c.contact_id.in_(FAMILY)),
+COMMITMENTS = {"family": _open_commitments(in_ids(cm.c.contact_id, "family")),
                "account": _open_commitments(cm.c.account_id == ACC)}
 # -- commitments a later mail or meeting closed (auto-close) since ``since``, newest first,
 # with the closing interaction's subject and date --
@@ -226,7 +264,7 @@ def _recently_closed(scope: Any) -> sa.Select[Any]:
     ).order_by(cm.c.completed_at.desc()).limit(20)
 
 
-CLOSED_COMMITMENTS = {"family": _recently_closed(cm.c.contact_id.in_(FAMILY)),
+CLOSED_COMMITMENTS = {"family": _recently_closed(in_ids(cm.c.contact_id, "family")),
                       "account": _recently_closed(cm.c.account_id == ACC)}
 _signals = sa.select(
     _text(sg.c.id), sg.c.kind, sg.c.value, sg.c.text, sg.c.evidence_start, sg.c.evidence_end,
@@ -243,7 +281,7 @@ SIGNALS = {
     scope: _signals.where(sg.c.tenant_id == T, cond)
     .order_by(sg.c.shown.desc(), _signal_rank, sg.c.occurred_at.desc(), sg.c.id)
     .limit(SIGNAL_LIMIT + 1)
-    for scope, cond in (("family", sg.c.contact_id.in_(FAMILY)),
+    for scope, cond in (("family", in_ids(sg.c.contact_id, "family")),
                         ("account", sg.c.account_id == ACC))
 }
 
@@ -252,7 +290,7 @@ WINDOW = sa.bindparam("window", type_=sa.Integer)
 _live = sa.case((sa.and_(it.c.id.is_not(None), it.c.deleted_at.is_(None)), 1), else_=0)
 _newest = (
     sa.select(pa.c.interaction_id, pa.c.occurred_at)
-    .where(pa.c.tenant_id == T, pa.c.contact_id.in_(FAMILY)).distinct()
+    .where(pa.c.tenant_id == T, in_ids(pa.c.contact_id, "family")).distinct()
     .order_by(pa.c.occurred_at.desc(), pa.c.interaction_id.desc()).limit(WINDOW)
     .subquery("newest")
 )
@@ -272,20 +310,19 @@ RECENT = {
 # then (part 1) each (interaction, seller's name) pair, in the order the participants index
 # gives them, as the team-names query alone would, then (part 2) the functions of the team
 # mailboxes that hold them (support, finance ...).
-_ids = _many("ids")
 TIMELINE = sa.union_all(
     sa.select(sa.literal(0).label("part"), _text(it.c.id), it.c.kind, it.c.direction,
               it.c.subject, it.c.snippet, it.c.occurred_at, it.c.ends_at, it.c.thread_id,
               it.c.from_address, it.c.cancelled, sa.null().label("seller"))
-    .where(it.c.tenant_id == T, it.c.id.in_(_ids)),
+    .where(it.c.tenant_id == T, in_ids(it.c.id, "ids")),
     sa.select(sa.literal(1), _text(pa.c.interaction_id), *[sa.null()] * 9, us.c.display_name)
     .select_from(pa.join(us, sa.and_(us.c.tenant_id == pa.c.tenant_id,
                                      us.c.id == pa.c.user_id)))
-    .where(pa.c.tenant_id == T, pa.c.interaction_id.in_(_ids), us.c.team_mailbox.is_(False)),
+    .where(pa.c.tenant_id == T, in_ids(pa.c.interaction_id, "ids"), us.c.team_mailbox.is_(False)),
     sa.select(sa.literal(2), _text(im.c.interaction_id), *[sa.null()] * 9, us.c.function)
     .select_from(im.join(us, sa.and_(us.c.tenant_id == im.c.tenant_id,
                                      us.c.id == im.c.user_id)))
-    .where(im.c.tenant_id == T, im.c.interaction_id.in_(_ids), us.c.team_mailbox.is_(True)),
+    .where(im.c.tenant_id == T, in_ids(im.c.interaction_id, "ids"), us.c.team_mailbox.is_(True)),
 )
 
 # -- deals (owner's name per row), their stage history --
@@ -298,7 +335,7 @@ DEALS = sa.select(
     dl.c.stage.in_(OPEN_STAGES).desc(), dl.c.created_at.desc())
 HISTORY = sa.select(
     _text(dh.c.deal_id), dh.c.from_stage, dh.c.to_stage, dh.c.changed_at,
-).where(dh.c.tenant_id == T, dh.c.deal_id.in_(_many("ids"))).order_by(dh.c.changed_at)
+).where(dh.c.tenant_id == T, in_ids(dh.c.deal_id, "ids")).order_by(dh.c.changed_at)
 
 
 # -- health: relationship rollups, interaction counts, the account's last in/out, in one row --
@@ -325,10 +362,10 @@ _rollup = sa.select(
     sa.func.max(rel.c.last_outbound_at).label("last_out"),
     sa.func.coalesce(sa.func.sum(rel.c.inbound), 0).label("inbound"),
     sa.func.coalesce(sa.func.sum(rel.c.outbound), 0).label("outbound"),
-).where(rel.c.tenant_id == T, rel.c.contact_id.in_(FAMILY)).subquery("rollup")
+).where(rel.c.tenant_id == T, in_ids(rel.c.contact_id, "family")).subquery("rollup")
 _family_counts = _counts(
     sa.select(pa.c.interaction_id, pa.c.occurred_at)
-    .where(pa.c.tenant_id == T, pa.c.contact_id.in_(FAMILY)).distinct().subquery("live_ids"))
+    .where(pa.c.tenant_id == T, in_ids(pa.c.contact_id, "family")).distinct().subquery("live_ids"))
 _account_counts = _counts(
     sa.select(it.c.id, it.c.occurred_at)
     .where(it.c.tenant_id == T, it.c.account_id == ACC).subquery("live_ids"))
@@ -350,7 +387,7 @@ TEAM = (
               sa.func.max(rel.c.last_at).label("last_at"))
     .select_from(us.join(rel, sa.and_(rel.c.tenant_id == us.c.tenant_id,
                                       rel.c.user_id == us.c.id)))
-    .where(rel.c.tenant_id == T, rel.c.contact_id.in_(FAMILY), us.c.team_mailbox.is_(False))
+    .where(rel.c.tenant_id == T, in_ids(rel.c.contact_id, "family"), us.c.team_mailbox.is_(False))
     .group_by(us.c.tenant_id, us.c.id)
     .order_by(sa.func.sum(rel.c.interactions).desc(), sa.func.max(rel.c.last_at).desc())
 )
@@ -380,7 +417,8 @@ def _team_threads_of(scope: Any) -> Any:
 TEAM_THREADS = {
     "account": _team_threads_of(it.c.account_id == ACC),
     "family": _team_threads_of(it.c.id.in_(
-        sa.select(pa.c.interaction_id).where(pa.c.tenant_id == T, pa.c.contact_id.in_(FAMILY)))),
+        sa.select(pa.c.interaction_id)
+        .where(pa.c.tenant_id == T, in_ids(pa.c.contact_id, "family")))),
 }
 
 
@@ -453,10 +491,6 @@ def null_of(type_: Any) -> Any:
                                   else type_), type_)
 
 
-def _one(get: Callable[[Any], Any]) -> Callable[[Any], tuple[Any]]:
-    return lambda row: (get(row),)
-
-
 class Bundle:
     """Several selects read in one round trip: a ``UNION ALL`` of them, each wrapped as a
     subquery (its own ORDER BY, LIMIT, DISTINCT or GROUP BY kept), numbered in the order it
@@ -491,17 +525,46 @@ class Bundle:
         self.statement = union.order_by(union.selected_columns.part,
                                         union.selected_columns.n)
         self.names, self.parts = list(parts), list(parts.values())
-        self._rows: list[tuple[Callable[[Any], Any], Any]] = []
-        for sel, used in zip(parts.values(), layout, strict=True):
-            kind = namedtuple("Part", [c.name for c in sel.selected_columns])  # type: ignore[misc]
-            get = operator.itemgetter(*[2 + i for i in used])
-            self._rows.append((get if len(used) > 1 else _one(get), kind))
+        self.slots, self.layout = slots, layout
+        self._kinds: list[Any] = [
+            namedtuple("Part", [c.name for c in sel.selected_columns])  # type: ignore[misc]
+            for sel in parts.values()]
+        self._readers: dict[Any, list[Callable[..., Any]]] = {}
+
+    def _reader(self, dialect: sa.Dialect, description: Any) -> list[Callable[..., Any]]:
+        """Per part, a function making one of its rows from a row of the driver: the part's
+        own slots only, each through its type's result processor (as SQLAlchemy would run
+        it), not the other parts' NULL slots too."""
+        key = (dialect.name, tuple(d[1] for d in description))
+        found = self._readers.get(key)
+        if found is not None:
+            return found
+        procs = [t._cached_result_processor(dialect, description[2 + i][1])
+                 for i, t in enumerate(self.slots)]
+        if dialect.name == "postgresql":  # ids are cast to text in PostgreSQL already
+            procs = [None if isinstance(t, _IdResult) else p
+                     for t, p in zip(self.slots, procs, strict=True)]
+        readers: list[Callable[..., Any]] = []
+        for kind, used in zip(self._kinds, self.layout, strict=True):
+            cols = [(2 + i, procs[i]) for i in used]
+            make = kind._make
+
+            def read(row: Any, cols: list[tuple[int, Any]] = cols, make: Any = make) -> Any:
+                return make([row[i] if p is None or row[i] is None else p(row[i])
+                             for i, p in cols])
+            readers.append(read)
+        self._readers[key] = readers
+        return readers
 
     def read(self, conn: sa.Connection, params: dict[str, Any]) -> dict[str, list[Any]]:
         """Each part's rows, in its order, by part name."""
         out: list[list[Any]] = [[] for _ in self.names]
-        rows = self._rows
-        for row in conn.execute(self.statement, params):
-            get, kind = rows[row[0]]
-            out[row[0]].append(kind._make(get(row)))
+        result = conn.execute(self.statement, params)
+        cursor = result.cursor  # the driver's rows: only the parts' own slots are converted
+        try:
+            readers = self._reader(conn.dialect, cursor.description)
+            for row in cursor.fetchall():
+                out[row[0]].append(readers[row[0]](row))
+        finally:
+            result.close()
         return dict(zip(self.names, out, strict=True))

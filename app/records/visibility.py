@@ -44,7 +44,7 @@ from .models import (
     User,
     utcnow,
 )
-from .story_sql import ID, UuidText, null_of
+from .story_sql import UuidText, in_ids, null_of
 from .story_types import (
     CommitmentItem,
     ContactCard,
@@ -128,8 +128,6 @@ _it, _pa, _im, _us = (Interaction.__table__, Participant.__table__,
 _tm, _cm, _co = ThreadMark.__table__, Commitment.__table__, Contact.__table__
 _T = sa.bindparam("t", type_=sa.Uuid())
 _U = sa.bindparam("u", type_=sa.Uuid())
-_IDS, _CITED, _CONTACTS = (sa.bindparam(n, expanding=True, type_=ID)
-                           for n in ("ids", "cited", "contacts"))
 
 
 def _holds(it: Any) -> sa.ColumnElement[bool]:
@@ -178,7 +176,7 @@ def _visible_contact(co: Any) -> sa.ColumnElement[bool]:
 
 
 _cited_sources = sa.select(_cm.c.interaction_id).where(_cm.c.tenant_id == _T,
-                                                       _cm.c.id.in_(_CITED))
+                                                       in_ids(_cm.c.id, "cited"))
 
 
 def _level_facts(which: Any) -> sa.Select[Any]:
@@ -199,13 +197,13 @@ def _level_facts(which: Any) -> sa.Select[Any]:
 # (the asked ids and the cited sources as two branches: an OR of the two would not use the
 # primary key on PostgreSQL; an interaction in both comes twice, with the same facts)
 FACTS: sa.CompoundSelect[Any] = sa.union_all(
-    _level_facts(_it.c.id.in_(_IDS)), _level_facts(_it.c.id.in_(_cited_sources)),
+    _level_facts(in_ids(_it.c.id, "ids")), _level_facts(_it.c.id.in_(_cited_sources)),
     sa.select(sa.literal_column("1", sa.Integer), sa.type_coerce(_cm.c.id, UuidText()),
               sa.type_coerce(_cm.c.interaction_id, UuidText()), *[sa.null()] * 7)
-    .where(_cm.c.tenant_id == _T, _cm.c.id.in_(_CITED)),
+    .where(_cm.c.tenant_id == _T, in_ids(_cm.c.id, "cited")),
     sa.select(sa.literal_column("2", sa.Integer), sa.type_coerce(_co.c.id, UuidText()),
               *[sa.null()] * 8)
-    .where(_co.c.tenant_id == _T, _co.c.id.in_(_CONTACTS), _visible_contact(_co)),
+    .where(_co.c.tenant_id == _T, in_ids(_co.c.id, "contacts"), _visible_contact(_co)),
     sa.select(sa.literal_column("3", sa.Integer), *[sa.null()] * 7, _us.c.function_only,
               _us.c.function)
     .where(_us.c.tenant_id == _T, _us.c.team_mailbox.is_(True),
