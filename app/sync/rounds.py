@@ -34,6 +34,7 @@ from app.records.record import record_interaction, remove_from_mailbox
 
 from .extraction import Extract, page_findings, start_page_extraction
 from .mapping import email_to_interaction, meeting_to_interaction, safe_key
+from .statistics import after_page as keep_statistics
 
 log = logging.getLogger(__name__)
 FOLDERS = ("inbox", "sentitems", CALENDAR)
@@ -281,6 +282,7 @@ def _store_page(session: Session, where: _Where, page: DeltaPage[Any], found: An
     # Nothing of this page is needed again: a small identity map keeps flushes cheap and
     # memory flat however long the backfill.
     session.expunge_all()
+    keep_statistics(session)  # a backfill grows the tables: plans made when empty scan
     _merge_counts(report, counts)
     report.stored += stored
     if not page.next_link:
