@@ -1,12 +1,12 @@
 """Auto-close on the write path: a newly recorded mail or meeting closes the open
 commitments it delivers (the rules are :mod:`.delivery`'s).
 
-One indexed query per interaction at most: the open commitments of the people on it or of
-its account (``ix_commitments_contact`` / ``ix_commitments_account``), each with its source
-interaction (by primary key) for the thread and the time; and none at all for a mail with no
-attachment and no words of delivery, or a meeting not yet held. Candidates are then kept
-when they were made before this interaction (and after the seller last reopened them), in
-the same thread or with one of the same people. Functions flush and never commit.
+One indexed query per interaction at most: the open commitments of the people on it, or of
+its account in the same thread (``ix_commitments_contact`` / ``ix_commitments_account``),
+made before this interaction and not reopened after it, each with its source interaction
+(by primary key) for the thread and the time; and none at all for a mail with no
+attachment and no words of delivery, or a meeting not yet held. The rules then decide which
+of them it delivers. Functions flush and never commit.
 """
 
 from __future__ import annotations
@@ -38,6 +38,44 @@ def _worth_a_look(later: LaterItem, now: datetime) -> bool:
 Unflushed = tuple[Commitment, str | None, datetime | None]
 
 
+def _candidates(session: Session, interaction: Interaction, contact_ids: list[uuid.UUID]
+                ) -> list[Unflushed]:
+    """The open commitments the rules could find ``interaction`` delivers, each with its
+    source's thread and time: those of one of the same people, and those of its account in
+    the same thread; made before it, and not reopened after it (at most 500 of each).
+
+    A backfill reads mail newest first, so most of an account's open commitments were made
+    after the mail at hand: they are filtered here, never loaded (loading every open one of
+    the account cost a query, and rows, that grew with the account's history). Two queries,
+    one per index (``ix_commitments_contact``, ``ix_commitments_account``): a single query
+    with ``contact_id IN (...) OR account_id = ...`` was planned, on tables whose
+    statistics lag behind a backfill, as a scan of all the tenant's open commitments.
+    """
+    source = aliased(Interaction)
+    made = sa.func.coalesce(source.occurred_at, Commitment.created_at)
+    base = (sa.select(Commitment, source.thread_id, source.occurred_at)
+            .outerjoin(source, sa.and_(source.tenant_id == Commitment.tenant_id,
+                                       source.id == Commitment.interaction_id))
+            .where(Commitment.tenant_id == interaction.tenant_id,
+                   Commitment.status == "open", made < interaction.occurred_at,
+                   sa.or_(Commitment.reopened_at.is_(None),
+                          Commitment.reopened_at < interaction.occurred_at)))
+    scopes: list[sa.Select[Commitment, str | None, datetime]] = []
+    if contact_ids:
+        scopes.append(base.where(Commitment.contact_id.in_(sorted(set(contact_ids)))))
+    if interaction.account_id is not None and interaction.thread_id is not None:
+        scopes.append(base.where(Commitment.account_id == interaction.account_id,
+                                 source.thread_id == interaction.thread_id))
+    rows: list[Unflushed] = []
+    seen: set[int] = set()
+    for query in scopes:
+        for c, thread_id, made_at in session.execute(query.limit(500)):
+            if id(c) not in seen:
+                seen.add(id(c))
+                rows.append((c, thread_id, made_at))
+    return rows
+
+
 def close_delivered(session: Session, *, interaction: Interaction,
                     contact_ids: list[uuid.UUID], attachments: tuple[str, ...] = (),
                     now: datetime | None = None,
@@ -54,19 +92,7 @@ def close_delivered(session: Session, *, interaction: Interaction,
         ends_at=interaction.ends_at)
     if not _worth_a_look(later, now) or not (contact_ids or interaction.account_id):
         return []
-    tenant_id = interaction.tenant_id
-    scope: list[sa.ColumnElement[bool]] = []
-    if contact_ids:
-        scope.append(Commitment.contact_id.in_(contact_ids))
-    if interaction.account_id is not None:
-        scope.append(Commitment.account_id == interaction.account_id)
-    source = aliased(Interaction)
-    rows: list[Unflushed] = [tuple(row) for row in session.execute(  # type: ignore[misc]
-        sa.select(Commitment, source.thread_id, source.occurred_at)
-        .outerjoin(source, sa.and_(source.tenant_id == Commitment.tenant_id,
-                                   source.id == Commitment.interaction_id))
-        .where(Commitment.tenant_id == tenant_id, Commitment.status == "open", sa.or_(*scope))
-        .limit(500))]
+    rows = _candidates(session, interaction, contact_ids)
     people = set(contact_ids)
     if unflushed:
         queried = {id(row[0]) for row in rows}

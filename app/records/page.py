@@ -49,6 +49,7 @@ from .models import (
     new_id,
 )
 from .record import (
+    DraftIgnores,
     _close_by_meeting,
     _enrich_from_signature,
     _Parties,
@@ -56,6 +57,7 @@ from .record import (
     _screen,
     _store_findings,
     _without_erased,
+    draft_ignores,
     identity_context,
 )
 from .rollups import RollupDeltas, apply_rollups
@@ -75,6 +77,7 @@ class _PageState:
     # unflushed rows a query of this page could have to see
     new_commitments: list[Unflushed] = field(default_factory=list)
     new_contact_accounts: set[uuid.UUID | None] = field(default_factory=set)
+    ignores: DraftIgnores = field(default_factory=dict)  # compose-mode "Not a promise"
 
 
 def record_page(session: Session, *, tenant_id: uuid.UUID,
@@ -95,6 +98,7 @@ def record_page(session: Session, *, tenant_id: uuid.UUID,
     with session.no_autoflush:
         screened = [_screen(ps.ctx, item) for item in items]
         _prefetch(session, ps, items, screened)
+        ps.ignores = draft_ignores(session, ps.ctx.tenant_id, items)
         outcomes = [_record_one(session, ps, item, parties, flush)
                     for item, parties in zip(items, screened, strict=True)]
     session.flush()
@@ -224,7 +228,7 @@ def _record_one(session: Session, ps: _PageState, item: InteractionIn,
         ps.new_contact_accounts.clear()
     ps.new_commitments += [(c, interaction.thread_id, interaction.occurred_at)
                            for c in _store_findings(session, interaction, item, primary,
-                                                    owner_user)]
+                                                    owner_user, ps.ignores)]
     if not outbound and primary is not None and item.signature is not None:
         _enrich_from_signature(primary, item.signature, interaction.id)
     if account_id is not None:

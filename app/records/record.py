@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import logging
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import NamedTuple
 
 import sqlalchemy as sa
@@ -230,11 +231,13 @@ def _without_erased(ctx: IdentityContext, item: InteractionIn) -> InteractionIn:
 
 
 def _store_findings(session: Session, interaction: Interaction, item: InteractionIn,
-                    primary: Contact | None, owner_user: uuid.UUID | None) -> list[Commitment]:
-    """Adds the item's commitments and signals; gives the commitments."""
+                    primary: Contact | None, owner_user: uuid.UUID | None,
+                    ignores: DraftIgnores) -> list[Commitment]:
+    """Adds the item's commitments and signals; gives the commitments. ``ignores``: the
+    compose-mode "Not a promise" choices of the page (:func:`draft_ignores`)."""
     added: list[Commitment] = []
     outbound = interaction.direction == "outbound"
-    ignored = _ignored_in_drafts(session, interaction, item)
+    ignored = _ignored_in_drafts(interaction, item, ignores)
     for c in item.commitments:
         if hands_over_now(c.text, c.action):
             continue  # "please find attached the pricing sheet" delivers; it owes nothing
@@ -267,28 +270,43 @@ def _sellers_promise(c: CommitmentIn, outbound: bool) -> bool:
     return outbound and c.kind == "promise" and c.owner == "sender"
 
 
-def _ignored_in_drafts(session: Session, interaction: Interaction,
-                       item: InteractionIn) -> set[str]:
+# (seller, sentence key) -> when they called it "Not a promise" in compose mode
+DraftIgnores = dict[tuple[uuid.UUID, str], list[datetime]]
+
+
+def draft_ignores(session: Session, tenant_id: uuid.UUID,
+                  items: Sequence[InteractionIn]) -> DraftIgnores:
+    """The "Not a promise" choices a page's items could meet: one query for the page (none
+    for a page without sellers' promises), instead of one per sent mail with a promise (the
+    sync writes no choices, so reading them at the start of the page is the same)."""
+    keys = {promise_text_key(c.text) for item in items for c in item.commitments
+            if _sellers_promise(c, True)}
+    if not keys:
+        return {}
+    out: DraftIgnores = {}
+    for user_id, key, at in session.execute(
+            sa.select(DraftChoice.user_id, DraftChoice.text_hash, DraftChoice.created_at)
+            .where(DraftChoice.tenant_id == tenant_id, DraftChoice.text_hash.in_(sorted(keys)),
+                   DraftChoice.choice == "ignore")):
+        out.setdefault((user_id, key), []).append(at)
+    return out
+
+
+def _ignored_in_drafts(interaction: Interaction, item: InteractionIn,
+                       ignores: DraftIgnores) -> set[str]:
     """The sentence keys of this sent mail's promises its sender called "Not a promise" in
     compose mode (within :data:`CHOICE_BEFORE` / :data:`CHOICE_AFTER` of sending).
 
     Only mail one of our sellers sent, in whichever mailbox sync meets it first (a colleague
-    on cc may be synced before the sender, and the sender's copy is then a duplicate); one
-    query, and none at all for mail without such promises (this is the sync hot path).
+    on cc may be synced before the sender, and the sender's copy is then a duplicate).
     """
     sender = interaction.from_user_id
-    if interaction.direction != "outbound" or sender is None:
+    if interaction.direction != "outbound" or sender is None or not ignores:
         return set()
     keys = {promise_text_key(c.text) for c in item.commitments if _sellers_promise(c, True)}
-    if not keys:
-        return set()
     sent = interaction.occurred_at
-    return set(session.scalars(sa.select(DraftChoice.text_hash).where(
-        DraftChoice.tenant_id == interaction.tenant_id, DraftChoice.user_id == sender,
-        DraftChoice.text_hash.in_(keys), DraftChoice.choice == "ignore",
-        DraftChoice.created_at >= sent - CHOICE_BEFORE,
-        DraftChoice.created_at <= sent + CHOICE_AFTER,
-    )))
+    return {k for k in keys if any(sent - CHOICE_BEFORE <= at <= sent + CHOICE_AFTER
+                                   for at in ignores.get((sender, k), ()))}
 
 
 def _enrich_from_signature(contact: Contact, sig: SignatureIn, interaction_id: uuid.UUID) -> None:
