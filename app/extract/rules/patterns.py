@@ -27,6 +27,11 @@ class Pattern:
     confidence: float
     value: str | None = None
     needs_due: bool = False
+    # signal cues only: the cue does not fire when ``unless`` matches the sentence, and fires
+    # only when one of ``requires`` holds there ("money": an amount or a percentage, "date":
+    # a date phrase, otherwise a regex)
+    unless: re.Pattern[str] | None = None
+    requires: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -65,6 +70,8 @@ def _patterns(name: str) -> tuple[Pattern, ...]:
             float(str(r["confidence"])),
             str(r["value"]) if r.get("value") is not None else None,
             bool(r.get("needs_due", False)),
+            re.compile(str(r["unless"]), re.I) if r.get("unless") else None,
+            tuple(str(x) for x in r.get("requires", ())),  # type: ignore[attr-defined]
         )
         for r in _load(name)
     )

@@ -203,7 +203,7 @@ SIGNALS_IN_COMMITMENTS = {
     "I'm going to put together a short ROI summary for your CFO {due}.": ["decision_maker"],
     "You'll have the redlined MSA from our legal team {due}.": ["procurement"],
     "I will update the proposal with the volume discount {due}.": ["pricing"],
-    "I'll make sure the invoice is corrected {due}.": ["pricing"],
+    "I'll make sure the invoice is corrected {due}.": [],  # an invoice is no price under discussion
     "I will call you {due} to walk through the options.": ["meeting_request"],
     "I'll send you a calendar invite for the kickoff {due}.": ["meeting_request"],
     "I'm planning to send the renewal paperwork {due}.": ["expansion"],
@@ -213,7 +213,7 @@ SIGNALS_IN_COMMITMENTS = {
     "I'll get the W-9 over to your AP team.": ["procurement"],
     "I'd be happy to set up a technical deep dive for your engineers.": ["meeting_request"],
     "I'll make sure legal reviews your comments {due}.": ["procurement"],
-    "We will provide a credit for the outage on your next invoice.": ["pricing"],
+    "We will provide a credit for the outage on your next invoice.": [],
     "Could you send the signed MSA {due}?": ["procurement"],
     "Would you be able to share your current vendor's contract end date?": ["competitor"],
     "Please review the attached order form and sign it {due}.": ["procurement"],
