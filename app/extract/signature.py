@@ -43,8 +43,11 @@ LABEL_RE = re.compile(
 # a capitalised word in any Latin script ("Dana", "Émile", "Łukasz", "O'Neil"), an initial
 NAME_TOKEN = re.compile(r"^(?:[^\W\d_]+(?:['’-][^\W\d_]+)*|[^\W\d_]\.?)$")
 SPLIT_RE = re.compile(
-    r"\s+[|•·–—/]\s+|,\s+(?!(?:inc|llc|ltd|l\.?l\.?[cp]|corp|gmbh|ag|plc)\b)|\s+at\s+|\t+",
+    r"\s+[|•·–—/@]\s+|,\s+(?!(?:inc|llc|ltd|l\.?l\.?[cp]|corp|gmbh|ag|plc)\b)|\s+at\s+|\t+",
     re.I,
+)
+SPLIT_NO_AT_RE = re.compile(
+    r"\s+[|•·–—/@]\s+|,\s+(?!(?:inc|llc|ltd|l\.?l\.?[cp]|corp|gmbh|ag|plc)\b)|\t+", re.I
 )
 MOBILE_LINES = 3
 CREDENTIALS_RE = re.compile(
@@ -59,6 +62,37 @@ HEADER_LINE = re.compile(
 # an attachment listed at the end of a message: " - report.xls", "<<contract.pdf>>"
 ATTACHMENT_LINE = re.compile(r"^(?:-\s*\S[^\s]*\.\w{2,4}|<<[^>]+>>)\s*$")
 DASH_BEFORE_CONTACT = re.compile(r"\s+[-–—]\s+(?=www\.|https?://|\S+@|\+?\(?\d)")
+# a labelled contact part later in a line: "Halden Mills, Inc. tel: 312-555-0100"
+INLINE_LABEL_RE = re.compile(
+    r"\s+(?=(?:tel|phone|ph|mobile|mob|cell|direct|fax|e-?mail|web)\s*[:.]\s*\S)", re.I
+)
+SPACED_DASH_RE = re.compile(r"\s+[-–—]\s+")
+# "Ticket Owner : Dana", "Ref: 4471": a form field, no title or company
+FORM_FIELD_RE = re.compile(r"\w\s*:\s*\S")
+# words a name of a company or a title may have in lower case ("Bank of the West")
+SMALL_WORDS = frozenset(
+    {"&", "and", "of", "de", "the", "for", "und", "et", "du", "la", "van", "von", "to", "a",
+     "an", "in", "on", "at", "am", "y", "der", "des", "di", "da", "del", "e", "le", "les"}
+)
+# pronouns, auxiliaries and the like in lower case make a sentence, not a title or company
+PROSE_WORDS = frozenset(
+    {"i", "you", "your", "we", "our", "us", "me", "my", "he", "she", "they", "will", "would",
+     "is", "are", "was", "were", "be", "been", "have", "has", "had", "please", "can", "could",
+     "should", "may", "this", "that", "these", "those", "it", "if", "thanks", "thank", "do",
+     "does", "did", "not", "get", "let", "more", "about", "here", "there", "what", "when",
+     "how", "who", "which", "just", "also", "all", "any", "some", "with", "from"}
+)
+# "(she/her)", "He/Him/His": pronouns beside or under the name are no field
+PRONOUNS_RE = re.compile(
+    r"\s*\(?\b(?:she|he|they|ze|xe)\s*/\s*(?:her|him|them|hers|his|theirs|zir)"
+    r"(?:\s*/\s*(?:her|hers|his|theirs|them))?\b\)?",
+    re.I,
+)
+EMPHASIS_RE = re.compile(r"^([*_]+)(\S(?:.*\S)?)\1$")  # "*Dana Whitfield*"
+US_STATES = frozenset(
+    "AL AK AZ AR CA CO CT DE DC FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH "
+    "NJ NM NY NC ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY".split()
+)
 HONORIFICS = frozenset({"dr", "mr", "mrs", "ms", "miss", "prof", "sir", "dame"})
 NAME_SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
 SEPARATOR_RE = re.compile(r"-{2,}|_{2,}")  # "-- ", "---------", "____"
@@ -73,6 +107,8 @@ DISCLAIMER_RE = re.compile(
     r"^\s*(confidentiality|confidential|disclaimer|privileged|notice:|important notice|"
     r"this (e-?mail|message|communication|transmission|fax|facsimile)\b|"
     r"the information (contained|in this)|"
+    r"registered (in|office|number|no\b)|company (registration|reg\b|number|no\b)|"
+    r"vat (no\b|number|reg)|"
     r"please consider the environment)",
     re.I | re.M,
 )
@@ -86,6 +122,13 @@ class _Lexicon:
     mobile: tuple[str, ...]
     org_words: frozenset[str]
     mail_hosts: frozenset[str]
+    heads: frozenset[str]
+    functions: frozenset[str]
+    generic: frozenset[str]
+    title_words: frozenset[str]
+    places: frozenset[str]
+    links: tuple[str, ...]
+    common: frozenset[str]  # function, org-unit, title and generic words: no company's own
 
 
 @cache
@@ -103,6 +146,17 @@ def _lexicon() -> _Lexicon:
         mobile=tuple(words["mobile_footer"]),
         org_words=frozenset(words["org_word"]),
         mail_hosts=frozenset(words["mail_host"]),
+        heads=frozenset(words["company_head"]),
+        functions=frozenset(words["function_word"]),
+        generic=frozenset(words["generic_suffix"]),
+        title_words=frozenset(words["title_word"]),
+        places=frozenset(words["place"]),
+        links=tuple(words["link_word"]),
+        common=frozenset(
+            words["function_word"] + words["org_word"] + words["title_word"]
+            + words["generic_suffix"]
+        )
+        | SMALL_WORDS,
     )
 
 
@@ -312,17 +366,137 @@ def _company_line(line: str) -> bool:
 
 
 def _department(part: str) -> bool:
-    """The second half of "Director, Business Development": a title phrase, no company."""
-    return _title_like(part) and not _is_company(part) and not looks_like_name(part)
+    """The second half of "Director, Business Development" or "Supervisor, Tariff Policy
+    and Planning": a title phrase or a business function, no company."""
+    return (
+        (_title_like(part) or _function_phrase(part))
+        and not _is_company(part)
+        and not looks_like_name(part)
+    )
+
+
+def _function_phrase(part: str) -> bool:
+    """A short capitalised phrase naming a business function or unit ("Tariff Policy",
+    "Investor Relations"): what follows a title after a comma, not a company."""
+    lex = _lexicon()
+    words = [w.lower().rstrip(".,") for w in part.split()]
+    return (
+        len(words) <= 6
+        and _name_shaped(part)
+        and not _prose(part)
+        and any(w in lex.functions or w in lex.org_words for w in words)
+    )
 
 
 def _title_like(part: str) -> bool:
-    """A job title: a short capitalised phrase with a title word ("Senior Counsel")."""
+    """A job title: a short capitalised phrase with a title word ("Senior Counsel"), not a
+    sentence ("The manager will call you") and not a form field ("Ticket Owner : ...")."""
     return (
         len(part.split()) <= 8
         and part[:1].isupper()
         and not part.endswith(("?", "!", ":"))
         and bool(_lexicon().titles.search(part))
+        and not _prose(part)
+        and not FORM_FIELD_RE.search(part)
+    )
+
+
+def _words(part: str) -> list[str]:
+    return re.findall(r"[^\W\d_][\w'’.&-]*", part)
+
+
+def _prose(part: str) -> bool:
+    """Lower-case pronouns or auxiliaries: a sentence ("Ask us about our managed
+    services"), not a title or a company name."""
+    return any(w.islower() and w.rstrip(".,") in PROSE_WORDS for w in _words(part))
+
+
+def _name_shaped(part: str) -> bool:
+    """Every word capitalised (or a small word such as "of", "&"): "Bank of the West",
+    "iClearing LLC", "ACME GMBH"; not "More on this later" or "Making bread better"."""
+    words = _words(part)
+    return bool(words) and all(
+        any(c.isupper() for c in w) or w.lower() in SMALL_WORDS for w in words
+    )
+
+
+def _company_name(part: str) -> bool:
+    """A company by its legal suffix or its head ("University of ..."), shaped like a name:
+    a short capitalised phrase, not a sentence that ends in "services"."""
+    return (
+        (_is_company(part) or _institution(part))
+        and len(part.split()) <= 8
+        and _name_shaped(part)
+        and not _prose(part)
+        and not FORM_FIELD_RE.search(part)
+        and not _generic_unit(part)
+    )
+
+
+def _generic_unit(part: str) -> bool:
+    """ "Customer Services", "Information Technology", "IT Solutions Group": a generic suffix
+    after nothing but function, title or generic words is a department, not a company."""
+    lex = _lexicon()
+    words = [w.lower().strip(".,()") for w in part.split()]
+    if not words or words[-1] not in lex.generic:
+        return False
+    return all(w in lex.common for w in words)
+
+
+def _legal_company(part: str) -> bool:
+    """A company by a legal form at its end ("Ltd.", "GmbH", "LLP"), not by a generic word."""
+    lex = _lexicon()
+    last = part.strip().rstrip(".,").split()[-1].lower() if part.strip() else ""
+    legal = last in lex.suffixes or last + "." in lex.suffixes
+    return legal and last not in lex.generic and _company_name(part)
+
+
+def _no_field(part: str) -> bool:
+    """A place line ("Dayton, Ohio", "Germany"), links ("LinkedIn | Twitter", "Book a
+    meeting"): never a title or a company."""
+    lex = _lexicon()
+    low = part.lower().strip(" .")
+    if low in lex.places or any(low == k or low.startswith(k + " ") for k in lex.links):
+        return True
+    words = [w.strip(".,()") for w in low.split()]
+    return bool(words) and all(w in lex.links or w in SMALL_WORDS for w in words)
+
+
+def _place_line(line: str) -> bool:
+    """ "Lyon, France", "Bremen, Germany", "Dayton, OH": a city and a state or country."""
+    parts = [p.strip(" .") for p in re.split(r"\s*[,|]\s*|\s+[-–]\s+", line) if p.strip(" .")]
+    if not 1 <= len(parts) <= 4 or not all(len(p.split()) <= 3 and _name_shaped(p) for p in parts):
+        return False
+    last = parts[-1]
+    known = last.lower() in _lexicon().places or (len(parts) > 1 and last in US_STATES)
+    return known and not any(_company_name(p) or _title_like(p) for p in parts)
+
+
+def _institution(part: str) -> bool:
+    """ "University of Carrow", "The Bank of Avalon": an institution word heads "X of Y"."""
+    m = re.match(r"^(?:the\s+)?((?:[^\W\d_]+\s+){0,2}?[^\W\d_]+)\s+of\s+\S", part, re.I)
+    return m is not None and m.group(1).split()[-1].lower() in _lexicon().heads
+
+
+def _positional(part: str, as_title: bool) -> bool:
+    """A plain line that may be a title or company by its place alone: shaped like a name, no
+    sentence or form field; a title also no "Company - tagline" line."""
+    return (
+        _name_shaped(part)
+        and not _prose(part)
+        and not FORM_FIELD_RE.search(part)
+        and not part.endswith(":")
+        and not (as_title and SPACED_DASH_RE.search(part))
+    )
+
+
+def _second_title(part: str) -> bool:
+    """A title line after the title ("Chief Financial Officer" under "Assistant
+    to ..."): no company by its place; a line with a company suffix in it ("Acme Corp. - Sales
+    Office") is not one."""
+    suffixes = _lexicon().suffixes
+    return _title_like(part) and not any(
+        w[:1].isupper() and w.lower() in suffixes for w in part.split()
     )
 
 
@@ -343,7 +517,8 @@ def _block_lines(text: str) -> list[str]:
     or a disclaimer the reply split left in, and without attachment lines."""
     out: list[str] = []
     for raw in text.split("\n"):
-        line = QUOTE_PREFIX.sub("", raw).strip()
+        line = PRONOUNS_RE.sub("", QUOTE_PREFIX.sub("", raw)).strip()
+        line = EMPHASIS_RE.sub(r"\2", line)
         if not line or len(line) > 4 * MAX_LINE or ATTACHMENT_LINE.match(line):
             continue  # a line of hundreds of characters is prose or junk, not contact details
         if HEADER_LINE.match(line) or DISCLAIMER_RE.match(line) or _is_footer(line):
@@ -370,7 +545,16 @@ class Segment:
 def _line_parts(line: str, split_name: bool) -> tuple[list[str], bool]:
     """The parts of a block line that may be a name, title or company, and whether contact
     details were dropped from it ("VP Sales | +1 312 555 0100")."""
-    parts = [p.strip() for p in SPLIT_RE.split(line) if p and p.strip()] or [line]
+    if "," in line and _legal_company(line):
+        pieces = [p.strip() for p in line.split(",")]
+        if not any(_title_like(p) or looks_like_name(p) for p in pieces):
+            return [line], False  # "Marsh, Okafor & Lindqvist LLP" is one company
+    parts = [
+        q.strip()
+        for p in INLINE_LABEL_RE.split(line)  # "Acme, Inc. tel: 312-555-0100"
+        for q in _split_at(p)
+        if q and q.strip()
+    ] or [line]
     # "Acme Ltd. - www.acme.example" / "VP Sales | +1 312 555 0100": the contact parts go
     parts = [q.strip() for p in parts for q in DASH_BEFORE_CONTACT.split(p) if q.strip()]
     kept = [
@@ -390,6 +574,21 @@ def _line_parts(line: str, split_name: bool) -> tuple[list[str], bool]:
     if dash and split_name and looks_like_name(head):  # "Dana Whitfield - VP Procurement"
         parts[:1] = [head, tail]
     return parts, dropped
+
+
+def _split_at(line: str) -> list[str]:
+    """The parts of a line split at "|", ", ", tabs and "at"; "at" only after a title ("Sales
+    Director at Fernhill Logistics"), so "University of Avalon at Carrow" stays whole."""
+    out: list[str] = []
+    for part in SPLIT_NO_AT_RE.split(line):
+        pieces = re.split(r"\s+at\s+", part, flags=re.I)
+        while len(pieces) > 1 and not _title_like(pieces[0]):
+            pieces[:2] = [f"{pieces[0]} at {pieces[1]}"]
+        if len(pieces) > 1:
+            out += [pieces[0], " at ".join(pieces[1:])]
+        else:
+            out += pieces
+    return out
 
 
 def _caps(text: str) -> str:
@@ -498,8 +697,9 @@ def read_block(text: str, start: int, region: str = "US") -> tuple[Signature, li
             phones.append(e164)
     segments: list[Segment] = []
     name = title = company = None
+    by_place = False  # the company was taken by its place alone, not by a suffix
     for number, line in enumerate(lines):
-        if ADDRESS_RE.search(line) or _is_closing(line):
+        if ADDRESS_RE.search(line) or _is_closing(line) or _place_line(line):
             continue
         parts, dropped = _line_parts(line, split_name=name is None)
         for index, part in enumerate(parts):
@@ -507,17 +707,30 @@ def read_block(text: str, start: int, region: str = "US") -> tuple[Signature, li
             if name is None and title is None and looks_like_name(part):
                 name = part.rstrip(",")
                 segments[-1].rule = "name"
+            elif _no_field(part):
+                continue
+            elif (company is None or by_place) and _legal_company(part):
+                # "Brightline Marketing Ltd.": a legal form makes a company, not a title
+                for seg in segments[:-1]:
+                    seg.rule = None if seg.rule == "company" else seg.rule
+                company, by_place = part, False
+                segments[-1].rule = "company"
             elif title is None and _title_like(part):
                 title = part
                 segments[-1].rule = "title"
-            elif name and title is None and company is None and _plain_label(part, True):
+            elif (name and title is None and company is None and _plain_label(part, True)
+                  and _positional(part, as_title=True)):
                 title = part
                 segments[-1].rule = "title"
-            elif company is None and _is_company(part):
-                company = part
+            elif (company is None or by_place) and _company_name(part):
+                # a company by its suffix beats a plain line taken by its place
+                for seg in segments[:-1]:
+                    seg.rule = None if seg.rule == "company" else seg.rule
+                company, by_place = part, False
                 segments[-1].rule = "company"
-            elif company is None and (name or title) and _plain_label(part, bool(name and title)):
-                company = part
+            elif (company is None and (name or title) and _plain_label(part, bool(name and title))
+                  and _positional(part, as_title=False) and not _second_title(part)):
+                company, by_place = part, True  # a second title line is no company
                 segments[-1].rule = "company"
     by_domain = _company_from_domain(lines, emails + urls)
     if by_domain and by_domain != name and not (company and _is_company(company)):

@@ -213,3 +213,108 @@ def test_long_dotted_junk_costs_linear_time() -> None:
     for text in ("-" + "a." * 20_000, "Hi\n--\n" + "a." * 20_000, "b_" * 20_000 + "@x.example.com"):
         split_signature(text)
     assert time.perf_counter() - start < 5  # was minutes: the URL pattern backtracked
+
+
+def test_a_plain_line_by_its_place_is_shaped_like_a_title() -> None:
+    # a lower-case sentence under the name is no title; nor a form field "Key : value"
+    sig = parse_signature("Jeff Marrow\nM: 312-555-0144\n\nMore on this later\n", 0)
+    assert sig.name == "Jeff Marrow" and sig.title is None and sig.company is None
+    sig = parse_signature(
+        "Ticket ID   : 0000471\nQueue Name  : Ledger Review Manager\nQueue Type  : Apps\n"
+        "owner@example.com\n", 0)
+    assert (sig.title, sig.company) == (None, None)
+
+
+def test_a_sentence_ending_in_a_company_word_is_no_company() -> None:
+    sig = parse_signature(
+        "Ask us about our managed services\nhttp://help.example.com\n", 0)
+    assert sig.company is None
+    sig = parse_signature("Dana Whitfield\nThe manager will call you back\n312-555-0101\n", 0)
+    assert sig.title is None
+
+
+def test_a_company_tagline_line_is_no_title_by_its_place() -> None:
+    sig = parse_signature("Corin Hale\nPellbrook - Ledgers For Small Shops\n312-555-0122\n", 0)
+    assert sig.name == "Corin Hale" and sig.title is None
+    assert sig.company == "Pellbrook - Ledgers For Small Shops"
+
+
+def test_a_second_title_line_is_no_company() -> None:
+    block = ("Mira Santos\nAssistant to Paul Okonjo\nChief Financial Officer\nVantor Fields LLC\n"
+             "312-555-0150\n")
+    sig = parse_signature(block, 0)
+    assert (sig.name, sig.title, sig.company) == (
+        "Mira Santos", "Assistant to Paul Okonjo", "Vantor Fields LLC")
+    sig = parse_signature(block.replace(" LLC", ""), 0)  # no suffix: the line by its place
+    assert (sig.title, sig.company) == ("Assistant to Paul Okonjo", "Vantor Fields")
+
+
+def test_a_company_by_its_suffix_beats_a_plain_line_taken_by_its_place() -> None:
+    block = ("Ilse Brandt\nResearch Fellow\nLanguage Lab\nThe University of Carrow at Lindfield\n"
+             "312-555-0161\n")
+    sig = parse_signature(block, 0)
+    assert (sig.title, sig.company) == ("Research Fellow", "The University of Carrow at Lindfield")
+
+
+def test_a_labelled_contact_later_in_the_company_line_is_dropped() -> None:
+    block = "Rob Delane\nExecutive Assistant\nHalden Mills, Inc. tel: 312-555-0170\n"
+    sig = parse_signature(block, 0)
+    assert (sig.title, sig.company) == ("Executive Assistant", "Halden Mills, Inc.")
+    assert sig.phones == ["+13125550170"]
+
+
+def test_a_business_function_after_the_title_stays_with_it() -> None:
+    sig = parse_signature(
+        "Supervisor, Tariff Policy and Planning\nKellerby Grain Exchange\n312-555-0133\n", 0)
+    assert sig.title == "Supervisor, Tariff Policy and Planning"
+    assert sig.company is None  # "Kellerby Grain Exchange" reads as a name: left out
+
+
+def test_a_legal_form_makes_a_company_not_a_title() -> None:
+    sig = parse_signature("Dana Whitfield\nBrightline Marketing Ltd.\n312-555-0101\n", 0)
+    assert (sig.title, sig.company) == (None, "Brightline Marketing Ltd.")
+
+
+def test_a_generic_unit_is_no_company() -> None:
+    for line in ("Customer Services", "Information Technology", "IT Solutions Group"):
+        sig = parse_signature(f"Dana Whitfield\nSenior Analyst\n{line}\n312-555-0101\n", 0)
+        assert sig.company is None, line
+    sig = parse_signature("Dana Whitfield\nDirector, Information Technology\nHalvorsen Foods\n"
+                          "312-555-0101\n", 0)
+    assert sig.company == "Halvorsen Foods"
+
+
+def test_places_and_links_are_no_title_or_company() -> None:
+    for line in ("Lyon, France", "Dayton, OH", "Bremen, Germany", "LinkedIn | Twitter",
+                 "Book a meeting"):
+        sig = parse_signature(f"Dana Whitfield\nSenior Analyst\n{line}\n312-555-0101\n", 0)
+        assert (sig.title, sig.company) == ("Senior Analyst", None), line
+    sig = parse_signature("Dana Whitfield\nDayton, Ohio\n312-555-0101\n", 0)
+    assert (sig.title, sig.company) == (None, None)
+    for company in ("Xylo Freight Inc.", "Webley Tools Ltd"):  # no link word in a name
+        sig = parse_signature(f"Dana Whitfield\nSenior Analyst\n{company}\n", 0)
+        assert sig.company == company
+    # a title with a short unit and a name with a credential are no places
+    sig = parse_signature("Dana Whitfield, PE\nManager, IT\nQuillfeather Inc.\n", 0)
+    assert (sig.name, sig.title, sig.company) == ("Dana Whitfield", "Manager, IT",
+                                                  "Quillfeather Inc.")
+
+
+def test_pronouns_and_emphasis_around_the_name() -> None:
+    for first in ("Dana Whitfield (she/her)", "*Dana Whitfield*", "Dana Whitfield\nHe/Him/His"):
+        sig = parse_signature(f"{first}\nSenior Analyst\nQuillfeather Labs\n312-555-0101\n", 0)
+        assert (sig.name, sig.title, sig.company) == (
+            "Dana Whitfield", "Senior Analyst", "Quillfeather Labs"), first
+
+
+def test_title_at_sign_company_and_a_law_firm_with_commas() -> None:
+    sig = parse_signature("Dana Whitfield\nCTO @ Quillfeather\n312-555-0101\n", 0)
+    assert (sig.title, sig.company) == ("CTO", "Quillfeather")
+    sig = parse_signature("Dana Whitfield\nPartner\nMarsh, Okafor & Lindqvist LLP\n", 0)
+    assert (sig.title, sig.company) == ("Partner", "Marsh, Okafor & Lindqvist LLP")
+
+
+def test_a_registration_footer_ends_the_block() -> None:
+    block = "Dana Whitfield\nSenior Analyst\nRegistered in England and Wales\nQuillfeather\n"
+    sig = parse_signature(block, 0)
+    assert (sig.title, sig.company) == ("Senior Analyst", None)
