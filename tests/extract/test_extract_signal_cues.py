@@ -63,6 +63,18 @@ CASES = [
     ("Can you raise the credit line for the new entity?", "procurement", True),
     ("I want to search terms that occur in the same sentence.", "procurement", False),
     ("You can also set sow=false in the query.", "procurement", False),
+    # budget: money available or the budget process; "funds" and "allocated" need an amount
+    ("The project budget for next year is approved.", "budget", True),
+    ("Finance approved funding for the first phase only.", "budget", True),
+    ("We have $40k of funds left for tools this year.", "budget", True),
+    ("Memory allocated for a single request is freed afterwards.", "budget", False),
+    ("If it runs once a day you can afford to rebuild the index.", "budget", False),
+    # expansion: more seats, scope or a renewal with the customer; not a software upgrade
+    ("We'd like to add 20 more seats for the Lyon team.", "expansion", True),
+    ("We plan to expand the rollout to the other regions.", "expansion", True),
+    ("The contract is due for renewal in March.", "expansion", True),
+    ("I upgraded the build server to the new version.", "expansion", False),
+    ("Set expand=true in the query to see the groups.", "expansion", False),
     # competitor: weighed against the reader's offer, named without the tenant's list
     ("We are looking at alternatives such as Fernwick Cloud before we decide.", "competitor", True),
     ("Our team wants to compare against Quillstone first.", "competitor", True),
