@@ -59,9 +59,9 @@ DUE_RE = re.compile(
     r"|\d{1,2}(?:st|nd|rd|th)"
     rf"|(?:in|within)\s+(?:the next\s+)?{_N}\s+(?:business\s+|working\s+)?(?:days?|weeks?|hours?)"
     rf"|first thing(?:\s+(?:on\s+)?(?:tomorrow|{_WD}))?(?:\s+(?:in the\s+)?morning)?"
-    r"|asap|as soon as possible|right away|shortly|later today"
+    r"|later today"
     r"|(?:this|over the|the) weekend|noon|midday|\d{1,2}(?::\d{2})?\s?(?:am|pm|a\.m\.|p\.m\.)"
-    r"|in the next (?:couple of |few )?(?:hours|minutes)|soon"
+    r"|in the next (?:couple of |few )?(?:hours|minutes)"
     r")\b",
     re.I,
 )
@@ -126,8 +126,9 @@ def _add_business_days(ref: date, n: int) -> date:
 _MISS = object()  # a step's answer when the phrase is not of its kind
 _LEADS = r"^(by|before|on|until|till|no later than|for|at|due|around) "
 _EOD = r"(end of (the )?(business )?day|close of business|eod|cob|eob)"
-_SAME_DAY = ("asap", "as soon as possible", "right away", "shortly", "later today", "noon",
-             "midday", "first thing", "first thing in the morning")
+# "ASAP", "soon", "shortly" and "right away" name no day (docs/extraction-guide.md, "due"):
+# they are not due phrases at all
+_SAME_DAY = ("later today", "noon", "midday", "first thing", "first thing in the morning")
 
 
 def resolve(phrase: str, ref: date) -> date | None:
@@ -188,7 +189,7 @@ def _end_of_day(p: str, ref: date) -> object:
 
 
 def _same_day(p: str, ref: date) -> object:
-    """"today", "this afternoon", "ASAP", "3pm", "in the next few hours": the sent day."""
+    """"today", "this afternoon", "3pm", "in the next few hours": the sent day."""
     if p.startswith(("today", "tonight", "this morning", "this afternoon", "this evening")):
         return ref
     if p in _SAME_DAY or re.fullmatch(

@@ -70,7 +70,7 @@ class Commitment:
     start: int
     end: int
     confidence: float = 0.8  # calibrated probability that this is right (app/extract/model.py)
-    due_text: str | None = None  # the words that state the time ("by EOD Thursday", "soon")
+    due_text: str | None = None  # the words that state the time ("by EOD Thursday", "tomorrow")
     shown: bool = False  # seen by default; otherwise a suggestion the seller may confirm
 
 

@@ -231,3 +231,17 @@ def test_the_model_spots_imperatives_outside_the_verb_list(
         make_email("Finalize the rollout checklist by Monday.")
     ).commitments
     assert (c.kind, c.owner, c.due) == ("request", "recipient", date(2026, 11, 23))
+
+
+@pytest.mark.parametrize("sentence", [
+    "Please send me the signed order form ASAP.",
+    "Could you get back to me as soon as possible?",
+    "I'll send the revised quote shortly.",
+    "We will have the pilot report for you soon.",
+])
+def test_asap_and_soon_name_no_due_day(
+    make_email: Callable[..., EmailIn], blank_extractor: Extractor, sentence: str
+) -> None:
+    # docs/extraction-guide.md, "due": "Soon" and "ASAP" are no date
+    (found,) = blank_extractor.extract(make_email(sentence, sent=WEDNESDAY)).commitments
+    assert found.due is None and found.due_text is None
