@@ -279,6 +279,8 @@ def calibrate(cfg: Any, labels: Sequence[str], rows: Sequence[Row], folds: int
         if len(hits) >= int(cal["min_shown"]) and sum(hits) / len(hits) >= float(
                 cal["signal_precision"]):
             out["shown"][kind] = out["rule_precision"][kind]
+    for kind in cal.get("never_shown", []):  # kinds the frozen test showed below target
+        out["shown"].pop(str(kind), None)
     return out, fold_models
 
 
