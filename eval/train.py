@@ -105,6 +105,33 @@ def intent_rows(rules_only: Extractor) -> list[Row]:
     return rows
 
 
+GUIDE_LABELS = Path(__file__).resolve().parent / "labels" / "intent-guide-dev.jsonl"
+
+
+def intent_guide_rows(rules_only: Extractor) -> list[Row]:
+    """The intent set's dev sentences labelled again by the guide (``GUIDE_LABELS``: ids and
+    labels only): each one alone, as a message of one sentence, for ``request`` and
+    ``promise`` themselves. Always trained on, never scored out of fold (the dev figures stay
+    those of whole emails). The intent set's own label is not read."""
+    if not INTENT.exists() or not GUIDE_LABELS.exists():
+        return []
+    labels = {r["id"]: set(r["labels"]) for r in data.read_jsonl(GUIDE_LABELS)}
+    raw = [r for r in data.read_jsonl(INTENT) if r["id"] in labels
+           and split.part(split.intent_group(r["id"])) == "dev"]
+    emails = [email_from_json({"id": r["id"], "body": r["text"], "sent_at": INTENT_SENT_AT})
+              for r in raw]
+    rows = []
+    for r, res in zip(raw, rules_only.extract_many(emails), strict=True):
+        _, texts = decide.sentence_features(res)
+        if not texts:
+            continue
+        text = " ".join(texts)
+        rows.append(Row(text, {"request": float("request" in labels[r["id"]]),
+                               "promise": float("promise" in labels[r["id"]])}, -1,
+                        frozenset(c.kind for c in res.commitments)))
+    return rows
+
+
 def vectors_package(cfg: Any) -> str | None:
     """The installed package whose static vectors the classifier reads (``[vectors]``)."""
     return str(cfg["vectors"]["package"]) if cfg.get("vectors", {}).get("package") else None
@@ -345,6 +372,8 @@ def main(argv: list[str] | None = None) -> int:
         rows += intent_rows(rules_only)
     else:
         labels.remove("intent")
+    if cfg["training"].get("intent_guide_rows", False):
+        rows += intent_guide_rows(rules_only)
     print(f"training rows: {len(rows)} ({sum(r.fold >= 0 for r in rows)} from dev emails); "
           f"labels {labels}", file=sys.stderr)
     calibration, fold_models = calibrate(cfg, labels, rows, folds)
@@ -365,7 +394,8 @@ def main(argv: list[str] | None = None) -> int:
     model_module.load.cache_clear()
     extractor = Extractor.from_settings(args.model)
     cal = read_calibration(args.out / "calibration.json")
-    figures = {"dev_cross_validated": dev_figures(rules_only, dev, fold_models, cal, folds)}
+    figures: dict[str, Any] = {
+        "dev_cross_validated": dev_figures(rules_only, dev, fold_models, cal, folds)}
     if not args.dev_only:
         split.record_look("make train")
         figures["test"] = score.report(extractor, by_part["test"])

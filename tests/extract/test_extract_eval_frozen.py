@@ -151,3 +151,27 @@ def test_an_id_already_labelled_is_not_read_again(tmp_path, monkeypatch) -> None
                                            tmp_path / "emails-dev-more2.jsonl",
                                            tmp_path / "absent.jsonl"))
     assert [r["id"] for r in data.dev_only_rows()] == ["later-1", "later-2"]
+
+
+def test_the_guide_labels_of_intent_sentences_are_ids_of_dev_blocks_only() -> None:
+    # eval/labels/intent-guide-dev.jsonl: the intent set's dev sentences labelled again by
+    # the guide, read by eval.train as training rows; never a test block, never any text
+    path = data.LABELS.parent / "intent-guide-dev.jsonl"
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+    assert len(rows) == len({r["id"] for r in rows}) > 2000
+    for row in rows:
+        assert set(row) == {"id", "labels"}
+        assert set(row["labels"]) <= {"request", "promise"}
+        assert split.part(split.intent_group(row["id"])) == "dev"
+
+
+def test_the_independent_pass_over_the_guide_labels_is_a_tenth_of_them() -> None:
+    # eval/labels/intent-guide-agreement.jsonl: a second annotator's labels of a tenth of the
+    # sentences (chosen by a hash of the ids), for the agreement figure only
+    folder = data.LABELS.parent
+    first = {json.loads(x)["id"] for x in (folder / "intent-guide-dev.jsonl").read_text(
+        encoding="utf-8").splitlines()}
+    rows = [json.loads(x) for x in (folder / "intent-guide-agreement.jsonl").read_text(
+        encoding="utf-8").splitlines()]
+    assert len(rows) == len(first) // 10 and {r["id"] for r in rows} <= first
+    assert all(set(r) == {"id", "labels"} for r in rows)

@@ -31,8 +31,10 @@ SEATS_RE = re.compile(
 _NAME = r"(?P<name>[A-Z][\w&'.-]*[\w&](?:\s+(?:&\s+|of\s+|and\s+)?[A-Z][\w&'.-]*[\w&]){0,3})"
 COMPETITOR_CUE_RE = re.compile(
     r"\b(?i:alternatives?\s+(?:such as|like|including|e\.g\.,?)"
-    r"|compar(?:e|ed|ing)\s+(?:(?:it|you|us|them|this|that|your \w+|our \w+)\s+)?(?:against|to|with)"
-    r"|(?:we are|we're|we have been|we've been|i am|i'm|i have been|i've been|our team is|they are|they're)"
+    r"|compar(?:e|ed|ing)\s+(?:(?:it|you|us|them|this|that|your \w+|our \w+)\s+)?"
+    r"(?:against|to|with)"
+    r"|(?:we are|we're|we have been|we've been|i am|i'm|i have been|i've been|our team is"
+    r"|they are|they're)"
     r"\s+(?:also\s+|currently\s+|still\s+)?(?:evaluating|trialling|trialing|piloting|benchmarking"
     r"|looking at|considering|talking to|speaking with|in talks with)"
     r"|(?:decided|chose|choose|plan|planning|going) to (?:go with|switch to|move to))\s+" + _NAME
