@@ -105,6 +105,9 @@ def _settle(email: EmailIn, result: ExtractionResult, spans: list[tuple[int, int
         for kind in MODEL_KINDS:
             if any(c.kind == kind for c in here):
                 continue
+            if kind == "request" and any(c.kind == "promise" for c in here) and not delivery:
+                continue  # the writer's own commitment: the model adds no ask of the reader
+
             p = sc.get(kind, 0.0)
             if not cal.is_shown(kind, p) or not _addable(kind, text, delivery):
                 continue
