@@ -20,13 +20,13 @@ CASES = [
     # timeline: a dated target for a deal or project action
     ("The go-live is planned for 1 March.", "timeline", True),
     ("Leadership decided to push the rollout back by a quarter.", "timeline", True),
-    ("Start Date: 3/4/26; slot 15; nothing awarded.", "timeline", False),
+    ("Start date: 04/02/27 | Ticket: 5521 | Status: open", "timeline", False),
     ("We deploy the build nightly.", "timeline", False),
     # need: a business need the reader could meet; not an intention ("we need to check")
     ("We still need a supplier for the Lyon site.", "need", True),
     ("Our team is short of licences for the new hires.", "need", True),
     ("We need to check the numbers again.", "need", False),
-    ("You must have kids, sending mail this early.", "need", False),
+    ("You must have been busy with the launch.", "need", False),
     # risk: complaints, threats, delays of deliverables; not apologies, meetings or software
     ("The delivery of the units is delayed by two weeks.", "risk", True),
     ("We are considering cancelling the contract at renewal.", "risk", True),
@@ -35,9 +35,9 @@ CASES = [
     ("Sorry for the delay in getting back to you.", "risk", False),
     ("The meeting has been postponed to Friday.", "risk", False),
     ("The meeting on Tuesday is cancelled.", "risk", False),
-    ("It complains about the config file on start.", "risk", False),
+    ("When I run the build it complains about a missing key.", "risk", False),
     ("There is no escalation clause in the price.", "risk", False),
-    ("Payments stop if termination occurs before the payment date.", "risk", False),
+    ("Benefits end on termination of employment.", "risk", False),
     # positive intent: agreement to proceed; not enthusiasm or the "go ahead and" idiom
     ("We're ready to move forward with the pilot.", "positive_intent", True),
     ("The proposal looks great to us.", "positive_intent", True),
@@ -59,22 +59,22 @@ CASES = [
     # procurement: contract mechanics, agreements and their drafts
     ("Attached is the revised master services agreement.", "procurement", True),
     ("Please send the signed NDA by Friday.", "procurement", True),
-    ("Heather, my changes to the draft amendment are redlined.", "procurement", True),
+    ("Priya, the draft amendment is attached with my edits.", "procurement", True),
     ("Can you raise the credit line for the new entity?", "procurement", True),
-    ("I want to search terms that occur in the same sentence.", "procurement", False),
-    ("You can also set sow=false in the query.", "procurement", False),
+    ("Highlight the search terms on the results page.", "procurement", False),
+    ("The farmers sow wheat in October.", "procurement", False),
     # budget: money available or the budget process; "funds" and "allocated" need an amount
     ("The project budget for next year is approved.", "budget", True),
     ("Finance approved funding for the first phase only.", "budget", True),
     ("We have $40k of funds left for tools this year.", "budget", True),
-    ("Memory allocated for a single request is freed afterwards.", "budget", False),
-    ("If it runs once a day you can afford to rebuild the index.", "budget", False),
+    ("Each worker is allocated two cores on the cluster.", "budget", False),
+    ("With a nightly job you can afford a full rebuild.", "budget", False),
     # expansion: more seats, scope or a renewal with the customer; not a software upgrade
     ("We'd like to add 20 more seats for the Lyon team.", "expansion", True),
     ("We plan to expand the rollout to the other regions.", "expansion", True),
     ("The contract is due for renewal in March.", "expansion", True),
     ("I upgraded the build server to the new version.", "expansion", False),
-    ("Set expand=true in the query to see the groups.", "expansion", False),
+    ("The viewer has an expand button for long threads.", "expansion", False),
     # competitor: weighed against the reader's offer, named without the tenant's list
     ("We are looking at alternatives such as Fernwick Cloud before we decide.", "competitor", True),
     ("Our team wants to compare against Quillstone first.", "competitor", True),
@@ -83,7 +83,7 @@ CASES = [
     ("We are evaluating the options this week.", "competitor", False),
     ("Compared to last year, the volume doubled.", "competitor", False),
     ("We are considering Monday for the call.", "competitor", False),
-    ("See other options for how to split the index.", "competitor", False),
+    ("There are other options for the venue as well.", "competitor", False),
 ]
 
 
