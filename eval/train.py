@@ -40,7 +40,7 @@ from app.extract.model import (
     read_calibration,
     static_vectors,
 )
-from app.extract.types import SIGNAL_KINDS
+from app.extract.types import SIGNAL_KINDS, ExtractionResult
 
 from . import data, score, split
 
@@ -87,22 +87,26 @@ def email_rows(items: Sequence[data.LabelledEmail], rules_only: Extractor, folds
     return rows
 
 
-def intent_rows(rules_only: Extractor) -> list[Row]:
-    """The dev blocks of the intent set, for the ``intent`` label only: its definition (a
-    request or proposal, or a dated commitment, marketing lines included) is not the guide's,
-    so it teaches the words of asking without voting on ``request`` itself (out-of-fold on
-    dev this ranked requests better than taking its negatives as non-requests)."""
+def _intent_dev(rules_only: Extractor) -> list[tuple[dict[str, Any], ExtractionResult, str]]:
+    """The intent set's dev sentences (its test blocks are never read), each read as a
+    message of one sentence: the row, the rules' result and the classifier's text ("" when
+    the pipeline finds no sentence in it)."""
     if not INTENT.exists():
         return []
     raw = [r for r in data.read_jsonl(INTENT) if split.part(split.intent_group(r["id"])) == "dev"]
     emails = [email_from_json({"id": r["id"], "body": r["text"], "sent_at": INTENT_SENT_AT})
               for r in raw]
-    rows = []
-    for r, res in zip(raw, rules_only.extract_many(emails), strict=True):
-        _, texts = decide.sentence_features(res)
-        text = " ".join(texts) if texts else r["text"]
-        rows.append(Row(text, {"intent": float(r["label"])}, -1, frozenset()))
-    return rows
+    return [(r, res, " ".join(decide.sentence_features(res)[1]))
+            for r, res in zip(raw, rules_only.extract_many(emails), strict=True)]
+
+
+def intent_rows(rules_only: Extractor) -> list[Row]:
+    """The dev blocks of the intent set, for the ``intent`` label only: its definition (a
+    request or proposal, or a dated commitment, marketing lines included) is not the guide's,
+    so it teaches the words of asking without voting on ``request`` itself (out-of-fold on
+    dev this ranked requests better than taking its negatives as non-requests)."""
+    return [Row(text or r["text"], {"intent": float(r["label"])}, -1, frozenset())
+            for r, _, text in _intent_dev(rules_only)]
 
 
 GUIDE_LABELS = Path(__file__).resolve().parent / "labels" / "intent-guide-dev.jsonl"
@@ -113,23 +117,12 @@ def intent_guide_rows(rules_only: Extractor) -> list[Row]:
     labels only): each one alone, as a message of one sentence, for ``request`` and
     ``promise`` themselves. Always trained on, never scored out of fold (the dev figures stay
     those of whole emails). The intent set's own label is not read."""
-    if not INTENT.exists() or not GUIDE_LABELS.exists():
+    if not GUIDE_LABELS.exists():
         return []
     labels = {r["id"]: set(r["labels"]) for r in data.read_jsonl(GUIDE_LABELS)}
-    raw = [r for r in data.read_jsonl(INTENT) if r["id"] in labels
-           and split.part(split.intent_group(r["id"])) == "dev"]
-    emails = [email_from_json({"id": r["id"], "body": r["text"], "sent_at": INTENT_SENT_AT})
-              for r in raw]
-    rows = []
-    for r, res in zip(raw, rules_only.extract_many(emails), strict=True):
-        _, texts = decide.sentence_features(res)
-        if not texts:
-            continue
-        text = " ".join(texts)
-        rows.append(Row(text, {"request": float("request" in labels[r["id"]]),
-                               "promise": float("promise" in labels[r["id"]])}, -1,
-                        frozenset(c.kind for c in res.commitments)))
-    return rows
+    return [Row(text, {k: float(k in labels[r["id"]]) for k in ("request", "promise")}, -1,
+                frozenset(c.kind for c in res.commitments))
+            for r, res, text in _intent_dev(rules_only) if r["id"] in labels and text]
 
 
 def vectors_package(cfg: Any) -> str | None:

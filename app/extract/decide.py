@@ -107,7 +107,6 @@ def _settle(email: EmailIn, result: ExtractionResult, spans: list[tuple[int, int
                 continue
             if kind == "request" and any(c.kind == "promise" for c in here) and not delivery:
                 continue  # the writer's own commitment: the model adds no ask of the reader
-
             p = sc.get(kind, 0.0)
             if not cal.is_shown(kind, p) or not _addable(kind, text, delivery):
                 continue

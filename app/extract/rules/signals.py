@@ -49,14 +49,15 @@ _NOT_A_NAME = frozenset(
 )
 
 
-def cue_competitor(sentence: str) -> re.Match[str] | None:
-    """A competitor named after a cue of weighing it (see ``COMPETITOR_CUE_RE``)."""
+def cue_competitor(sentence: str) -> tuple[re.Match[str], str] | None:
+    """A competitor named after a cue of weighing it (see ``COMPETITOR_CUE_RE``): the match
+    and the name, without a dangling "and"/"of"/"&" or a closing dot or quote."""
     for m in COMPETITOR_CUE_RE.finditer(sentence):
         words = m.group("name").split()
         while words and words[-1].lower() in ("and", "of", "&"):
             words.pop()
         if words and words[0].lower().strip(".'") not in _NOT_A_NAME:
-            return m
+            return m, " ".join(words).rstrip(".'")
     return None
 
 
@@ -66,7 +67,7 @@ def _holds(need: str, sentence: str) -> bool:
         return bool(MONEY_RE.search(sentence) or PERCENT_RE.search(sentence))
     if need == "date":
         return find_due(sentence) is not None
-    return re.search(need, sentence, re.I) is not None
+    return re.search(need, sentence, re.I) is not None  # compiled once, in re's cache
 
 
 def _value(
@@ -103,9 +104,8 @@ def find_signals(sentence: str, competitors: re.Pattern[str] | None = None) -> l
         out.append(RawSignal("competitor", named.group(0), named.start(), named.end(), 0.9))
         seen.add(("competitor", None))
     elif cued:
-        name = " ".join(cued.group("name").split())
-        name = re.sub(r"(?:\s+(?:and|of|&))+$", "", name).rstrip(".'")
-        out.append(RawSignal("competitor", name, cued.start(), cued.end(), 0.75))
+        cue, name = cued
+        out.append(RawSignal("competitor", name, cue.start(), cue.end(), 0.75))
         seen.add(("competitor", None))
     for n, p in enumerate(signal_patterns()):
         if maybe is not None and n not in maybe:
